@@ -1,0 +1,45 @@
+# OperatorKit — the three jobs a user runs. Each installs missing Debian packages first.
+SHELL := /bin/bash
+DEBIAN_PACKAGES := libfftw3-dev libsuitesparse-dev libopenblas-dev liblapacke-dev
+SWIFT_RELEASE := swift build -c release
+OPKIT := .build/release/opkit
+OUT := out
+
+.PHONY: demo test bench deps build python-deps clean
+
+## Install the Debian packages the C targets link against (idempotent; root or sudo).
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+## numpy and scipy are used by the cross-check tests (present on the machine image; pip otherwise).
+python-deps:
+	@python3 -c "import numpy, scipy" 2>/dev/null || python3 -m pip install -q numpy scipy
+
+build: deps
+	$(SWIFT_RELEASE) --product opkit
+
+## The main job on built-in defaults: Poisson on a 256x256 grid and on the L-shaped mesh.
+demo: build
+	@mkdir -p $(OUT)
+	$(OPKIT) solve poisson --grid 256x256 --method pcg-mg --out $(OUT)/poisson-grid.npy --png $(OUT)/poisson-grid.png
+	$(OPKIT) solve poisson --mesh meshes/lshape.msh --method cholmod --out $(OUT)/poisson-lshape.vtu
+	$(OPKIT) solve poisson --mesh meshes/cube-with-hole.msh --method pcg-ic --out $(OUT)/poisson-cube.vtu
+	@echo "outputs written to $(OUT)/"
+
+## The test suite, in release mode with @testable imports enabled.
+test: deps python-deps
+	swift test -c release -Xswiftc -enable-testing
+
+## Benchmarks: SpMV vs STREAM triad, and every solve method on 2D Poisson 1024x1024.
+bench: build
+	$(OPKIT) bench
+
+clean:
+	rm -rf .build $(OUT)

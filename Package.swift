@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+// OperatorKit: operator learning on PDEs and the sparse linear algebra that feeds it.
+// Module map and dependency direction: see DESIGN.md (shared) — arrows point down only.
+import PackageDescription
+
+let package = Package(
+  name: "OperatorKit",
+  products: [
+    .library(name: "OperatorKit", targets: ["OperatorKit"]),
+    .executable(name: "opkit", targets: ["opkit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // C system libraries (Debian packages; `make` installs them).
+    .systemLibrary(name: "CFFTW", path: "Sources/CFFTW"),
+    .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+    .systemLibrary(name: "CSuiteSparse", path: "Sources/CSuiteSparse"),
+
+    // Floor 0.
+    .target(name: "Grids"),
+    .target(name: "Meshes"),
+    .target(name: "Tensors"),
+    // Floor 1.
+    .target(name: "Sparse", dependencies: ["Grids", "Meshes", "CSuiteSparse"]),
+    // Floor 2.
+    .target(name: "Krylov", dependencies: ["Sparse", "Grids"]),
+    // Floor 4: umbrella.
+    .target(name: "OperatorKit", dependencies: ["Grids", "Meshes", "Tensors", "Sparse", "Krylov"]),
+    // Floor 5: the CLI and the examples.
+    .executableTarget(
+      name: "opkit",
+      dependencies: ["OperatorKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(
+      name: "poisson-solve", dependencies: ["OperatorKit"], path: "examples/poisson-solve",
+      exclude: ["README.md"]),
+
+    // Tests: one target per module, a shared support target, and end-to-end CLI tests.
+    .target(name: "TestSupport", dependencies: ["Sparse", "Krylov"], path: "Tests/TestSupport"),
+    .testTarget(name: "CLibrariesTests", dependencies: ["CFFTW", "CBLAS", "CSuiteSparse"]),
+    .testTarget(name: "GridsTests", dependencies: ["Grids", "TestSupport"]),
+    .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),
+    .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+    .testTarget(name: "SparseTests", dependencies: ["Sparse", "TestSupport"]),
+    .testTarget(name: "KrylovTests", dependencies: ["Krylov", "TestSupport"]),
+    .testTarget(
+      name: "opkitTests",
+      dependencies: ["opkit", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+  ]
+)

@@ -1,0 +1,112 @@
+/// The (preconditioned) conjugate gradient method for symmetric positive definite systems.
+///
+/// Minimizes the A-norm of the error over the Krylov space `x₀ + K_k(M⁻¹A, M⁻¹r₀)`. Stops when
+/// the recursively updated residual satisfies `‖r‖ ≤ max(atol, rtol·‖b‖)`; detects an indefinite
+/// operator (`pᵀAp ≤ 0`) or preconditioner (`rᵀz < 0`) and NaN instead of running on.
+///
+/// The workspace (four vectors) is allocated once per size; solving again with the same size
+/// reallocates nothing, and every report starts its counts from zero.
+///
+/// References: Hestenes & Stiefel 1952, "Methods of conjugate gradients for solving linear
+/// systems"; Saad 2003, *Iterative Methods for Sparse Linear Systems*, Alg. 9.1 (PCG).
+public final class ConjugateGradient {
+  /// Tolerances, caps and history recording.
+  public var options: SolverOptions
+  private var workspace: SolverWorkspace
+
+  /// A solver for systems of `size` unknowns.
+  public init(size: Int, options: SolverOptions = SolverOptions()) {
+    self.options = options
+    workspace = SolverWorkspace(size: size, count: 4)
+  }
+
+  /// The size the workspace is allocated for.
+  public var size: Int { workspace.size }
+
+  /// Solves `A x = b`, starting from the `x` passed in and overwriting it with the result.
+  /// - Parameters:
+  ///   - preconditioner: an SPD `M⁻¹`; nil for plain CG.
+  ///   - monitor: called after every iteration.
+  /// - Returns: the report; an unconverged solve returns normally with its reason.
+  /// - Throws: ``KrylovError/dimensionMismatch(_:)`` when sizes disagree.
+  public func solve(
+    _ a: any LinearOperator, _ b: [Double], _ x: inout [Double],
+    preconditioner: (any Preconditioner)? = nil, monitor: SolverMonitor? = nil
+  ) throws -> SolveReport {
+    let n = size
+    guard a.rowCount == n, a.columnCount == n, b.count == n, x.count == n else {
+      throw KrylovError.dimensionMismatch("CG workspace \(n), operator \(a.rowCount)x\(a.columnCount), b \(b.count), x \(x.count)")
+    }
+    let clock = Stopwatch()
+    let (r, z, p, q) = (workspace[0], workspace[1], workspace[2], workspace[3])
+    let cap = options.iterationCap(size: n)
+    return b.withUnsafeBufferPointer { b in
+      x.withUnsafeMutableBufferPointer { x in
+        let bNorm = Vector.norm(b)
+        var report = SolveReport(
+          reason: .maxIterations, iterations: 0, matvecs: 0, residualNorm: 0, rightHandSideNorm: bNorm,
+          residualHistory: [], seconds: 0)
+        defer { report.seconds = clock.seconds }
+        if bNorm == 0 {
+          // A x = 0 has the solution x = 0; no iteration is needed.
+          for i in 0..<n { x[i] = 0 }
+          report.reason = .convergedAbsolute
+          if options.recordHistory { report.residualHistory = [0] }
+          return report
+        }
+        let (tolerance, convergedReason) = options.threshold(rightHandSideNorm: bNorm)
+        // r ← b − A x
+        a.apply(x.readOnly, into: r)
+        Vector.subtractFrom(b, r)
+        report.matvecs = 1
+        var rNorm = Vector.norm(r.readOnly)
+        report.residualNorm = rNorm
+        if options.recordHistory { report.residualHistory.append(rNorm) }
+        guard rNorm.isFinite else { report.reason = .nonFinite; return report }
+        if rNorm <= tolerance { report.reason = convergedReason; return report }
+        // z ← M⁻¹ r,  p ← z
+        applyPreconditioner(preconditioner, r.readOnly, z)
+        for i in 0..<n { p[i] = z[i] }
+        var rho = Vector.dot(r.readOnly, z.readOnly)
+        if rho < 0 { report.reason = .indefinitePreconditioner; return report }
+
+        for iteration in stride(from: 1, through: cap, by: 1) {
+          // q ← A p
+          a.apply(p.readOnly, into: q)
+          report.matvecs += 1
+          let pq = Vector.dot(p.readOnly, q.readOnly)
+          guard pq.isFinite else { report.reason = .nonFinite; return report }
+          guard pq > 0 else { report.reason = pq == 0 && rho == 0 ? .breakdown : .indefiniteOperator; return report }
+          let alpha = rho / pq
+          // x ← x + α p,  r ← r − α q
+          Vector.axpy(alpha, p.readOnly, x)
+          Vector.axpy(-alpha, q.readOnly, r)
+          rNorm = Vector.norm(r.readOnly)
+          report.iterations = iteration
+          report.residualNorm = rNorm
+          if options.recordHistory { report.residualHistory.append(rNorm) }
+          guard rNorm.isFinite else { report.reason = .nonFinite; return report }
+          if rNorm <= tolerance { report.reason = convergedReason; return report }
+          if let monitor, monitor(iteration, rNorm) == .stop { report.reason = .stoppedByMonitor; return report }
+          if let limit = options.timeLimit, clock.seconds > limit { report.reason = .timeLimit; return report }
+          // z ← M⁻¹ r,  β = (r·z)_new / (r·z)_old,  p ← z + β p
+          applyPreconditioner(preconditioner, r.readOnly, z)
+          let rhoNext = Vector.dot(r.readOnly, z.readOnly)
+          guard rhoNext.isFinite else { report.reason = .nonFinite; return report }
+          guard rhoNext > 0 else { report.reason = rhoNext < 0 ? .indefinitePreconditioner : .breakdown; return report }
+          let beta = rhoNext / rho
+          rho = rhoNext
+          for i in 0..<n { p[i] = z[i] + beta * p[i] }
+        }
+        report.reason = .maxIterations
+        return report
+      }
+    }
+  }
+}
+
+/// `z ← M⁻¹ r`, or `z ← r` without a preconditioner.
+@inline(__always)
+func applyPreconditioner(_ m: (any Preconditioner)?, _ r: UnsafeBufferPointer<Double>, _ z: UnsafeMutableBufferPointer<Double>) {
+  if let m { m.apply(r, into: z) } else { for i in 0..<r.count { z[i] = r[i] } }
+}

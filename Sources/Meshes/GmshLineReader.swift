@@ -1,0 +1,73 @@
+/// Reads a text file line by line with 1-based line numbers, turning every parse failure into a
+/// ``MeshError`` that names the file and line.
+struct GmshLineReader {
+  let file: String
+  private let lines: [Substring]
+  private(set) var lineNumber = 0
+
+  init(text: String, file: String) {
+    self.file = file
+    lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+  }
+
+  var isAtEnd: Bool { lineNumber >= lines.count }
+
+  /// The next line, trimmed; throws at end of file saying what was expected.
+  mutating func next(expecting what: @autoclosure () -> String) throws -> Substring {
+    while lineNumber < lines.count {
+      let line = lines[lineNumber].trimmingWhitespace()
+      lineNumber += 1
+      if !line.isEmpty { return line }
+    }
+    throw malformed("unexpected end of file, expected \(what())")
+  }
+
+  /// The next line split into whitespace-separated tokens.
+  mutating func tokens(expecting what: @autoclosure () -> String) throws -> [Substring] {
+    let line = try next(expecting: what())
+    if line.hasPrefix("$") { throw malformed("expected \(what()), found '\(line)'") }
+    return line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+  }
+
+  /// Skips lines up to and including `end` (for sections we do not read).
+  mutating func skip(through end: String) throws {
+    while try next(expecting: end) != end {}
+  }
+
+  /// Requires the next line to be `marker`.
+  mutating func expect(_ marker: String) throws {
+    let line = try next(expecting: marker)
+    guard line == marker else { throw malformed("expected \(marker), found '\(line.prefix(40))'") }
+  }
+
+  func integer(_ token: Substring?, _ what: String) throws -> Int {
+    guard let token, let v = Int(token) else {
+      throw malformed("expected an integer \(what), found '\(token ?? "end of line")'")
+    }
+    return v
+  }
+
+  func real(_ token: Substring?, _ what: String) throws -> Double {
+    guard let token, let v = Double(token), v.isFinite else {
+      throw malformed("expected a finite number \(what), found '\(token ?? "end of line")'")
+    }
+    return v
+  }
+
+  func malformed(_ message: String) -> MeshError {
+    .malformed(file: file, line: lineNumber, message: message)
+  }
+
+  func unsupported(_ message: String) -> MeshError {
+    .unsupported(file: file, line: lineNumber, message: message)
+  }
+}
+
+extension Substring {
+  func trimmingWhitespace() -> Substring {
+    var s = self
+    while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+    while let l = s.last, l.isWhitespace { s = s.dropLast() }
+    return s
+  }
+}

@@ -1,0 +1,146 @@
+/// Sparse matrix–matrix products, used for Galerkin coarse operators `Pᵀ A P` in multigrid.
+extension CSRMatrix {
+  /// Returns `A B`.
+  ///
+  /// Gustavson's row-by-row algorithm in two passes: a symbolic pass counts each output row's
+  /// entries, then a numeric pass accumulates each row in a dense scratch row (with a marker
+  /// array) and writes it, sorted, straight into the preallocated result. Both passes split the
+  /// rows into one block per worker. Cost `O(flops + nnz(C))`.
+  /// - Throws: ``SparseError/dimensionMismatch(_:)`` if `A.columnCount != B.rowCount`;
+  ///   ``SparseError/tooLarge(_:)`` if the product exceeds 32-bit indices.
+  public func multiplied(by b: CSRMatrix) throws -> CSRMatrix {
+    guard columnCount == b.rowCount else {
+      throw SparseError.dimensionMismatch("\(rowCount)x\(columnCount) times \(b.rowCount)x\(b.columnCount)")
+    }
+    let n = rowCount
+    let work = nonzeroCount * 4
+    // Pass 1: entries per output row.
+    var lengths = [Int32](repeating: 0, count: n + 1)
+    lengths.withUnsafeMutableBufferPointer { lengths in
+      let lengths = SharedMutableBuffer(lengths)
+      parallelChunks(count: n, work: work) { _, rows in
+        var marker = [Int32](repeating: -1, count: b.columnCount)
+        marker.withUnsafeMutableBufferPointer { mark in
+          forEachProductTerm(rows, b) { i, c, _, _ in
+            if mark[c] != Int32(i) {
+              mark[c] = Int32(i)
+              lengths.base[i + 1] += 1
+            }
+          }
+        }
+      }
+    }
+    for i in 0..<n { lengths[i + 1] += lengths[i] }
+    let nnz = Int(lengths[n])
+    guard nnz < Int(Int32.max) else { throw SparseError.tooLarge("product with \(nnz) nonzeros") }
+    // Pass 2: values, written into the final arrays.
+    var columns = [Int32](repeating: 0, count: nnz)
+    var vals = [Double](repeating: 0, count: nnz)
+    lengths.withUnsafeBufferPointer { pointers in
+      columns.withUnsafeMutableBufferPointer { columns in
+        vals.withUnsafeMutableBufferPointer { vals in
+          let (pointers, columns, vals) = (SharedBuffer(pointers), SharedMutableBuffer(columns), SharedMutableBuffer(vals))
+          parallelChunks(count: n, work: work) { _, rows in
+            var accumulator = [Double](repeating: 0, count: b.columnCount)
+            var marker = [Int32](repeating: -1, count: b.columnCount)
+            accumulator.withUnsafeMutableBufferPointer { acc in
+              marker.withUnsafeMutableBufferPointer { mark in
+                var fill = 0, rowEnd = -1
+                forEachProductTerm(rows, b) { i, c, aik, bkj in
+                  if i != rowEnd {
+                    if rowEnd >= 0 { flushRow(rowEnd, pointers, columns, vals, acc) }
+                    rowEnd = i
+                    fill = Int(pointers.base[i])
+                  }
+                  if mark[c] != Int32(i) {
+                    mark[c] = Int32(i)
+                    acc[c] = aik * bkj
+                    columns.base[fill] = Int32(c)
+                    fill += 1
+                  } else {
+                    acc[c] += aik * bkj
+                  }
+                }
+                if rowEnd >= 0 { flushRow(rowEnd, pointers, columns, vals, acc) }
+              }
+            }
+          }
+        }
+      }
+    }
+    return CSRMatrix(unchecked: n, b.columnCount, lengths, columns, vals)
+  }
+
+  /// Calls `body(i, c, a_ik, b_kc)` for every product term of rows `rows` of `self · b`, row
+  /// by row.
+  @inline(__always)
+  private func forEachProductTerm(_ rows: Range<Int>, _ b: CSRMatrix, _ body: (Int, Int, Double, Double) -> Void) {
+    rowPointers.withUnsafeBufferPointer { ap in
+      columnIndices.withUnsafeBufferPointer { ac in
+        values.withUnsafeBufferPointer { av in
+          b.rowPointers.withUnsafeBufferPointer { bp in
+            b.columnIndices.withUnsafeBufferPointer { bc in
+              b.values.withUnsafeBufferPointer { bv in
+                for i in rows {
+                  for k in Int(ap[i])..<Int(ap[i + 1]) {
+                    let j = Int(ac[k])
+                    for m in Int(bp[j])..<Int(bp[j + 1]) { body(i, Int(bc[m]), av[k], bv[m]) }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Returns `A ⊗ B`: entry `(i·p + k, j·q + l) = A_ij · B_kl` for `B` of size `p × q`. Columns
+  /// come out sorted, so no reordering is needed.
+  /// - Throws: ``SparseError/tooLarge(_:)`` if the product exceeds 32-bit indices.
+  public func kronecker(_ b: CSRMatrix) throws -> CSRMatrix {
+    let rows = rowCount * b.rowCount, columns = columnCount * b.columnCount
+    let nnz = nonzeroCount * b.nonzeroCount
+    guard rows < Int(Int32.max), columns < Int(Int32.max), nnz < Int(Int32.max) else {
+      throw SparseError.tooLarge("Kronecker product \(rows)x\(columns) with \(nnz) nonzeros")
+    }
+    var pointers = [Int32](repeating: 0, count: rows + 1)
+    var outColumns = [Int32](), outValues = [Double]()
+    outColumns.reserveCapacity(nnz)
+    outValues.reserveCapacity(nnz)
+    for i in 0..<rowCount {
+      for k in 0..<b.rowCount {
+        for m in Int(rowPointers[i])..<Int(rowPointers[i + 1]) {
+          let base = Int32(Int(columnIndices[m]) * b.columnCount)
+          for n in Int(b.rowPointers[k])..<Int(b.rowPointers[k + 1]) {
+            outColumns.append(base + b.columnIndices[n])
+            outValues.append(values[m] * b.values[n])
+          }
+        }
+        pointers[i * b.rowCount + k + 1] = Int32(outValues.count)
+      }
+    }
+    return CSRMatrix(unchecked: rows, columns, pointers, outColumns, outValues)
+  }
+}
+
+/// Sorts row `i`'s columns (insertion sort: rows are short) and gathers their values.
+@inline(__always)
+private func flushRow(
+  _ i: Int, _ pointers: SharedBuffer<Int32>, _ columns: SharedMutableBuffer<Int32>, _ values: SharedMutableBuffer<Double>,
+  _ accumulator: UnsafeMutableBufferPointer<Double>
+) {
+  let lo = Int(pointers.base[i]), hi = Int(pointers.base[i + 1])
+  var s = lo + 1
+  while s < hi {
+    let v = columns.base[s]
+    var t = s - 1
+    while t >= lo && columns.base[t] > v {
+      columns.base[t + 1] = columns.base[t]
+      t -= 1
+    }
+    columns.base[t + 1] = v
+    s += 1
+  }
+  for k in lo..<hi { values.base[k] = accumulator[Int(columns.base[k])] }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import OperatorKit
+
+/// A Poisson system assembled for the CLI from a grid or a mesh, with what is needed to write
+/// its solution back in the user's terms.
+struct PoissonProblem {
+  let matrix: CSRMatrix
+  let rightHandSide: [Double]
+  /// The grid layout (grid problems; enables multigrid).
+  let layout: GridLayout?
+  /// The finite-element system (mesh problems).
+  let finiteElements: FiniteElementSystem?
+  /// What was solved, for reports: "grid 512x512" or the mesh path.
+  let domain: String
+
+  /// `−div(a ∇u) = 1`, `u = 0`, on the unit box with `counts` interior unknowns per axis.
+  static func onGrid(_ counts: [Int], centring: GridCentring, coefficientFile: String?) throws -> PoissonProblem {
+    let cells = counts.map { centring == .vertex ? $0 + 1 : $0 }
+    let grid = try UniformGrid(cellCounts: cells, centring: centring)
+    let coefficient = try coefficientFile.map { try loadCoefficient($0, grid: grid, interior: counts) } ?? .constant(1)
+    let system = try GridSystem.diffusion(grid: grid, coefficient: coefficient, source: .constant(1))
+    return PoissonProblem(
+      matrix: CSRMatrix(system.matrix), rightHandSide: system.rightHandSide, layout: system.layout,
+      finiteElements: nil, domain: "grid " + counts.map(String.init).joined(separator: "x"))
+  }
+
+  /// P1 finite elements for `−Δu = 1` on a Gmsh mesh with `u = 0` on the chosen boundary.
+  static func onMesh(path: String, dirichlet: String?) throws -> PoissonProblem {
+    let mesh = try Mesh(gmshFile: path)
+    let tags = try dirichlet.map { list in
+      try Set(list.split(separator: ",").map { item -> Int32 in
+        let name = item.trimmingCharacters(in: .whitespaces)
+        if let tag = Int32(name) { return tag }
+        guard let tag = mesh.boundaryTag(named: name) else {
+          let names = mesh.physicalGroups.filter { $0.dimension == mesh.dimension - 1 }.map(\.name)
+          throw CommandFailure("\(path): no boundary group named '\(name)' (groups: \(names.joined(separator: ", ")))")
+        }
+        return tag
+      })
+    }
+    let system = try FiniteElementSystem.poisson(mesh: mesh, dirichletTags: tags)
+    return PoissonProblem(
+      matrix: system.matrix, rightHandSide: system.rightHandSide, layout: nil, finiteElements: system,
+      domain: "mesh \(path) (\(mesh.dimension)D, \(mesh.nodeCount) nodes, \(mesh.cellCount) cells)")
+  }
+
+  /// Reads `a` from `.npy`: all grid points, or (vertex grids) the interior points, whose
+  /// boundary values are then copied from the nearest interior point.
+  static func loadCoefficient(_ path: String, grid: UniformGrid, interior: [Int]) throws -> GridField {
+    let array = try NumpyArray(contentsOf: path)
+    let all = grid.pointCounts
+    var values: [Double]
+    if array.shape == all {
+      values = array.values
+    } else if grid.centring == .vertex, array.shape == interior {
+      values = padByReplication(array.values, interior: interior)
+    } else {
+      let expected = grid.centring == .vertex ? "\(shapeText(all)) (all vertices) or \(shapeText(interior)) (interior)" : shapeText(all)
+      throw CommandFailure("\(path): coefficient has shape \(shapeText(array.shape)), expected \(expected)")
+    }
+    if let k = values.firstIndex(where: { !$0.isFinite }) {
+      throw CommandFailure("\(path): coefficient is \(values[k]) at flat index \(k); it must be finite")
+    }
+    if let k = values.firstIndex(where: { $0 <= 0 }) {
+      throw CommandFailure("\(path): coefficient is \(values[k]) at flat index \(k); it must be positive")
+    }
+    return .values(values)
+  }
+
+  /// Extends interior vertex values to the boundary vertices by copying the nearest interior value.
+  private static func padByReplication(_ inner: [Double], interior: [Int]) -> [Double] {
+    let outer = interior.map { $0 + 2 }
+    var result = [Double](repeating: 0, count: outer.reduce(1, *))
+    for flat in 0..<result.count {
+      var rest = flat, source = 0
+      for axis in stride(from: outer.count - 1, through: 0, by: -1) {
+        let i = rest % outer[axis]
+        rest /= outer[axis]
+        let clamped = min(max(i - 1, 0), interior[axis] - 1)
+        source += clamped * interior[(axis + 1)...].reduce(1, *)
+      }
+      result[flat] = inner[source]
+    }
+    return result
+  }
+
+  /// Writes the solution to `out` (.npy, .vtu, .vtk) and `png`.
+  func writeOutputs(solution: [Double], out: String?, png: String?) throws {
+    if let out {
+      if let fem = finiteElements {
+        let nodal = fem.nodalValues(solution)
+        if out.hasSuffix(".npy") {
+          try NumpyArray(shape: [nodal.count], values: nodal).write(to: out)
+        } else {
+          try fem.mesh.writeVTK(to: out, pointData: [("u", nodal)])
+        }
+      } else if let layout {
+        guard out.hasSuffix(".npy") else { throw CommandFailure("\(out): grid solutions are written as .npy") }
+        try NumpyArray(shape: layout.unknownCounts, values: solution).write(to: out)
+      }
+    }
+    if let png, let layout {
+      let image = Heatmap.render(solution, rows: layout.unknownCounts[0], columns: layout.unknownCounts[1])
+      try image.write(to: png)
+    }
+  }
+}
+
+private func shapeText(_ shape: [Int]) -> String { "(" + shape.map(String.init).joined(separator: ", ") + ")" }

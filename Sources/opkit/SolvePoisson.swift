@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import OperatorKit
+
+extension SolveMethod: ExpressibleByArgument {}
+extension PreconditionerKind: ExpressibleByArgument {}
+extension GridCentring: ExpressibleByArgument {}
+
+/// `opkit solve poisson`: `−div(a ∇u) = f` with `u = 0` on the boundary, on a grid or a mesh.
+struct SolvePoisson: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "poisson",
+    abstract: "Solve −div(a ∇u) = f (f = 1, u = 0 on the boundary) on a grid or a Gmsh mesh.",
+    discussion: """
+      On a grid, NxM counts interior unknowns of the vertex grid on the unit square (h = 1/(N+1));
+      the coefficient file holds a at all (N+2)x(M+2) vertices or at the NxM interior ones.
+      On a mesh, P1 finite elements with u = 0 on the whole boundary or on --dirichlet groups.
+      Output: .npy (grid: NxM; mesh: one value per node), .vtu/.vtk (mesh), --png (grid).
+      """)
+
+  @OptionGroup var global: GlobalOptions
+
+  @Option(help: "Grid of interior unknowns: N, NxM or NxMxK.")
+  var grid: GridShape?
+
+  @Option(help: "Gmsh mesh file (.msh, ASCII 2.2 or 4.1).")
+  var mesh: String?
+
+  @Option(help: "Where grid unknowns sit: vertex (finite differences) or cell (finite volumes).")
+  var centring: GridCentring = .vertex
+
+  @Option(help: "Coefficient a(x) > 0 on the grid, as .npy.")
+  var coefficient: String?
+
+  @Option(help: "Physical groups (names or tags, comma-separated) carrying u = 0 on a mesh; default: the whole boundary.")
+  var dirichlet: String?
+
+  @Option(help: "Solver: \(SolveMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var method: SolveMethod = .pcgMultigrid
+
+  @Option(help: "GMRES preconditioner: none, jacobi, ic, mg (default: mg on grids, jacobi on meshes).")
+  var preconditioner: PreconditionerKind?
+
+  @Option(help: "Relative tolerance ‖b − Ax‖ ≤ rtol·‖b‖.")
+  var rtol: Double = 1e-8
+
+  @Option(help: "Iteration cap (default 10·unknowns).")
+  var maxIterations: Int?
+
+  @Option(help: "GMRES restart length.")
+  var restart: Int = 30
+
+  @Option(help: "Write the solution: .npy, or .vtu/.vtk for meshes.")
+  var out: String?
+
+  @Option(help: "Write the solution as a PNG heatmap (2D grids).")
+  var png: String?
+
+  @Option(help: "Write the matrix as Matrix Market (.mtx).")
+  var exportMatrix: String?
+
+  @Option(help: "Write the right-hand side (.mtx array or .npy).")
+  var exportRhs: String?
+
+  func validate() throws {
+    guard (grid == nil) != (mesh == nil) else { throw ValidationError("give exactly one of --grid or --mesh") }
+    if let grid, let bad = grid.counts.first(where: { $0 < 1 }) {
+      throw ValidationError("grid sizes must be at least 1, got \(bad) in \(grid)")
+    }
+    if mesh != nil {
+      if coefficient != nil { throw ValidationError("--coefficient applies to --grid (meshes use a = 1)") }
+      if png != nil { throw ValidationError("--png applies to 2D grids; write .vtu for meshes and open it in ParaView") }
+      if method == .pcgMultigrid { throw ValidationError("pcg-mg needs a structured grid; on meshes use cholmod, pcg-ic or gmres") }
+    }
+    if dirichlet != nil && mesh == nil { throw ValidationError("--dirichlet applies to --mesh") }
+    if let grid, png != nil, grid.counts.count != 2 { throw ValidationError("--png needs a 2D grid, got \(grid)") }
+    if preconditioner != nil && method != .gmres { throw ValidationError("--preconditioner applies to --method gmres") }
+    guard rtol > 0, rtol < 1 else { throw ValidationError("--rtol must be in (0, 1), got \(rtol)") }
+    if let maxIterations, maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1") }
+    guard restart >= 1 else { throw ValidationError("--restart must be at least 1") }
+  }
+
+  func run() throws {
+    global.apply()
+    let assemblyClock = ContinuousClock.now
+    let problem = try grid.map { try PoissonProblem.onGrid($0.counts, centring: centring, coefficientFile: coefficient) }
+      ?? PoissonProblem.onMesh(path: mesh!, dirichlet: dirichlet)
+    let assemblySeconds = (ContinuousClock.now - assemblyClock).seconds
+
+    if let exportMatrix { try MatrixMarket.write(problem.matrix, to: exportMatrix) }
+    if let exportRhs { try writeVector(problem.rightHandSide, shape: [problem.rightHandSide.count], to: exportRhs) }
+
+    let options = SolverOptions(rtol: rtol, maxIterations: maxIterations, restart: restart, recordHistory: false)
+    let result = try SystemSolver.solve(
+      problem.matrix, rightHandSide: problem.rightHandSide, method: method, options: options,
+      layout: problem.layout, preconditioner: preconditioner)
+
+    try problem.writeOutputs(solution: result.solution, out: out, png: png)
+    let summary = SolveSummary(problem: problem, method: method, result: result, assemblySeconds: assemblySeconds)
+    print(global.json ? try summary.json() : summary.text)
+    guard result.converged else {
+      throw CommandFailure("\(method.rawValue) did not converge: \(result.report?.reason.rawValue ?? "residual") after \(result.iterations) iterations, relative residual \(result.relativeResidual)")
+    }
+  }
+}
+
+/// Writes a vector as `.npy` or Matrix Market array, by extension.
+func writeVector(_ values: [Double], shape: [Int], to path: String) throws {
+  if path.hasSuffix(".mtx") {
+    try MatrixMarket.writeArray(values, to: path)
+  } else if path.hasSuffix(".npy") {
+    try NumpyArray(shape: shape, values: values).write(to: path)
+  } else {
+    throw CommandFailure("\(path): unknown extension (use .npy or .mtx)")
+  }
+}
+
+extension Duration {
+  /// The duration in seconds.
+  var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+}

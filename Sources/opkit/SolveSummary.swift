@@ -1,0 +1,60 @@
+import Foundation
+import OperatorKit
+
+/// What `opkit solve` reports, as text or as one JSON object.
+struct SolveSummary: Encodable {
+  let domain: String
+  let unknowns: Int
+  let nonzeros: Int
+  let method: String
+  let preconditioner: String?
+  let converged: Bool
+  let stopReason: String
+  let iterations: Int
+  let matvecs: Int
+  let relativeResidual: Double
+  let seconds: Double
+  let setupSeconds: Double
+  let assemblySeconds: Double
+  let totalSeconds: Double
+
+  enum CodingKeys: String, CodingKey {
+    case domain, unknowns, nonzeros, method, preconditioner, converged, iterations, matvecs, seconds
+    case stopReason = "stop_reason", relativeResidual = "relative_residual", setupSeconds = "setup_seconds"
+    case assemblySeconds = "assembly_seconds", totalSeconds = "total_seconds"
+  }
+
+  init(problem: PoissonProblem, method: SolveMethod, result: SystemSolution, assemblySeconds: Double) {
+    domain = problem.domain
+    unknowns = problem.matrix.rowCount
+    nonzeros = problem.matrix.nonzeroCount
+    self.method = method.rawValue
+    preconditioner = result.preconditioner?.rawValue
+    converged = result.converged
+    stopReason = result.report?.reason.rawValue ?? (result.converged ? "direct" : "direct_inaccurate")
+    iterations = result.iterations
+    matvecs = result.report?.matvecs ?? 0
+    relativeResidual = result.relativeResidual
+    seconds = result.setupSeconds + result.solveSeconds
+    setupSeconds = result.setupSeconds
+    self.assemblySeconds = assemblySeconds
+    totalSeconds = assemblySeconds + seconds
+  }
+
+  func json() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: try encoder.encode(self), as: UTF8.self)
+  }
+
+  var text: String {
+    let how = preconditioner.map { "\(method) (preconditioner \($0))" } ?? method
+    return """
+      \(domain): \(unknowns) unknowns, \(nonzeros) nonzeros
+      \(how): \(converged ? "converged" : "NOT converged") (\(stopReason)), \(iterations) iterations, \(matvecs) matvecs
+      relative residual ‖b−Ax‖/‖b‖ = \(String(format: "%.3e", relativeResidual))
+      time: assembly \(String(format: "%.3f", assemblySeconds)) s, setup \(String(format: "%.3f", setupSeconds)) s, solve \(String(format: "%.3f", seconds - setupSeconds)) s
+      """
+  }
+}

@@ -1,0 +1,57 @@
+import XCTest
+
+/// Asserts `|actual − expected| ≤ atol + rtol·|expected|`, reporting at the caller's line.
+public func assertClose(
+  _ actual: Double, _ expected: Double, rtol: Double = 1e-12, atol: Double = 0, _ message: @autoclosure () -> String = "",
+  file: StaticString = #filePath, line: UInt = #line
+) {
+  let bound = atol + rtol * abs(expected)
+  XCTAssert(abs(actual - expected) <= bound, "\(actual) vs \(expected) (|diff| \(abs(actual - expected)) > \(bound)) \(message())", file: file, line: line)
+}
+
+/// Asserts `‖actual − expected‖₂ ≤ rtol·‖expected‖₂ + atol`, elementwise arrays of equal length.
+public func assertClose(
+  _ actual: [Double], _ expected: [Double], rtol: Double = 1e-12, atol: Double = 0, _ message: @autoclosure () -> String = "",
+  file: StaticString = #filePath, line: UInt = #line
+) {
+  guard actual.count == expected.count else {
+    XCTFail("lengths \(actual.count) vs \(expected.count) \(message())", file: file, line: line)
+    return
+  }
+  let diff = zip(actual, expected).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+  let scale = expected.reduce(0) { $0 + $1 * $1 }.squareRoot()
+  XCTAssert(diff <= rtol * scale + atol, "‖diff‖ \(diff) > \(rtol) · \(scale) + \(atol) \(message())", file: file, line: line)
+}
+
+/// Asserts that observed error ratios between successive refinements are near `order`'s
+/// expected ratio `2^order` (within `slack`), reporting all ratios on failure.
+public func assertConvergenceOrder(
+  _ errors: [Double], order: Double, slack: Double = 0.15, file: StaticString = #filePath, line: UInt = #line
+) {
+  let ratios = zip(errors, errors.dropFirst()).map { $0 / $1 }
+  let expected = pow(2, order)
+  for r in ratios {
+    XCTAssert(abs(r / expected - 1) <= slack, "error ratios \(ratios), errors \(errors); expected ≈ \(expected)", file: file, line: line)
+  }
+}
+
+/// A seeded SplitMix64 generator: deterministic test data on every platform.
+public struct SeededGenerator: RandomNumberGenerator {
+  private var state: UInt64
+  /// A generator starting from `seed`.
+  public init(seed: UInt64) { state = seed }
+  /// The next 64 random bits.
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+/// `count` uniform values in `[-1, 1)` from a seeded generator.
+public func randomVector(_ count: Int, seed: UInt64) -> [Double] {
+  var g = SeededGenerator(seed: seed)
+  return (0..<count).map { _ in Double.random(in: -1..<1, using: &g) }
+}
