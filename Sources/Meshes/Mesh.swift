@@ -47,6 +47,9 @@ public struct Mesh: Sendable, Equatable {
     cells[(c * nodesPerCell)..<((c + 1) * nodesPerCell)]
   }
 
+  /// Coordinates of node `n` as `[x, y, z]`.
+  public func point(_ n: Int) -> [Double] { Array(coordinates[(3 * n)..<(3 * n + 3)]) }
+
   /// Physical tags that name boundary facets.
   public var facetTagSet: Set<Int32> { Set(facetTags) }
 

@@ -28,7 +28,12 @@ public struct CSRMatrix: Sendable, Equatable {
     }
     for i in 0..<rowCount {
       let lo = Int(rowPointers[i]), hi = Int(rowPointers[i + 1])
-      guard lo <= hi else { throw SparseError.invalidStructure("row pointers decrease at row \(i)") }
+      guard lo <= hi, hi <= values.count else {
+        throw SparseError.invalidStructure("row pointers decrease or exceed \(values.count) entries at row \(i)")
+      }
+    }
+    for i in 0..<rowCount {
+      let lo = Int(rowPointers[i]), hi = Int(rowPointers[i + 1])
       for k in lo..<hi {
         let c = Int(columnIndices[k])
         guard c >= 0, c < columnCount else {

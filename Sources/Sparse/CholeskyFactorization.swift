@@ -31,25 +31,22 @@ public final class CholeskyFactorization {
     size = matrix.rowCount
     common = .allocate(capacity: 1)
     cholmod_start(common)
-    do {
-      try withCholmodView(of: matrix) { a in
-        factor = cholmod_analyze(a, common)
-        try check("cholmod_analyze")
-        cholmod_factorize(a, factor, common)
-        if common.pointee.status == CHOLMOD_NOT_POSDEF {
-          throw SparseError.notPositiveDefinite(column: Int(factor?.pointee.minor ?? 0))
-        }
-        try check("cholmod_factorize")
+    // Always LLᵀ: CHOLMOD's simplicial default is LDLᵀ, which succeeds on indefinite matrices.
+    common.pointee.supernodal = Int32(CHOLMOD_SUPERNODAL)
+    // Every stored property is set from here on, so `deinit` frees CHOLMOD's state even when
+    // the factorization below throws.
+    try withCholmodView(of: matrix) { a in
+      factor = cholmod_analyze(a, common)
+      try check("cholmod_analyze")
+      cholmod_factorize(a, factor, common)
+      if common.pointee.status == CHOLMOD_NOT_POSDEF {
+        throw SparseError.notPositiveDefinite(column: Int(factor?.pointee.minor ?? 0))
       }
-    } catch {
-      release()
-      throw error
+      try check("cholmod_factorize")
     }
   }
 
-  deinit { release() }
-
-  private func release() {
+  deinit {
     if factor != nil { cholmod_free_factor(&factor, common) }
     cholmod_finish(common)
     common.deallocate()

@@ -107,11 +107,6 @@ public struct FiniteElementSystem: Sendable {
   }
 }
 
-extension Mesh {
-  /// Coordinates of node `n` as `[x, y, z]`.
-  public func point(_ n: Int) -> [Double] { Array(coordinates[(3 * n)..<(3 * n + 3)]) }
-}
-
 /// Geometry of one triangle or tetrahedron: measure, barycentric gradients, quadrature.
 struct SimplexGeometry {
   let vertices: [[Double]]
