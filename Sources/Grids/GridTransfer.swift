@@ -104,7 +104,9 @@ private struct AxisLevel {
       let weights = linearInterpolationWeights(
         fine: x, coarse: coarse, length: length, lowIsDirichlet: lowIsDirichlet, highIsDirichlet: highIsDirichlet)
       return (
-        AxisLevel(count: coarse.count, kind: .cell(coordinates: coarse, length: length, lowIsDirichlet: lowIsDirichlet, highIsDirichlet: highIsDirichlet)),
+        AxisLevel(
+          count: coarse.count,
+          kind: .cell(coordinates: coarse, length: length, lowIsDirichlet: lowIsDirichlet, highIsDirichlet: highIsDirichlet)),
         weights
       )
     }

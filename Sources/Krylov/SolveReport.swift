@@ -68,7 +68,10 @@ public struct SolverOptions: Sendable, Codable {
   public var recordHistory: Bool
 
   /// Options with the given values; every argument has the documented default.
-  public init(rtol: Double = 1e-8, atol: Double = 0, maxIterations: Int? = nil, restart: Int = 30, timeLimit: Double? = nil, recordHistory: Bool = true) {
+  public init(
+    rtol: Double = 1e-8, atol: Double = 0, maxIterations: Int? = nil, restart: Int = 30, timeLimit: Double? = nil,
+    recordHistory: Bool = true
+  ) {
     self.rtol = rtol
     self.atol = atol
     self.maxIterations = maxIterations

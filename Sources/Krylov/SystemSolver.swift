@@ -113,7 +113,9 @@ public enum SystemSolver {
   }
 
   /// Builds the preconditioner `kind` for `matrix` (nil for ``PreconditionerKind/none``).
-  public static func makePreconditioner(_ kind: PreconditionerKind, _ matrix: CSRMatrix, _ layout: GridLayout?) throws -> (any Preconditioner)? {
+  public static func makePreconditioner(_ kind: PreconditionerKind, _ matrix: CSRMatrix, _ layout: GridLayout?) throws -> (
+    any Preconditioner
+  )? {
     switch kind {
     case .none: return nil
     case .jacobi: return try JacobiPreconditioner(matrix)

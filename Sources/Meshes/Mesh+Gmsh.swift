@@ -12,9 +12,9 @@ extension Mesh {
   /// Reads a Gmsh `.msh` file (ASCII 2.2 or 4.1).
   /// - Throws: ``MeshError`` naming the file and line of the first problem.
   public init(gmshFile path: String) throws {
-    let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw MeshError.io(file: path, message: "cannot read: \(error.localizedDescription)")
+    guard FileManager.default.fileExists(atPath: path) else { throw MeshError.io(file: path, message: "no such file") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw MeshError.io(file: path, message: "cannot read the file")
     }
     guard let text = String(data: data, encoding: .utf8) else {
       throw MeshError.malformed(file: path, line: 1, message: "not a text file (binary MSH is not supported; save as ASCII)")
@@ -180,8 +180,12 @@ struct GmshMeshBuilder {
     case 2: expected = 3
     case 4: expected = 4
     default:
-      let names = [3: "4-node quadrangle", 5: "8-node hexahedron", 6: "prism", 7: "pyramid", 8: "3-node line", 9: "6-node triangle", 11: "10-node tetrahedron"]
-      throw r.unsupported("element type \(type)\(names[type].map { " (\($0))" } ?? ""); P1 assembly reads lines, 3-node triangles and 4-node tetrahedra")
+      let names = [
+        3: "4-node quadrangle", 5: "8-node hexahedron", 6: "prism", 7: "pyramid", 8: "3-node line", 9: "6-node triangle",
+        11: "10-node tetrahedron",
+      ]
+      throw r.unsupported(
+        "element type \(type)\(names[type].map { " (\($0))" } ?? ""); P1 assembly reads lines, 3-node triangles and 4-node tetrahedra")
     }
     guard tokens.count == expected else {
       throw r.malformed("element of type \(type) needs \(expected) nodes, found \(tokens.count)")
@@ -202,7 +206,8 @@ struct GmshMeshBuilder {
     guard sawNodes else { throw MeshError.malformed(file: file, line: line, message: "no $Nodes section") }
     guard sawElements else { throw MeshError.malformed(file: file, line: line, message: "no $Elements section") }
     if !tetrahedra.isEmpty {
-      return Mesh(dimension: 3, coordinates: coordinates, cells: tetrahedra, cellTags: tetrahedronTags,
+      return Mesh(
+        dimension: 3, coordinates: coordinates, cells: tetrahedra, cellTags: tetrahedronTags,
         facets: triangles, facetTags: triangleTags, physicalGroups: groups)
     }
     guard !triangles.isEmpty else {
@@ -214,7 +219,8 @@ struct GmshMeshBuilder {
       let nodes = Array(triangles[(3 * t)..<(3 * t + 3)])
       if seen.insert(nodes.sorted()).inserted { cells += nodes; tags.append(triangleTags[t]) }
     }
-    return Mesh(dimension: 2, coordinates: coordinates, cells: cells, cellTags: tags,
+    return Mesh(
+      dimension: 2, coordinates: coordinates, cells: cells, cellTags: tags,
       facets: lines, facetTags: lineTags, physicalGroups: groups)
   }
 }

@@ -26,7 +26,8 @@ public struct COOMatrix: Sendable {
   /// Adds `value` at `(row, column)` (summed with any earlier entry there).
   /// - Precondition: the position is inside the matrix (assembly code computes it).
   public mutating func append(row: Int, column: Int, value: Double) {
-    precondition(row >= 0 && row < rowCount && column >= 0 && column < columnCount, "triplet (\(row), \(column)) outside \(rowCount)x\(columnCount)")
+    precondition(
+      row >= 0 && row < rowCount && column >= 0 && column < columnCount, "triplet (\(row), \(column)) outside \(rowCount)x\(columnCount)")
     rows.append(Int32(row))
     columns.append(Int32(column))
     values.append(value)

@@ -58,10 +58,11 @@ public final class LUFactorization {
 
   private static func check(_ status: Int32, _ call: String) throws {
     guard status == UMFPACK_OK else {
-      let meaning = [
-        UMFPACK_ERROR_out_of_memory: "out of memory", UMFPACK_ERROR_invalid_matrix: "invalid matrix",
-        UMFPACK_ERROR_argument_missing: "argument missing",
-      ][status] ?? "see UMFPACK's status codes"
+      let meaning =
+        [
+          UMFPACK_ERROR_out_of_memory: "out of memory", UMFPACK_ERROR_invalid_matrix: "invalid matrix",
+          UMFPACK_ERROR_argument_missing: "argument missing",
+        ][status] ?? "see UMFPACK's status codes"
       throw SparseError.factorizationFailed(library: "UMFPACK", status: Int(status), message: "\(call): \(meaning)")
     }
   }

@@ -31,7 +31,8 @@ public enum SparseError: Error, Equatable, CustomStringConvertible {
     case .io(let f, let m): return "\(f): \(m)"
     case .notPositiveDefinite(let c):
       return "matrix is not positive definite (CHOLMOD found a non-positive pivot at column \(c)); use --method umfpack or gmres"
-    case .notSymmetric(let r, let c): return "matrix is not symmetric: entry (\(r), \(c)) differs from (\(c), \(r)); use an LU or GMRES solve"
+    case .notSymmetric(let r, let c):
+      return "matrix is not symmetric: entry (\(r), \(c)) differs from (\(c), \(r)); use an LU or GMRES solve"
     case .singular(let m): return "matrix is singular: \(m)"
     case .factorizationFailed(let lib, let s, let m): return "\(lib) failed with status \(s): \(m)"
     case .nonFinite(let m): return "non-finite value: \(m)"

@@ -31,6 +31,7 @@ public struct NumpyArray: Sendable, Equatable {
   /// - Throws: ``NumpyError`` naming the file: not an NPY file, an unsupported dtype or
   ///   Fortran order, or fewer data bytes than the header promises.
   public init(contentsOf path: String) throws {
+    guard FileManager.default.fileExists(atPath: path) else { throw NumpyError.io(file: path, message: "no such file") }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw NumpyError.io(file: path, message: "cannot read the file")
     }
@@ -68,7 +69,8 @@ public struct NumpyArray: Sendable, Equatable {
     let count = shape.reduce(1, *)
     let dataStart = headerStart + headerLength
     guard bytes.count - dataStart >= count * dtype.byteCount else {
-      throw NumpyError.malformed(file: path, message: "shape \(shape) needs \(count * dtype.byteCount) data bytes, file has \(bytes.count - dataStart)")
+      throw NumpyError.malformed(
+        file: path, message: "shape \(shape) needs \(count * dtype.byteCount) data bytes, file has \(bytes.count - dataStart)")
     }
     let values = bytes.withUnsafeBytes { raw in
       (0..<count).map { dtype.load(from: raw, at: dataStart + $0 * dtype.byteCount) }

@@ -58,7 +58,10 @@ struct BenchmarkSuite {
       spmvRates.append(Double(inner * a.spmvTrafficBytes) / (ContinuousClock.now - start).seconds)
     }
     let spmv = median(spmvRates)
-    log(String(format: "STREAM triad %.2f GB/s; SpMV %.2f GB/s; ratio %.2f (medians of %d)", triad / 1e9, spmv / 1e9, spmv / triad, max(5, repeats)))
+    log(
+      String(
+        format: "STREAM triad %.2f GB/s; SpMV %.2f GB/s; ratio %.2f (medians of %d)", triad / 1e9, spmv / 1e9, spmv / triad, max(5, repeats)
+      ))
 
     var rows = [MethodRow]()
     log("method        iterations   setup [s]   solve [s]   total [s]   rel. residual")
@@ -73,11 +76,15 @@ struct BenchmarkSuite {
         totalSeconds: median(runs.map { $0.setupSeconds + $0.solveSeconds }),
         relativeResidual: runs.map(\.relativeResidual).max() ?? .nan, converged: runs.allSatisfy(\.converged))
       rows.append(row)
-      log(String(format: "%-12@  %10d  %10.3f  %10.3f  %10.3f   %.2e%@", row.method as NSString, row.iterations,
-        row.setupSeconds, row.solveSeconds, row.totalSeconds, row.relativeResidual, (row.converged ? "" : "  NOT CONVERGED") as NSString))
+      log(
+        String(
+          format: "%-12@  %10d  %10.3f  %10.3f  %10.3f   %.2e%@", row.method as NSString, row.iterations,
+          row.setupSeconds, row.solveSeconds, row.totalSeconds, row.relativeResidual, (row.converged ? "" : "  NOT CONVERGED") as NSString))
     }
     if json {
-      let report = Report(unknowns: a.rowCount, threads: SparseThreads.workerCount, triadGBs: triad / 1e9, spmvGBs: spmv / 1e9, spmvToTriad: spmv / triad, solves: rows)
+      let report = Report(
+        unknowns: a.rowCount, threads: SparseThreads.workerCount, triadGBs: triad / 1e9, spmvGBs: spmv / 1e9, spmvToTriad: spmv / triad,
+        solves: rows)
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys]
       encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

@@ -28,15 +28,16 @@ struct PoissonProblem {
   static func onMesh(path: String, dirichlet: String?) throws -> PoissonProblem {
     let mesh = try Mesh(gmshFile: path)
     let tags = try dirichlet.map { list in
-      try Set(list.split(separator: ",").map { item -> Int32 in
-        let name = item.trimmingCharacters(in: .whitespaces)
-        if let tag = Int32(name) { return tag }
-        guard let tag = mesh.boundaryTag(named: name) else {
-          let names = mesh.physicalGroups.filter { $0.dimension == mesh.dimension - 1 }.map(\.name)
-          throw CommandFailure("\(path): no boundary group named '\(name)' (groups: \(names.joined(separator: ", ")))")
-        }
-        return tag
-      })
+      try Set(
+        list.split(separator: ",").map { item -> Int32 in
+          let name = item.trimmingCharacters(in: .whitespaces)
+          if let tag = Int32(name) { return tag }
+          guard let tag = mesh.boundaryTag(named: name) else {
+            let names = mesh.physicalGroups.filter { $0.dimension == mesh.dimension - 1 }.map(\.name)
+            throw CommandFailure("\(path): no boundary group named '\(name)' (groups: \(names.joined(separator: ", ")))")
+          }
+          return tag
+        })
     }
     let system = try FiniteElementSystem.poisson(mesh: mesh, dirichletTags: tags)
     return PoissonProblem(

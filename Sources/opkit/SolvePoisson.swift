@@ -83,7 +83,8 @@ struct SolvePoisson: ParsableCommand {
   func run() throws {
     global.apply()
     let assemblyClock = ContinuousClock.now
-    let problem = try grid.map { try PoissonProblem.onGrid($0.counts, centring: centring, coefficientFile: coefficient) }
+    let problem =
+      try grid.map { try PoissonProblem.onGrid($0.counts, centring: centring, coefficientFile: coefficient) }
       ?? PoissonProblem.onMesh(path: mesh!, dirichlet: dirichlet)
     let assemblySeconds = (ContinuousClock.now - assemblyClock).seconds
 
@@ -99,7 +100,9 @@ struct SolvePoisson: ParsableCommand {
     let summary = SolveSummary(problem: problem, method: method, result: result, assemblySeconds: assemblySeconds)
     print(global.json ? try summary.json() : summary.text)
     guard result.converged else {
-      throw CommandFailure("\(method.rawValue) did not converge: \(result.report?.reason.rawValue ?? "residual") after \(result.iterations) iterations, relative residual \(result.relativeResidual)")
+      throw CommandFailure(
+        "\(method.rawValue) did not converge: \(result.report?.reason.rawValue ?? "residual") after \(result.iterations) iterations, relative residual \(result.relativeResidual)"
+      )
     }
   }
 }

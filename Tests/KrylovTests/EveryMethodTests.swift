@@ -11,7 +11,9 @@ final class EveryMethodTests: XCTestCase {
       let result = try SystemSolver.solve(a, rightHandSide: b, method: method, layout: layout)
       XCTAssertTrue(result.converged, "\(method.rawValue): \(result.report?.reason.rawValue ?? "direct")")
       XCTAssertLessThanOrEqual(result.relativeResidual, 1.01e-8, method.rawValue)
-      print("512x512 \(method.rawValue): \(result.iterations) iterations, relative residual \(result.relativeResidual), \(result.setupSeconds + result.solveSeconds) s")
+      print(
+        "512x512 \(method.rawValue): \(result.iterations) iterations, relative residual \(result.relativeResidual), \(result.setupSeconds + result.solveSeconds) s"
+      )
     }
   }
 }

@@ -48,7 +48,8 @@ final class MultigridTests: XCTestCase {
     let grid3 = try UniformGrid(cellCounts: [32, 32, 32])
     let poisson3 = try GridSystem.diffusion(grid: grid3)
     for system in [darcy, poisson3] {
-      let result = try SystemSolver.solve(CSRMatrix(system.matrix), rightHandSide: system.rightHandSide, method: .pcgMultigrid, layout: system.layout)
+      let result = try SystemSolver.solve(
+        CSRMatrix(system.matrix), rightHandSide: system.rightHandSide, method: .pcgMultigrid, layout: system.layout)
       XCTAssertTrue(result.converged)
       XCTAssertLessThanOrEqual(result.relativeResidual, 1.01e-8)
       XCTAssertLessThan(result.iterations, 15)

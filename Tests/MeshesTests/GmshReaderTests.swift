@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-  import FoundationXML
-#endif
 import Meshes
 import TestSupport
 import XCTest
+
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
 
 final class GmshReaderTests: XCTestCase {
   func testReadsTheShippedMeshesInBothFormats() throws {
@@ -134,7 +135,8 @@ final class GmshReaderTests: XCTestCase {
       if mesh.dimension == 2 {
         total += abs(e[0][0] * e[1][1] - e[0][1] * e[1][0]) / 2
       } else {
-        let det = e[0][0] * (e[1][1] * e[2][2] - e[1][2] * e[2][1]) - e[0][1] * (e[1][0] * e[2][2] - e[1][2] * e[2][0])
+        let det =
+          e[0][0] * (e[1][1] * e[2][2] - e[1][2] * e[2][1]) - e[0][1] * (e[1][0] * e[2][2] - e[1][2] * e[2][0])
           + e[0][2] * (e[1][0] * e[2][1] - e[1][1] * e[2][0])
         total += abs(det) / 6
       }

@@ -75,7 +75,9 @@ final class CSRMatrixTests: XCTestCase {
     let (a, da) = try randomMatrix(25, 30, density: 0.15, seed: 4)
     let (b, db) = try randomMatrix(30, 20, density: 0.15, seed: 5)
     let c = try a.multiplied(by: b)
-    XCTAssertNoThrow(try CSRMatrix(rowCount: c.rowCount, columnCount: c.columnCount, rowPointers: c.rowPointers, columnIndices: c.columnIndices, values: c.values))
+    XCTAssertNoThrow(
+      try CSRMatrix(
+        rowCount: c.rowCount, columnCount: c.columnCount, rowPointers: c.rowPointers, columnIndices: c.columnIndices, values: c.values))
     for i in 0..<25 {
       for j in 0..<20 {
         let expected = (0..<30).reduce(0.0) { $0 + da[i * 30 + $1] * db[$1 * 20 + j] }
@@ -87,9 +89,15 @@ final class CSRMatrixTests: XCTestCase {
     let k = try p.kronecker(q)
     XCTAssertEqual(k.rowCount, 15)
     XCTAssertEqual(k.columnCount, 8)
-    for i in 0..<3 { for r in 0..<5 { for j in 0..<4 { for s in 0..<2 {
-      XCTAssertEqual(k[i * 5 + r, j * 2 + s], dp[i * 4 + j] * dq[r * 2 + s])
-    } } } }
+    for i in 0..<3 {
+      for r in 0..<5 {
+        for j in 0..<4 {
+          for s in 0..<2 {
+            XCTAssertEqual(k[i * 5 + r, j * 2 + s], dp[i * 4 + j] * dq[r * 2 + s])
+          }
+        }
+      }
+    }
   }
 
   func testMatrixMarketRoundTripsAndReportsBadLines() throws {

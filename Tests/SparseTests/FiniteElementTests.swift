@@ -6,7 +6,9 @@ import XCTest
 
 /// P1 finite elements: second order in L2 on refined meshes, exact for linear solutions.
 final class FiniteElementTests: XCTestCase {
-  private func l2Error(_ mesh: Mesh, exact: @escaping MeshFunction, source: @escaping MeshFunction, tags: Set<Int32>? = nil) throws -> Double {
+  private func l2Error(_ mesh: Mesh, exact: @escaping MeshFunction, source: @escaping MeshFunction, tags: Set<Int32>? = nil) throws
+    -> Double
+  {
     let system = try FiniteElementSystem.poisson(mesh: mesh, source: source, dirichletTags: tags, dirichletValue: exact)
     let u = try CholeskyFactorization(system.matrix).solve(system.rightHandSide)
     return try system.l2Error(nodalValues: system.nodalValues(u), exact: exact)

@@ -6,7 +6,9 @@ public func assertClose(
   file: StaticString = #filePath, line: UInt = #line
 ) {
   let bound = atol + rtol * abs(expected)
-  XCTAssert(abs(actual - expected) <= bound, "\(actual) vs \(expected) (|diff| \(abs(actual - expected)) > \(bound)) \(message())", file: file, line: line)
+  XCTAssert(
+    abs(actual - expected) <= bound, "\(actual) vs \(expected) (|diff| \(abs(actual - expected)) > \(bound)) \(message())", file: file,
+    line: line)
 }
 
 /// Asserts `‖actual − expected‖₂ ≤ rtol·‖expected‖₂ + atol`, elementwise arrays of equal length.

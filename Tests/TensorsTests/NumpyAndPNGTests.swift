@@ -1,0 +1,89 @@
+import Foundation
+import Tensors
+import TestSupport
+import XCTest
+
+final class NumpyAndPNGTests: XCTestCase {
+  private lazy var directory: URL = {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tensors-\(getpid())")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+  }()
+
+  private func python(_ script: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  func testRoundTripsEveryDTypeAndNumpyAgrees() throws {
+    for dtype in NumpyDType.allCases {
+      let path = directory.appendingPathComponent("a-\(dtype.byteCount)-\(dtype).npy").path
+      let values = (0..<24).map { Double($0) - 7.5 }.map { dtype == .int32 || dtype == .int64 ? $0.rounded(.down) : $0 }
+      let array = try NumpyArray(shape: [2, 3, 4], values: values, dtype: dtype)
+      try array.write(to: path)
+      XCTAssertEqual(try NumpyArray(contentsOf: path), array)
+      let seen = try python("import numpy as np; a = np.load('\(path)'); print(a.shape, a.dtype.str, float(a.sum()))")
+      XCTAssertEqual(seen, "(2, 3, 4) \(dtype.rawValue) \(values.reduce(0, +))")
+    }
+  }
+
+  func testReadsWhatNumpyWritesAndRejectsWhatItCannot() throws {
+    let path = directory.appendingPathComponent("np.npy").path
+    _ = try python("import numpy as np; np.save('\(path)', np.arange(6, dtype=np.float32).reshape(2, 3) / 4)")
+    let array = try NumpyArray(contentsOf: path)
+    XCTAssertEqual(array.shape, [2, 3])
+    XCTAssertEqual(array.dtype, .float32)
+    XCTAssertEqual(array.values, [0, 0.25, 0.5, 0.75, 1, 1.25])
+    _ = try python("import numpy as np; np.save('\(path)', np.zeros((2, 2), dtype=np.complex64))")
+    XCTAssertThrowsError(try NumpyArray(contentsOf: path)) { error in
+      XCTAssertTrue("\(error)".contains("dtype '<c8' is not supported"), "\(error)")
+    }
+    _ = try python("import numpy as np; np.save('\(path)', np.asfortranarray(np.ones((2, 3))))")
+    XCTAssertThrowsError(try NumpyArray(contentsOf: path)) { error in
+      XCTAssertTrue("\(error)".contains("Fortran"), "\(error)")
+    }
+    let good = try NumpyArray(shape: [100], values: Array(repeating: 1, count: 100))
+    try good.write(to: path)
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+    try bytes.prefix(bytes.count - 8).write(to: URL(fileURLWithPath: path))
+    XCTAssertThrowsError(try NumpyArray(contentsOf: path)) { error in
+      XCTAssertTrue("\(error)".contains("needs 800 data bytes"), "\(error)")
+    }
+    XCTAssertThrowsError(try NumpyArray(shape: [2, 2], values: [1]))
+  }
+
+  func testHeatmapPNGDecodesWithZlib() throws {
+    let values = (0..<(20 * 30)).map { Double($0 % 30) }
+    let image = Heatmap.render(values, rows: 20, columns: 30, minimumSize: 64)
+    XCTAssertEqual(image.height, 80)
+    let path = directory.appendingPathComponent("h.png").path
+    try image.write(to: path)
+    // Python's zlib checks the Adler-32 and the chunk CRCs are checked by hand.
+    let report = try python(
+      """
+      import struct, zlib
+      data = open('\(path)', 'rb').read()
+      assert data[:8] == b'\\x89PNG\\r\\n\\x1a\\n'
+      pos, idat = 8, b''
+      while pos < len(data):
+          n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+          body = data[pos + 8:pos + 8 + n]
+          assert zlib.crc32(kind + body) == struct.unpack('>I', data[pos + 8 + n:pos + 12 + n])[0], kind
+          if kind == b'IHDR': w, h = struct.unpack('>II', body[:8])
+          if kind == b'IDAT': idat += body
+          pos += 12 + n
+      raw = zlib.decompress(idat)
+      assert len(raw) == h * (3 * w + 1)
+      left = raw[1:4]; right = raw[1 + 3 * (30 * 4 - 1):1 + 3 * 30 * 4]
+      print(w, h, tuple(left), tuple(right))
+      """)
+    XCTAssertEqual(report, "\(image.width) 80 (68, 1, 84) (253, 231, 37)", "viridis from the low end to the high end")
+  }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import XCTest
+
+@testable import opkit
+
+/// Parsing and validation, tested without running the binary.
+final class ParsingTests: XCTestCase {
+  private func parse(_ arguments: [String]) throws -> ParsableCommand {
+    try Opkit.parseAsRoot(arguments)
+  }
+
+  func testSolvePoissonParsesItsOptions() throws {
+    let command = try parse(["solve", "poisson", "--grid", "64x32", "--method", "pcg-ic", "--rtol", "1e-10", "--json", "--threads", "1"])
+    let solve = try XCTUnwrap(command as? SolvePoisson)
+    XCTAssertEqual(solve.grid?.counts, [64, 32])
+    XCTAssertEqual(solve.method, .pcgIC)
+    XCTAssertEqual(solve.rtol, 1e-10)
+    XCTAssertTrue(solve.global.json)
+    XCTAssertEqual(solve.global.threads, 1)
+    let mesh = try XCTUnwrap(
+      try parse(["solve", "poisson", "--mesh", "m.msh", "--method", "cholmod", "--dirichlet", "outer"]) as? SolvePoisson)
+    XCTAssertEqual(mesh.mesh, "m.msh")
+    XCTAssertEqual(mesh.dirichlet, "outer")
+  }
+
+  func testBadCombinationsAreRejectedBeforeAnyWork() {
+    let rejected: [[String]] = [
+      ["solve", "poisson", "--grid", "0x5"],
+      ["solve", "poisson", "--grid", "8x8", "--method", "nope"],
+      ["solve", "poisson", "--grid", "8xq"],
+      ["solve", "poisson"],
+      ["solve", "poisson", "--grid", "8x8", "--mesh", "m.msh"],
+      ["solve", "poisson", "--mesh", "m.msh"],  // default pcg-mg needs a grid
+      ["solve", "poisson", "--mesh", "m.msh", "--method", "cg", "--png", "u.png"],
+      ["solve", "poisson", "--grid", "8x8x8", "--png", "u.png"],
+      ["solve", "poisson", "--grid", "8x8", "--method", "cg", "--preconditioner", "mg"],
+      ["solve", "poisson", "--grid", "8x8", "--rtol", "2"],
+      ["solve", "poisson", "--grid", "8x8", "--threads", "0"],
+      ["bench", "--size", "1"],
+    ]
+    for arguments in rejected {
+      XCTAssertThrowsError(try parse(arguments), arguments.joined(separator: " "))
+    }
+  }
+}
