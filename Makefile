@@ -35,7 +35,7 @@ demo: build
 
 ## The test suite, in release mode with @testable imports enabled.
 test: deps python-deps
-	swift test -c release -Xswiftc -enable-testing
+	swift test -c release -Xswiftc -enable-testing --disable-swift-testing
 
 ## Benchmarks: SpMV vs STREAM triad, and every solve method on 2D Poisson 1024x1024.
 bench: build

@@ -78,10 +78,8 @@ public final class ConjugateGradient {
           guard pq.isFinite else { report.reason = .nonFinite; return report }
           guard pq > 0 else { report.reason = pq == 0 && rho == 0 ? .breakdown : .indefiniteOperator; return report }
           let alpha = rho / pq
-          // x ← x + α p,  r ← r − α q
-          Vector.axpy(alpha, p.readOnly, x)
-          Vector.axpy(-alpha, q.readOnly, r)
-          rNorm = Vector.norm(r.readOnly)
+          // x ← x + α p,  r ← r − α q  (and ‖r‖ in the same pass)
+          rNorm = Vector.conjugateGradientUpdate(alpha, p.readOnly, q.readOnly, x, r).squareRoot()
           report.iterations = iteration
           report.residualNorm = rNorm
           if options.recordHistory { report.residualHistory.append(rNorm) }
@@ -96,7 +94,7 @@ public final class ConjugateGradient {
           guard rhoNext > 0 else { report.reason = rhoNext < 0 ? .indefinitePreconditioner : .breakdown; return report }
           let beta = rhoNext / rho
           rho = rhoNext
-          for i in 0..<n { p[i] = z[i] + beta * p[i] }
+          Vector.xpby(z.readOnly, beta, p)
         }
         report.reason = .maxIterations
         return report

@@ -56,7 +56,7 @@ public final class MultigridPreconditioner: Preconditioner {
       let p = try prolongationMatrix(transfer)
       let r = p.transposed()
       levels.append(try MultigridLevel(matrix: a, prolongation: p, restriction: r))
-      a = try r.multiplied(by: a.multiplied(by: p))
+      a = try a.galerkinProduct(restriction: r, prolongation: p)
     }
     levels.append(try MultigridLevel(matrix: a, prolongation: nil, restriction: nil))
     self.levels = levels
@@ -92,14 +92,14 @@ public final class MultigridPreconditioner: Preconditioner {
       level.x = x
       return
     }
-    level.zeroSolution()
-    for _ in 0..<options.preSmoothing { level.smooth(forward: true) }
+    for sweep in 0..<options.preSmoothing { level.smooth(forward: true, fromZero: sweep == 0) }
+    if options.preSmoothing == 0 { level.zeroSolution() }
     level.computeResidual()
     let coarse = levels[l + 1]
     level.restrictResidual(into: coarse)
     cycle(l + 1)
     level.addProlongedCorrection(from: coarse)
-    for _ in 0..<options.postSmoothing { level.smooth(forward: false) }
+    for _ in 0..<options.postSmoothing { level.smooth(forward: false, fromZero: false) }
   }
 }
 
@@ -159,9 +159,8 @@ final class MultigridLevel {
 
   /// `residual ← b − A x`.
   func computeResidual() {
-    x.withUnsafeBufferPointer { x in residual.withUnsafeMutableBufferPointer { matrix.multiply(x, into: $0) } }
-    b.withUnsafeBufferPointer { b in
-      residual.withUnsafeMutableBufferPointer { r in for i in 0..<r.count { r[i] = b[i] - r[i] } }
+    x.withUnsafeBufferPointer { x in
+      b.withUnsafeBufferPointer { b in residual.withUnsafeMutableBufferPointer { matrix.residual(b, x, into: $0) } }
     }
   }
 
@@ -171,20 +170,22 @@ final class MultigridLevel {
     residual.withUnsafeBufferPointer { r in coarse.b.withUnsafeMutableBufferPointer { restriction.multiply(r, into: $0) } }
   }
 
-  /// `x ← x + P · x_coarse` (uses `residual` as scratch).
+  /// `x ← x + P · x_coarse`.
   func addProlongedCorrection(from coarse: MultigridLevel) {
     guard let prolongation else { return }
-    coarse.x.withUnsafeBufferPointer { xc in residual.withUnsafeMutableBufferPointer { prolongation.multiply(xc, into: $0) } }
-    residual.withUnsafeBufferPointer { e in
-      x.withUnsafeMutableBufferPointer { x in for i in 0..<x.count { x[i] += e[i] } }
-    }
+    coarse.x.withUnsafeBufferPointer { xc in x.withUnsafeMutableBufferPointer { prolongation.multiplyAdd(xc, into: $0) } }
   }
 
   /// One Gauss–Seidel sweep on `A x = b`, rows in increasing (`forward`) or decreasing order.
-  func smooth(forward: Bool) {
+  /// With `fromZero`, the sweep starts from `x = 0` whatever `x` holds (a forward sweep then
+  /// reads only values it has already updated, so `x` needs neither zeroing nor a halo copy).
+  func smooth(forward: Bool, fromZero: Bool) {
+    precondition(!fromZero || forward, "a sweep from zero runs forward")
     let n = matrix.rowCount
     let workers = min(SparseThreads.workerCount, max(1, matrix.nonzeroCount / 50_000))
-    if workers > 1 { previous.withUnsafeMutableBufferPointer { p in x.withUnsafeBufferPointer { x in for i in 0..<n { p[i] = x[i] } } } }
+    if workers > 1 && !fromZero {
+      previous.withUnsafeMutableBufferPointer { p in x.withUnsafeBufferPointer { x in for i in 0..<n { p[i] = x[i] } } }
+    }
     matrix.rowPointers.withUnsafeBufferPointer { rp in
       matrix.columnIndices.withUnsafeBufferPointer { ci in
         matrix.values.withUnsafeBufferPointer { v in
@@ -196,10 +197,10 @@ final class MultigridLevel {
                     rowPointers: rp.baseAddress!, columns: ci.baseAddress!, values: v.baseAddress!,
                     inverseDiagonal: dinv.baseAddress!, b: b.baseAddress!, old: old.baseAddress!, x: x.baseAddress!)
                   if workers == 1 {
-                    sweep.run(rows: 0..<n, forward: forward)
+                    sweep.run(rows: 0..<n, forward: forward, fromZero: fromZero)
                   } else {
                     DispatchQueue.concurrentPerform(iterations: workers) { w in
-                      sweep.run(rows: (n * w / workers)..<(n * (w + 1) / workers), forward: forward)
+                      sweep.run(rows: (n * w / workers)..<(n * (w + 1) / workers), forward: forward, fromZero: fromZero)
                     }
                   }
                 }
@@ -223,17 +224,32 @@ private struct GaussSeidelSweep: @unchecked Sendable {
   let old: UnsafePointer<Double>
   let x: UnsafeMutablePointer<Double>
 
-  /// x_i ← (b_i − Σ_{j≠i} a_ij x_j) / a_ii for the rows of one block.
-  func run(rows: Range<Int>, forward: Bool) {
+  /// x_i ← (b_i − Σ_{j≠i} a_ij x_j) / a_ii for the rows of one block. `fromZero`: the sweep
+  /// starts from x = 0, so only this block's already-updated rows (j < i) contribute.
+  func run(rows: Range<Int>, forward: Bool, fromZero: Bool) {
     let lo = Int32(rows.lowerBound), hi = Int32(rows.upperBound)
     @inline(__always) func relax(_ i: Int) {
       var s = b[i]
+      let row = Int32(i)
       for k in Int(rowPointers[i])..<Int(rowPointers[i + 1]) {
         let j = columns[k]
-        if j == Int32(i) { continue }
+        if j == row { continue }
         s -= values[k] * (j >= lo && j < hi ? x[Int(j)] : old[Int(j)])
       }
       x[i] = s * inverseDiagonal[i]
+    }
+    @inline(__always) func relaxFromZero(_ i: Int) {
+      var s = b[i]
+      let row = Int32(i)
+      for k in Int(rowPointers[i])..<Int(rowPointers[i + 1]) {
+        let j = columns[k]
+        if j >= lo && j < row { s -= values[k] * x[Int(j)] }
+      }
+      x[i] = s * inverseDiagonal[i]
+    }
+    if fromZero {
+      for i in rows { relaxFromZero(i) }
+      return
     }
     if forward { for i in rows { relax(i) } } else { for i in rows.reversed() { relax(i) } }
   }

@@ -6,15 +6,36 @@ extension CSRMatrix {
   /// only its own rows, so the result does not depend on the number of workers.
   public func multiply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
     precondition(x.count >= columnCount && y.count >= rowCount, "SpMV buffer sizes")
+    forEachRowProduct(x) { i, ax in y[i] = ax }
+  }
+
+  /// Computes `y ← y + A x` in one pass (no temporary for `A x`).
+  public func multiplyAdd(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+    precondition(x.count >= columnCount && y.count >= rowCount, "SpMV buffer sizes")
+    forEachRowProduct(x) { i, ax in y[i] += ax }
+  }
+
+  /// Computes the residual `r = b − A x` in one pass.
+  public func residual(
+    _ b: UnsafeBufferPointer<Double>, _ x: UnsafeBufferPointer<Double>, into r: UnsafeMutableBufferPointer<Double>
+  ) {
+    precondition(x.count >= columnCount && b.count >= rowCount && r.count >= rowCount, "residual buffer sizes")
+    forEachRowProduct(x) { i, ax in r[i] = b[i] - ax }
+  }
+
+  /// Calls `store(i, (A x)_i)` for every row, rows split into one block per worker; each worker
+  /// handles only its own rows, so the sums do not depend on the number of workers.
+  @inline(__always)
+  private func forEachRowProduct(_ x: UnsafeBufferPointer<Double>, _ store: (Int, Double) -> Void) {
     rowPointers.withUnsafeBufferPointer { rp in
       columnIndices.withUnsafeBufferPointer { ci in
         values.withUnsafeBufferPointer { v in
-          let (rp, ci, v, x, y) = (SharedBuffer(rp), SharedBuffer(ci), SharedBuffer(v), SharedBuffer(x), SharedMutableBuffer(y))
+          let (rp, ci, v, x) = (SharedBuffer(rp), SharedBuffer(ci), SharedBuffer(v), SharedBuffer(x))
           parallelChunks(count: rowCount, work: nonzeroCount) { _, rows in
             for i in rows {
               var sum = 0.0
               for k in Int(rp.base[i])..<Int(rp.base[i + 1]) { sum += v.base[k] * x.base[Int(ci.base[k])] }
-              y.base[i] = sum
+              store(i, sum)
             }
           }
         }

@@ -39,29 +39,29 @@ extension CSRMatrix {
     lengths.withUnsafeBufferPointer { pointers in
       columns.withUnsafeMutableBufferPointer { columns in
         vals.withUnsafeMutableBufferPointer { vals in
-          let (pointers, columns, vals) = (SharedBuffer(pointers), SharedMutableBuffer(columns), SharedMutableBuffer(vals))
+          let output = SortedRowWriter(pointers: pointers, columns: columns, values: vals)
           parallelChunks(count: n, work: work) { _, rows in
             var accumulator = [Double](repeating: 0, count: b.columnCount)
             var marker = [Int32](repeating: -1, count: b.columnCount)
             accumulator.withUnsafeMutableBufferPointer { acc in
               marker.withUnsafeMutableBufferPointer { mark in
-                var fill = 0, rowEnd = -1
+                var fill = 0, current = -1
                 forEachProductTerm(rows, b) { i, c, aik, bkj in
-                  if i != rowEnd {
-                    if rowEnd >= 0 { flushRow(rowEnd, pointers, columns, vals, acc) }
-                    rowEnd = i
-                    fill = Int(pointers.base[i])
+                  if i != current {
+                    if current >= 0 { output.finish(row: current, accumulator: acc) }
+                    current = i
+                    fill = output.start(row: i)
                   }
                   if mark[c] != Int32(i) {
                     mark[c] = Int32(i)
                     acc[c] = aik * bkj
-                    columns.base[fill] = Int32(c)
+                    output.columns.base[fill] = Int32(c)
                     fill += 1
                   } else {
                     acc[c] += aik * bkj
                   }
                 }
-                if rowEnd >= 0 { flushRow(rowEnd, pointers, columns, vals, acc) }
+                if current >= 0 { output.finish(row: current, accumulator: acc) }
               }
             }
           }
@@ -124,23 +124,37 @@ extension CSRMatrix {
   }
 }
 
-/// Sorts row `i`'s columns (insertion sort: rows are short) and gathers their values.
-@inline(__always)
-private func flushRow(
-  _ i: Int, _ pointers: SharedBuffer<Int32>, _ columns: SharedMutableBuffer<Int32>, _ values: SharedMutableBuffer<Double>,
-  _ accumulator: UnsafeMutableBufferPointer<Double>
-) {
-  let lo = Int(pointers.base[i]), hi = Int(pointers.base[i + 1])
-  var s = lo + 1
-  while s < hi {
-    let v = columns.base[s]
-    var t = s - 1
-    while t >= lo && columns.base[t] > v {
-      columns.base[t + 1] = columns.base[t]
-      t -= 1
-    }
-    columns.base[t + 1] = v
-    s += 1
+/// Writes the rows of a sparse product into preallocated CSR arrays: a worker fills a row's
+/// columns in any order, then ``finish(row:accumulator:)`` sorts them (insertion sort: rows are
+/// short) and gathers their values from the dense accumulator. Workers own disjoint rows.
+struct SortedRowWriter: @unchecked Sendable {
+  let pointers: SharedBuffer<Int32>
+  let columns: SharedMutableBuffer<Int32>
+  let values: SharedMutableBuffer<Double>
+
+  init(pointers: UnsafeBufferPointer<Int32>, columns: UnsafeMutableBufferPointer<Int32>, values: UnsafeMutableBufferPointer<Double>) {
+    self.pointers = SharedBuffer(pointers)
+    self.columns = SharedMutableBuffer(columns)
+    self.values = SharedMutableBuffer(values)
   }
-  for k in lo..<hi { values.base[k] = accumulator[Int(columns.base[k])] }
+
+  /// Offset of row `i`'s first entry.
+  @inline(__always) func start(row i: Int) -> Int { Int(pointers.base[i]) }
+
+  /// Sorts row `i`'s columns and copies their accumulated values.
+  @inline(__always) func finish(row i: Int, accumulator: UnsafeMutableBufferPointer<Double>) {
+    let lo = Int(pointers.base[i]), hi = Int(pointers.base[i + 1])
+    var s = lo + 1
+    while s < hi {
+      let v = columns.base[s]
+      var t = s - 1
+      while t >= lo && columns.base[t] > v {
+        columns.base[t + 1] = columns.base[t]
+        t -= 1
+      }
+      columns.base[t + 1] = v
+      s += 1
+    }
+    for k in lo..<hi { values.base[k] = accumulator[Int(columns.base[k])] }
+  }
 }

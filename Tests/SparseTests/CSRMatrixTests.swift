@@ -58,6 +58,15 @@ final class CSRMatrixTests: XCTestCase {
     x.withUnsafeBufferPointer { xb in y.withUnsafeMutableBufferPointer { csc.multiply(xb, into: $0) } }
     assertClose(y, expected, rtol: 1e-14)
     XCTAssertThrowsError(try a.multiplied(by: [1, 2]))
+    // The fused variants: y + A x and b − A x.
+    let base = randomVector(40, seed: 12)
+    var sum = base, difference = [Double](repeating: 0, count: 40)
+    x.withUnsafeBufferPointer { xb in
+      sum.withUnsafeMutableBufferPointer { a.multiplyAdd(xb, into: $0) }
+      base.withUnsafeBufferPointer { bb in difference.withUnsafeMutableBufferPointer { a.residual(bb, xb, into: $0) } }
+    }
+    assertClose(sum, zip(base, expected).map { $0 + $1 }, rtol: 1e-14)
+    assertClose(difference, zip(base, expected).map { $0 - $1 }, rtol: 1e-14)
   }
 
   func testParallelSpMVMatchesSerialOnALargeMatrix() throws {
@@ -84,6 +93,17 @@ final class CSRMatrixTests: XCTestCase {
         assertClose(c[i, j], expected, rtol: 1e-13, atol: 1e-15)
       }
     }
+    // The fused Galerkin product equals the two-step one.
+    let (r, _) = try randomMatrix(12, 25, density: 0.2, seed: 9)
+    let (square, _) = try randomMatrix(25, 25, density: 0.2, seed: 10)
+    let (prolongation, _) = try randomMatrix(25, 12, density: 0.2, seed: 11)
+    let fused = try square.galerkinProduct(restriction: r, prolongation: prolongation)
+    let stepwise = try r.multiplied(by: square.multiplied(by: prolongation))
+    XCTAssertEqual(fused.rowPointers, stepwise.rowPointers)
+    XCTAssertEqual(fused.columnIndices, stepwise.columnIndices)
+    assertClose(fused.values, stepwise.values, rtol: 1e-14)
+    XCTAssertThrowsError(try square.galerkinProduct(restriction: prolongation, prolongation: prolongation))
+
     let (p, dp) = try randomMatrix(3, 4, density: 0.5, seed: 6)
     let (q, dq) = try randomMatrix(5, 2, density: 0.5, seed: 7)
     let k = try p.kronecker(q)
