@@ -46,12 +46,6 @@ public struct StencilOperator: Sendable {
       }
     }
   }
-
-  /// Calls `body(flat, index, point)` for every unknown: its flat number, its multi-index among
-  /// the unknowns, and its multi-index among the grid points.
-  public func forEachUnknown(_ body: (_ flat: Int, _ index: [Int], _ point: [Int]) throws -> Void) rethrows {
-    try layout.forEachUnknown(body)
-  }
 }
 
 extension GridLayout {

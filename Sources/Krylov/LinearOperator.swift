@@ -35,13 +35,3 @@ public protocol Preconditioner {
   /// Computes `z = M⁻¹ r`; both buffers hold the operator's size.
   func apply(_ r: UnsafeBufferPointer<Double>, into z: UnsafeMutableBufferPointer<Double>)
 }
-
-/// `M = I`: no preconditioning.
-public struct IdentityPreconditioner: Preconditioner {
-  /// The identity.
-  public init() {}
-  /// Copies `r` into `z`.
-  public func apply(_ r: UnsafeBufferPointer<Double>, into z: UnsafeMutableBufferPointer<Double>) {
-    for i in 0..<r.count { z[i] = r[i] }
-  }
-}

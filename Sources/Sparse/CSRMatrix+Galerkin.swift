@@ -14,61 +14,9 @@ extension CSRMatrix {
       throw SparseError.dimensionMismatch(
         "R \(r.rowCount)x\(r.columnCount) · A \(rowCount)x\(columnCount) · P \(p.rowCount)x\(p.columnCount)")
     }
-    let n = r.rowCount, m = p.columnCount
-    let work = r.nonzeroCount * 16
-    var pointers = [Int32](repeating: 0, count: n + 1)
-    pointers.withUnsafeMutableBufferPointer { lengths in
-      let lengths = SharedMutableBuffer(lengths)
-      parallelChunks(count: n, work: work) { _, rows in
-        var marker = [Int32](repeating: -1, count: m)
-        marker.withUnsafeMutableBufferPointer { mark in
-          forEachTripleTerm(rows, r, p) { row, column, _ in
-            if mark[column] != Int32(row) {
-              mark[column] = Int32(row)
-              lengths.base[row + 1] += 1
-            }
-          }
-        }
-      }
+    return try CSRMatrix(rowCount: r.rowCount, columnCount: p.columnCount, work: r.nonzeroCount * 16) { rows, emit in
+      forEachTripleTerm(rows, r, p, emit)
     }
-    for i in 0..<n { pointers[i + 1] += pointers[i] }
-    let nnz = Int(pointers[n])
-    guard nnz < Int(Int32.max) else { throw SparseError.tooLarge("Galerkin product with \(nnz) nonzeros") }
-    var columns = [Int32](repeating: 0, count: nnz)
-    var values = [Double](repeating: 0, count: nnz)
-    pointers.withUnsafeBufferPointer { pointersBuffer in
-      columns.withUnsafeMutableBufferPointer { columnsBuffer in
-        values.withUnsafeMutableBufferPointer { valuesBuffer in
-          let output = SortedRowWriter(pointers: pointersBuffer, columns: columnsBuffer, values: valuesBuffer)
-          parallelChunks(count: n, work: work) { _, rows in
-            var accumulator = [Double](repeating: 0, count: m)
-            var marker = [Int32](repeating: -1, count: m)
-            accumulator.withUnsafeMutableBufferPointer { acc in
-              marker.withUnsafeMutableBufferPointer { mark in
-                var current = -1, fill = 0
-                forEachTripleTerm(rows, r, p) { row, column, value in
-                  if row != current {
-                    if current >= 0 { output.finish(row: current, accumulator: acc) }
-                    current = row
-                    fill = output.start(row: row)
-                  }
-                  if mark[column] != Int32(row) {
-                    mark[column] = Int32(row)
-                    acc[column] = value
-                    output.columns.base[fill] = Int32(column)
-                    fill += 1
-                  } else {
-                    acc[column] += value
-                  }
-                }
-                if current >= 0 { output.finish(row: current, accumulator: acc) }
-              }
-            }
-          }
-        }
-      }
-    }
-    return CSRMatrix(unchecked: n, m, pointers, columns, values)
   }
 
   /// Calls `body(I, J, R_Ii·A_ij·P_jJ)` for every term of the coarse rows `rows`, row by row.

@@ -12,53 +12,63 @@ extension CSRMatrix {
     guard columnCount == b.rowCount else {
       throw SparseError.dimensionMismatch("\(rowCount)x\(columnCount) times \(b.rowCount)x\(b.columnCount)")
     }
-    let n = rowCount
-    let work = nonzeroCount * 4
-    // Pass 1: entries per output row.
-    var lengths = [Int32](repeating: 0, count: n + 1)
-    lengths.withUnsafeMutableBufferPointer { lengths in
+    return try CSRMatrix(rowCount: rowCount, columnCount: b.columnCount, work: nonzeroCount * 4) { rows, emit in
+      forEachProductTerm(rows, b) { i, c, aik, bkc in emit(i, c, aik * bkc) }
+    }
+  }
+
+  /// Builds a matrix whose entries are sums of terms, in two passes over `terms`: one counts
+  /// each row's distinct columns, the other accumulates them in a dense scratch row (with a
+  /// marker array) and writes them, sorted, into the preallocated result. `terms(rows, emit)`
+  /// must call `emit(row, column, value)` for the rows `rows`, row by row in increasing order,
+  /// the same way both times. Rows are split into one block per worker.
+  init(
+    rowCount n: Int, columnCount m: Int, work: Int,
+    terms: (_ rows: Range<Int>, _ emit: (Int, Int, Double) -> Void) -> Void
+  ) throws {
+    var pointers = [Int32](repeating: 0, count: n + 1)
+    pointers.withUnsafeMutableBufferPointer { lengths in
       let lengths = SharedMutableBuffer(lengths)
       parallelChunks(count: n, work: work) { _, rows in
-        var marker = [Int32](repeating: -1, count: b.columnCount)
+        var marker = [Int32](repeating: -1, count: m)
         marker.withUnsafeMutableBufferPointer { mark in
-          forEachProductTerm(rows, b) { i, c, _, _ in
-            if mark[c] != Int32(i) {
-              mark[c] = Int32(i)
-              lengths.base[i + 1] += 1
+          terms(rows) { row, column, _ in
+            if mark[column] != Int32(row) {
+              mark[column] = Int32(row)
+              lengths.base[row + 1] += 1
             }
           }
         }
       }
     }
-    for i in 0..<n { lengths[i + 1] += lengths[i] }
-    let nnz = Int(lengths[n])
+    for i in 0..<n { pointers[i + 1] += pointers[i] }
+    let nnz = Int(pointers[n])
     guard nnz < Int(Int32.max) else { throw SparseError.tooLarge("product with \(nnz) nonzeros") }
-    // Pass 2: values, written into the final arrays.
     var columns = [Int32](repeating: 0, count: nnz)
-    var vals = [Double](repeating: 0, count: nnz)
-    lengths.withUnsafeBufferPointer { pointers in
-      columns.withUnsafeMutableBufferPointer { columns in
-        vals.withUnsafeMutableBufferPointer { vals in
-          let output = SortedRowWriter(pointers: pointers, columns: columns, values: vals)
+    var values = [Double](repeating: 0, count: nnz)
+    pointers.withUnsafeBufferPointer { pointersBuffer in
+      columns.withUnsafeMutableBufferPointer { columnsBuffer in
+        values.withUnsafeMutableBufferPointer { valuesBuffer in
+          let output = SortedRowWriter(pointers: pointersBuffer, columns: columnsBuffer, values: valuesBuffer)
           parallelChunks(count: n, work: work) { _, rows in
-            var accumulator = [Double](repeating: 0, count: b.columnCount)
-            var marker = [Int32](repeating: -1, count: b.columnCount)
+            var accumulator = [Double](repeating: 0, count: m)
+            var marker = [Int32](repeating: -1, count: m)
             accumulator.withUnsafeMutableBufferPointer { acc in
               marker.withUnsafeMutableBufferPointer { mark in
-                var fill = 0, current = -1
-                forEachProductTerm(rows, b) { i, c, aik, bkj in
-                  if i != current {
+                var current = -1, fill = 0
+                terms(rows) { row, column, value in
+                  if row != current {
                     if current >= 0 { output.finish(row: current, accumulator: acc) }
-                    current = i
-                    fill = output.start(row: i)
+                    current = row
+                    fill = output.start(row: row)
                   }
-                  if mark[c] != Int32(i) {
-                    mark[c] = Int32(i)
-                    acc[c] = aik * bkj
-                    output.columns.base[fill] = Int32(c)
+                  if mark[column] != Int32(row) {
+                    mark[column] = Int32(row)
+                    acc[column] = value
+                    output.columns.base[fill] = Int32(column)
                     fill += 1
                   } else {
-                    acc[c] += aik * bkj
+                    acc[column] += value
                   }
                 }
                 if current >= 0 { output.finish(row: current, accumulator: acc) }
@@ -68,7 +78,7 @@ extension CSRMatrix {
         }
       }
     }
-    return CSRMatrix(unchecked: n, b.columnCount, lengths, columns, vals)
+    self.init(unchecked: n, m, pointers, columns, values)
   }
 
   /// Calls `body(i, c, a_ik, b_kc)` for every product term of rows `rows` of `self · b`, row

@@ -76,10 +76,10 @@ struct BenchmarkSuite {
         totalSeconds: median(runs.map { $0.setupSeconds + $0.solveSeconds }),
         relativeResidual: runs.map(\.relativeResidual).max() ?? .nan, converged: runs.allSatisfy(\.converged))
       rows.append(row)
-      log(
-        String(
-          format: "%-12@  %10d  %10.3f  %10.3f  %10.3f   %.2e%@", row.method as NSString, row.iterations,
-          row.setupSeconds, row.solveSeconds, row.totalSeconds, row.relativeResidual, (row.converged ? "" : "  NOT CONVERGED") as NSString))
+      let figures = String(
+        format: "%10d  %10.3f  %10.3f  %10.3f   %.2e", row.iterations, row.setupSeconds, row.solveSeconds, row.totalSeconds,
+        row.relativeResidual)
+      log(row.method.padding(toLength: 12, withPad: " ", startingAt: 0) + "  " + figures + (row.converged ? "" : "  NOT CONVERGED"))
     }
     if json {
       let report = Report(
