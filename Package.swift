@@ -21,7 +21,7 @@ let package = Package(
     // Floor 0.
     .target(name: "Grids"),
     .target(name: "Meshes"),
-    .target(name: "Tensors"),
+    .target(name: "Tensors", dependencies: ["CBLAS"]),
     // Floor 1.
     .target(name: "Sparse", dependencies: ["Grids", "Meshes", "CSuiteSparse"]),
     // Floor 2.
@@ -37,7 +37,7 @@ let package = Package(
       exclude: ["README.md"]),
 
     // Tests: one target per module, a shared support target, and end-to-end CLI tests.
-    .target(name: "TestSupport", dependencies: ["Sparse", "Krylov"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["Sparse", "Krylov", "Tensors"], path: "Tests/TestSupport"),
     .testTarget(name: "CLibrariesTests", dependencies: ["CFFTW", "CBLAS", "CSuiteSparse"]),
     .testTarget(name: "GridsTests", dependencies: ["Grids", "TestSupport"]),
     .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),

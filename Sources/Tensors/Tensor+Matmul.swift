@@ -1,0 +1,58 @@
+import CBLAS
+
+/// Matrix products on BLAS (`cblas_sgemm`).
+extension Tensor {
+  /// The matrix product over the last two axes, `[…, m, k] × […, k, n] → […, m, n]`.
+  ///
+  /// Leading (batch) axes must be equal, or `b` may be a plain `[k, n]` matrix shared by every
+  /// batch entry. Gradients: `∂a = g bᵀ`, `∂b = aᵀ g` (summed over the batch when `b` is shared).
+  /// - Throws: ``TensorError/shapeMismatch(operation:shapes:)`` naming both shapes.
+  public func matmul(_ b: Tensor) throws -> Tensor {
+    let a = self
+    guard a.rank >= 2, b.rank >= 2, a.shape[a.rank - 1] == b.shape[b.rank - 2],
+      b.rank == 2 || Array(a.shape.dropLast(2)) == Array(b.shape.dropLast(2))
+    else { throw TensorError.shapeMismatch(operation: "matmul", shapes: [a.shape, b.shape]) }
+    let (m, k, n) = (a.shape[a.rank - 2], a.shape[a.rank - 1], b.shape[b.rank - 1])
+    let batch = a.shape.dropLast(2).reduce(1, *)
+    let shared = b.rank == 2 && a.rank > 2
+    let outShape = Array(a.shape.dropLast(2)) + [m, n]
+    var out = [Float](repeating: 0, count: batch * m * n)
+    a.scalars.withUnsafeBufferPointer { x in
+      b.scalars.withUnsafeBufferPointer { y in
+        out.withUnsafeMutableBufferPointer { z in
+          if shared {
+            // One GEMM: the batch folds into the rows of a.
+            sgemm(x.baseAddress!, y.baseAddress!, z.baseAddress!, batch * m, k, n)
+          } else {
+            for s in 0..<batch {
+              sgemm(x.baseAddress! + s * m * k, y.baseAddress! + s * k * n, z.baseAddress! + s * m * n, m, k, n)
+            }
+          }
+        }
+      }
+    }
+    let (da, db) = (a.detached, b.detached)
+    return GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [a, b]) { g in
+      let ga = try g.matmul(db.transposed())
+      var gb: Tensor
+      if shared {
+        gb = try da.reshaped(to: [batch * m, k]).transposed().matmul(g.reshaped(to: [batch * m, n]))
+      } else {
+        gb = try da.transposed().matmul(g)
+      }
+      return [ga, gb]
+    }
+  }
+}
+
+/// `C = A B` for row-major `A` (m×k), `B` (k×n), `C` (m×n).
+@inline(__always)
+private func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ m: Int, _ k: Int, _ n: Int) {
+  guard m > 0, n > 0 else { return }
+  if k == 0 {
+    c.update(repeating: 0, count: m * n)
+    return
+  }
+  cblas_sgemm(
+    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(n), 0, c, Int32(n))
+}
