@@ -24,10 +24,12 @@ let package = Package(
     .target(name: "Tensors", dependencies: ["CBLAS"]),
     // Floor 1.
     .target(name: "Sparse", dependencies: ["Grids", "Meshes", "CSuiteSparse"]),
+    .target(name: "Layers", dependencies: ["Tensors"]),
     // Floor 2.
     .target(name: "Krylov", dependencies: ["Sparse", "Grids"]),
+    .target(name: "Training", dependencies: ["Layers"]),
     // Floor 4: umbrella.
-    .target(name: "OperatorKit", dependencies: ["Grids", "Meshes", "Tensors", "Sparse", "Krylov"]),
+    .target(name: "OperatorKit", dependencies: ["Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Training"]),
     // Floor 5: the CLI and the examples.
     .executableTarget(
       name: "opkit",
@@ -43,6 +45,8 @@ let package = Package(
     .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),
     .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
     .testTarget(name: "SparseTests", dependencies: ["Sparse", "TestSupport"]),
+    .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "TestSupport"]),
     .testTarget(name: "KrylovTests", dependencies: ["Krylov", "TestSupport"]),
     .testTarget(
       name: "opkitTests",

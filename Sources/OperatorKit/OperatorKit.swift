@@ -2,6 +2,8 @@
 // `import OperatorKit` gives grids, meshes, sparse matrices, solvers and array files at once.
 @_exported import Grids
 @_exported import Krylov
+@_exported import Layers
 @_exported import Meshes
 @_exported import Sparse
 @_exported import Tensors
+@_exported import Training

@@ -1,4 +1,5 @@
 import Foundation
+import Layers
 import Tensors
 import TestSupport
 import XCTest

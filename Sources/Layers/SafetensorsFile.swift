@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// Named tensors and string metadata in the `safetensors` format, which Python's `safetensors`
 /// package, PyTorch tools and numpy (with a few lines of `json` + `frombuffer`) read.
@@ -75,7 +76,7 @@ public struct SafetensorsFile: Sendable, Equatable {
           }
         }
       }
-      tensors[name] = Tensor(unchecked: shape, scalars)
+      tensors[name] = try Tensor(shape: shape, scalars: scalars)
     }
     self.init(tensors: tensors, metadata: metadata)
   }

@@ -1,0 +1,63 @@
+import Foundation
+import Tensors
+
+/// A fully connected layer `y = x Wᵀ + b` on the last axis.
+///
+/// Shapes: `x` is `[…, inputFeatures]`, `y` is `[…, outputFeatures]`; `weight` is
+/// `[outputFeatures, inputFeatures]` and `bias` `[outputFeatures]` (PyTorch's layout, so
+/// checkpoints map one to one). Initialization follows PyTorch's default: weight and bias
+/// uniform in `±1/√inputFeatures` (Kaiming-uniform with `a = √5`).
+public struct Linear: Module, Sendable {
+  /// `[outputFeatures, inputFeatures]`.
+  public var weight: Tensor
+  /// `[outputFeatures]`, or nil for a layer without bias.
+  public var bias: Tensor?
+
+  /// A layer initialized from `generator`.
+  public init<G: RandomNumberGenerator>(inputFeatures: Int, outputFeatures: Int, bias: Bool = true, using generator: inout G) {
+    let bound = 1 / Float(inputFeatures).squareRoot()
+    weight = Initializer.uniform(shape: [outputFeatures, inputFeatures], bound: bound, using: &generator)
+    self.bias = bias ? Initializer.uniform(shape: [outputFeatures], bound: bound, using: &generator) : nil
+  }
+
+  /// Applies the layer.
+  /// - Throws: ``TensorError/shapeMismatch(operation:shapes:)`` if the last axis of `x` is not
+  ///   `inputFeatures`.
+  public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    let lead = Array(x.shape.dropLast())
+    let flat = try x.reshaped(to: [-1, x.shape.last ?? 0])
+    var y = try flat.matmul(weight.transposed())
+    if let bias { y = try y + bias }
+    return try y.reshaped(to: lead + [weight.shape[0]])
+  }
+
+  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
+    try visit("weight", weight)
+    if let bias { try visit("bias", bias) }
+  }
+
+  public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
+    try update("weight", &weight)
+    if bias != nil { try update("bias", &bias!) }
+  }
+}
+
+/// Weight initializations from a seedable generator.
+public enum Initializer {
+  /// Uniform in `[−bound, bound)`.
+  public static func uniform<G: RandomNumberGenerator>(shape: [Int], bound: Float, using generator: inout G) -> Tensor {
+    let values = (0..<shape.reduce(1, *)).map { _ in Float.random(in: -bound..<bound, using: &generator) }
+    // Safe: the count matches the shape by construction.
+    return (try? Tensor(shape: shape, scalars: values))!
+  }
+
+  /// Kaiming (He) uniform for ReLU-like activations: bound `√(6 / fanIn)`.
+  public static func kaimingUniform<G: RandomNumberGenerator>(shape: [Int], fanIn: Int, using generator: inout G) -> Tensor {
+    uniform(shape: shape, bound: (6 / Float(fanIn)).squareRoot(), using: &generator)
+  }
+
+  /// Xavier (Glorot) uniform: bound `√(6 / (fanIn + fanOut))`.
+  public static func xavierUniform<G: RandomNumberGenerator>(shape: [Int], fanIn: Int, fanOut: Int, using generator: inout G) -> Tensor {
+    uniform(shape: shape, bound: (6 / Float(fanIn + fanOut)).squareRoot(), using: &generator)
+  }
+}

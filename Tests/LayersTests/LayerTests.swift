@@ -1,0 +1,75 @@
+import Layers
+import Tensors
+import TestSupport
+import XCTest
+
+final class LayerTests: XCTestCase {
+  func testLinearShapesPathsAndGradients() throws {
+    var g = SeededGenerator(seed: 1)
+    let layer = Linear(inputFeatures: 3, outputFeatures: 2, using: &g)
+    XCTAssertEqual(layer.parameters.keys.sorted(), ["bias", "weight"])
+    XCTAssertEqual(try layer(randomTensor([4, 5, 3], seed: 2)).shape, [4, 5, 2])
+    XCTAssertTrue(layer.weight.scalars.allSatisfy { abs($0) <= 1 / Float(3).squareRoot() })
+    try checkGradients([randomTensor([4, 3], seed: 3), layer.weight, layer.bias!]) { t in
+      var l = layer
+      l.weight = t[1]
+      l.bias = t[2]
+      return try l(t[0])
+    }
+    XCTAssertThrowsError(try layer(randomTensor([4, 5], seed: 4))) { error in
+      XCTAssertTrue("\(error)".contains("matmul"), "\(error)")
+    }
+  }
+
+  func testEveryMLPParameterReceivesAGradient() throws {
+    var g = SeededGenerator(seed: 5)
+    let mlp = MLP(widths: [2, 16, 16, 1], activation: .tanh, using: &g)
+    XCTAssertEqual(
+      mlp.parameters.keys.sorted(),
+      ["layers.0.bias", "layers.0.weight", "layers.1.bias", "layers.1.weight", "layers.2.bias", "layers.2.weight"])
+    XCTAssertEqual(mlp.parameterCount, 2 * 16 + 16 + 16 * 16 + 16 + 16 + 1)
+    let tape = GradientTape()
+    try tape.record {
+      var watched = mlp
+      var tensors = [Tensor]()
+      watched.updateParameters { _, p in
+        p = tape.watch(p)
+        tensors.append(p)
+      }
+      let loss = try watched(randomTensor([8, 2], seed: 6)).squared().mean()
+      for (k, grad) in try tape.gradients(of: loss, withRespectTo: tensors).enumerated() {
+        XCTAssertTrue(grad.scalars.contains { $0 != 0 }, "parameter \(k) got no gradient")
+      }
+    }
+  }
+
+  func testLossesAndTheirGradients() throws {
+    let p = try Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]), t = try Tensor(shape: [2, 2], scalars: [1, 1, 3, 3])
+    XCTAssertEqual(try Loss.meanSquaredError(p, t).scalar, 0.5)
+    // Sample 0: ‖(0,1)‖/‖(1,1)‖ = 1/√2; sample 1: ‖(0,1)‖/‖(3,3)‖ = 1/(3√2).
+    let root2: Double = 2.0.squareRoot()
+    let total = Float(1 / root2 + 1 / (3 * root2))
+    XCTAssertEqual(try Loss.relativeL2(p, t).scalar, total / 2, accuracy: 1e-6)
+    XCTAssertEqual(try Loss.relativeL2(p, t, reduction: .sum).scalar, total, accuracy: 1e-6)
+    let target = randomTensor([3, 4, 4], seed: 7)
+    try checkGradients([randomTensor([3, 4, 4], seed: 8)]) { try Loss.relativeL2($0[0], target) }
+    try checkGradients([randomTensor([3, 4], seed: 9)]) { try Loss.meanSquaredError($0[0], randomTensor([3, 4], seed: 10)) }
+  }
+
+  func testLoadingParametersChecksNamesAndShapes() throws {
+    var g = SeededGenerator(seed: 11)
+    var mlp = MLP(widths: [2, 4, 1], using: &g)
+    let other = MLP(widths: [2, 4, 1], using: &g)
+    try mlp.loadParameters(other.parameters)
+    XCTAssertEqual(mlp.parameters, other.parameters)
+    var wrong = other.parameters
+    wrong["layers.1.weight"] = Tensor(zeros: [2, 4])
+    XCTAssertThrowsError(try mlp.loadParameters(wrong)) { error in
+      XCTAssertEqual("\(error)", "parameter 'layers.1.weight' has shape [1, 4], the checkpoint has [2, 4]")
+    }
+    wrong["layers.1.weight"] = nil
+    XCTAssertThrowsError(try mlp.loadParameters(wrong)) { error in
+      XCTAssertEqual("\(error)", "no tensor for parameter 'layers.1.weight'")
+    }
+  }
+}
