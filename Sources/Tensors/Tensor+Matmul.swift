@@ -48,11 +48,22 @@ extension Tensor {
 /// `C = A B` for row-major `A` (m×k), `B` (k×n), `C` (m×n).
 @inline(__always)
 private func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ m: Int, _ k: Int, _ n: Int) {
+  gemm(a, transposeA: false, b, transposeB: false, c, m: m, n: n, k: k, accumulate: false)
+}
+
+/// `C ← op(A) op(B) (+ C when accumulating)` for row-major storage, where `op` transposes when
+/// asked; `op(A)` is m×k and `op(B)` is k×n. One call to `cblas_sgemm`.
+@inline(__always)
+func gemm(
+  _ a: UnsafePointer<Float>, transposeA: Bool, _ b: UnsafePointer<Float>, transposeB: Bool, _ c: UnsafeMutablePointer<Float>,
+  m: Int, n: Int, k: Int, accumulate: Bool
+) {
   guard m > 0, n > 0 else { return }
   if k == 0 {
-    c.update(repeating: 0, count: m * n)
+    if !accumulate { c.update(repeating: 0, count: m * n) }
     return
   }
   cblas_sgemm(
-    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(n), 0, c, Int32(n))
+    CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+    a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n), accumulate ? 1 : 0, c, Int32(n))
 }

@@ -62,3 +62,28 @@ final class GradientTests: XCTestCase {
     try checkGradients([x, w1, w2], tolerance: 2e-2) { try $0[0].matmul($0[1]).gelu().matmul($0[2]).tanh() }
   }
 }
+
+/// Indexing ops: padding modes, slicing, concatenation.
+final class IndexingGradientTests: XCTestCase {
+  func testPaddingSlicingAndConcatenation() throws {
+    let x = try Tensor(shape: [1, 3], scalars: [1, 2, 3])
+    XCTAssertEqual(try x.padded([(2, 1)], mode: .zero).scalars, [0, 0, 1, 2, 3, 0])
+    XCTAssertEqual(try x.padded([(2, 1)], mode: .replicate).scalars, [1, 1, 1, 2, 3, 3])
+    XCTAssertEqual(try x.padded([(2, 1)], mode: .circular).scalars, [2, 3, 1, 2, 3, 1])
+    XCTAssertThrowsError(try x.padded([(4, 0)], mode: .circular))
+    let y = randomTensor([2, 3, 4], seed: 1)
+    XCTAssertEqual(try y.sliced([1..<2, 0..<3, 1..<3]).shape, [1, 3, 2])
+    XCTAssertThrowsError(try y.sliced([0..<3]))
+    let joined = try Tensor.concatenated([y, randomTensor([2, 2, 4], seed: 2)], alongAxis: 1)
+    XCTAssertEqual(joined.shape, [2, 5, 4])
+    XCTAssertEqual(Array(joined.scalars[0..<12]), Array(y.scalars[0..<12]))
+    XCTAssertThrowsError(try Tensor.concatenated([y, randomTensor([3, 2, 4], seed: 3)], alongAxis: 1)) { error in
+      XCTAssertEqual("\(error)", "concatenated(axis: 1): incompatible shapes [2, 3, 4] and [3, 2, 4]")
+    }
+    for mode in Tensor.PaddingMode.allCases {
+      try checkGradients([randomTensor([2, 3, 4], seed: 4)]) { try $0[0].padded([(1, 2), (2, 1)], mode: mode) }
+    }
+    try checkGradients([y]) { try $0[0].sliced([0..<2, 1..<3]) }
+    try checkGradients([y, randomTensor([2, 3, 2], seed: 5)]) { try Tensor.concatenated($0, alongAxis: 2) }
+  }
+}
