@@ -10,7 +10,8 @@ let package = Package(
     .executable(name: "opkit", targets: ["opkit"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
   ],
   targets: [
     // C system libraries (Debian packages; `make` installs them).
@@ -21,7 +22,11 @@ let package = Package(
     // Floor 0.
     .target(name: "Grids"),
     .target(name: "Meshes"),
-    .target(name: "Tensors", dependencies: ["CBLAS"]),
+    .target(
+      name: "Tensors",
+      dependencies: [
+        "CBLAS", .product(name: "ComplexModule", package: "swift-numerics"), .product(name: "RealModule", package: "swift-numerics"),
+      ]),
     // Floor 1.
     .target(name: "Sparse", dependencies: ["Grids", "Meshes", "CSuiteSparse"]),
     .target(name: "Layers", dependencies: ["Tensors"]),
@@ -43,7 +48,8 @@ let package = Package(
     .testTarget(name: "CLibrariesTests", dependencies: ["CFFTW", "CBLAS", "CSuiteSparse"]),
     .testTarget(name: "GridsTests", dependencies: ["Grids", "TestSupport"]),
     .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),
-    .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+    .testTarget(
+      name: "TensorsTests", dependencies: ["Tensors", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
     .testTarget(name: "SparseTests", dependencies: ["Sparse", "TestSupport"]),
     .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "TestSupport"]),

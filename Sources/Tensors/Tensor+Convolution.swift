@@ -14,6 +14,8 @@ extension Tensor {
     guard d >= 1, d <= 3, weight.rank == rank, weight.shape[1] == shape[1], bias.map({ $0.shape == [weight.shape[0]] }) ?? true else {
       throw TensorError.shapeMismatch(operation: "convolved", shapes: [shape, weight.shape] + (bias.map { [$0.shape] } ?? []))
     }
+    try checkFinite("convolved (input \(shape))")
+    try weight.checkFinite("convolved (weight \(weight.shape))")
     let geometry = try ConvolutionGeometry(
       channels: shape[1], spatial: Array(shape[2...]), kernel: Array(weight.shape[2...]), stride: stride ?? Array(repeating: 1, count: d),
       padding: padding ?? Array(repeating: 0, count: d), operation: "convolved")
@@ -109,6 +111,8 @@ extension Tensor {
     guard spatial.allSatisfy({ $0 >= 1 }) else {
       throw TensorError.invalidShape(operation: "transposedConvolved", message: "output extent \(spatial) for input \(shape)")
     }
+    try checkFinite("transposedConvolved (input \(shape))")
+    try weight.checkFinite("transposedConvolved (weight \(weight.shape))")
     let (batch, inChannels, outChannels) = (shape[0], shape[1], weight.shape[1])
     let geometry = try ConvolutionGeometry(
       channels: outChannels, spatial: spatial, kernel: kernel, stride: stride, padding: padding, operation: "transposedConvolved")

@@ -12,6 +12,8 @@ extension Tensor {
     guard a.rank >= 2, b.rank >= 2, a.shape[a.rank - 1] == b.shape[b.rank - 2],
       b.rank == 2 || Array(a.shape.dropLast(2)) == Array(b.shape.dropLast(2))
     else { throw TensorError.shapeMismatch(operation: "matmul", shapes: [a.shape, b.shape]) }
+    try a.checkFinite("matmul (left operand \(a.shape))")
+    try b.checkFinite("matmul (right operand \(b.shape))")
     let (m, k, n) = (a.shape[a.rank - 2], a.shape[a.rank - 1], b.shape[b.rank - 1])
     let batch = a.shape.dropLast(2).reduce(1, *)
     let shared = b.rank == 2 && a.rank > 2

@@ -1,0 +1,125 @@
+import CBLAS
+import ComplexModule
+import RealModule
+
+/// Complex tensors: a real tensor whose last axis has extent 2 holds `(re, im)` pairs.
+///
+/// This interleaved layout is exactly that of swift-numerics' `Complex<Float>` and FFTW's
+/// `fftwf_complex`, so BLAS (`cblas_cgemm`) and FFTW work on the storage without copies, and one
+/// tape differentiates real and complex code alike. For a real loss `L`, the gradient stored for
+/// a complex tensor `z = x + iy` is `∂L/∂x + i ∂L/∂y` (PyTorch's convention): for `C = AB`,
+/// `∂A = G Bᴴ` and `∂B = Aᴴ G`.
+extension Tensor {
+  /// A complex tensor of shape `shape + [2]` from complex values.
+  public init(complex values: [Complex<Float>], shape: [Int]) throws {
+    guard shape.reduce(1, *) == values.count else {
+      throw TensorError.invalidShape(
+        operation: "Tensor(complex:)", message: "shape \(shape) holds \(shape.reduce(1, *)) values, got \(values.count)")
+    }
+    self.init(unchecked: shape + [2], values.flatMap { [$0.real, $0.imaginary] })
+  }
+
+  /// The elements of a complex tensor (last axis 2) as `Complex<Float>`.
+  /// - Precondition: the last axis has extent 2.
+  public var complexValues: [Complex<Float>] {
+    precondition(shape.last == 2, "a complex tensor has a last axis of extent 2, got \(shape)")
+    return stride(from: 0, to: count, by: 2).map { Complex(scalars[$0], scalars[$0 + 1]) }
+  }
+
+  /// The complex conjugate (imaginary parts negated).
+  public func conjugated() throws -> Tensor {
+    try requireComplex("conjugated")
+    return try self * Tensor(shape: [2], scalars: [1, -1])
+  }
+
+  /// The modulus `|z| = √(x² + y²)`, shape without the last axis.
+  public func complexMagnitude() throws -> Tensor {
+    try requireComplex("complexMagnitude")
+    return try squared().summed(alongAxes: [rank - 1]).squareRoot()
+  }
+
+  /// The elementwise complex product `a ⊙ b`, broadcasting over the leading axes.
+  public static func complexMultiplied(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+    try a.requireComplex("complexMultiplied")
+    try b.requireComplex("complexMultiplied")
+    let (ar, ai) = try a.complexParts(), (br, bi) = try b.complexParts()
+    // (ar + i ai)(br + i bi) = (ar br − ai bi) + i (ar bi + ai br)
+    return try Tensor.concatenated([(ar * br - ai * bi), (ar * bi + ai * br)], alongAxis: ar.rank - 1)
+  }
+
+  /// The complex matrix product over the axes before the last: `[…, m, k, 2] × […, k, n, 2] →
+  /// […, m, n, 2]`, batch axes equal, on `cblas_cgemm`. Gradients `∂A = G Bᴴ`, `∂B = Aᴴ G`.
+  public func complexMatmul(_ b: Tensor) throws -> Tensor {
+    let a = self
+    try a.requireComplex("complexMatmul")
+    try b.requireComplex("complexMatmul")
+    guard a.rank >= 3, b.rank == a.rank, a.shape[a.rank - 2] == b.shape[b.rank - 3],
+      Array(a.shape.dropLast(3)) == Array(b.shape.dropLast(3))
+    else { throw TensorError.shapeMismatch(operation: "complexMatmul", shapes: [a.shape, b.shape]) }
+    let (m, k, n) = (a.shape[a.rank - 3], a.shape[a.rank - 2], b.shape[b.rank - 2])
+    let outShape = Array(a.shape.dropLast(3)) + [m, n, 2]
+    let out = Tensor.complexGemm(
+      a.scalars, .notTransposed, b.scalars, .notTransposed, batch: a.shape.dropLast(3).reduce(1, *), m: m, n: n, k: k)
+    let (da, db) = (a.detached, b.detached)
+    return GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [a, b]) { g in
+      let batch = outShape.dropLast(3).reduce(1, *)
+      // ∂A = G Bᴴ (m×n · n×k), ∂B = Aᴴ G (k×m · m×n)
+      let ga = Tensor.complexGemm(g.scalars, .notTransposed, db.scalars, .conjugateTransposed, batch: batch, m: m, n: k, k: n)
+      let gb = Tensor.complexGemm(da.scalars, .conjugateTransposed, g.scalars, .notTransposed, batch: batch, m: k, n: n, k: m)
+      return [Tensor(unchecked: da.shape, ga), Tensor(unchecked: db.shape, gb)]
+    }
+  }
+
+  /// The spectral layers' channel contraction `y[b, o, m] = Σᵢ x[b, i, m] w[i, o, m]` for every
+  /// retained mode `m`, complex: `x` is `[batch, in, modes, 2]`, `w` is `[in, out, modes, 2]`,
+  /// the result `[batch, out, modes, 2]`. Computed as one batched complex GEMM per mode.
+  public static func modeContraction(_ x: Tensor, _ w: Tensor) throws -> Tensor {
+    guard x.rank == 4, w.rank == 4, x.shape[3] == 2, w.shape[3] == 2, x.shape[1] == w.shape[0], x.shape[2] == w.shape[2] else {
+      throw TensorError.shapeMismatch(operation: "modeContraction", shapes: [x.shape, w.shape])
+    }
+    // [b, i, m, 2] → [m, b, i, 2];  [i, o, m, 2] → [m, i, o, 2];  product [m, b, o, 2] → [b, o, m, 2]
+    let product = try x.permuted([2, 0, 1, 3]).complexMatmul(w.permuted([2, 0, 1, 3]))
+    return try product.permuted([1, 2, 0, 3])
+  }
+
+  /// Real and imaginary parts (shapes without the last axis, keeping it as extent 1).
+  func complexParts() throws -> (Tensor, Tensor) {
+    let lead = shape.dropLast().map { 0..<$0 }
+    return (try sliced(lead + [0..<1]), try sliced(lead + [1..<2]))
+  }
+
+  private func requireComplex(_ operation: String) throws {
+    guard shape.last == 2 else {
+      throw TensorError.invalidShape(operation: operation, message: "expects a complex tensor (last axis 2), got \(shape)")
+    }
+  }
+
+  /// How a complex GEMM operand is used.
+  enum ComplexOperand {
+    case notTransposed, conjugateTransposed
+    var blas: CBLAS_TRANSPOSE { self == .notTransposed ? CblasNoTrans : CblasConjTrans }
+  }
+
+  /// `C_s = op(A_s) op(B_s)` for every batch entry `s`, interleaved complex storage;
+  /// `op(A)` is m×k and `op(B)` k×n.
+  static func complexGemm(_ a: [Float], _ opA: ComplexOperand, _ b: [Float], _ opB: ComplexOperand, batch: Int, m: Int, n: Int, k: Int)
+    -> [Float]
+  {
+    var c = [Float](repeating: 0, count: batch * m * n * 2)
+    guard m > 0, n > 0, k > 0 else { return c }
+    let one: [Float] = [1, 0], zero: [Float] = [0, 0]
+    a.withUnsafeBufferPointer { x in
+      b.withUnsafeBufferPointer { y in
+        c.withUnsafeMutableBufferPointer { z in
+          for s in 0..<batch {
+            cblas_cgemm(
+              CblasRowMajor, opA.blas, opB.blas, Int32(m), Int32(n), Int32(k), one, x.baseAddress! + 2 * s * m * k,
+              Int32(opA == .notTransposed ? k : m), y.baseAddress! + 2 * s * k * n, Int32(opB == .notTransposed ? n : k), zero,
+              z.baseAddress! + 2 * s * m * n, Int32(n))
+          }
+        }
+      }
+    }
+    return c
+  }
+}
