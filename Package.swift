@@ -38,7 +38,7 @@ let package = Package(
     // Floor 5: the CLI and the examples.
     .executableTarget(
       name: "opkit",
-      dependencies: ["OperatorKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["OperatorKit", "CBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(
       name: "poisson-solve", dependencies: ["OperatorKit"], path: "examples/poisson-solve",
       exclude: ["README.md"]),

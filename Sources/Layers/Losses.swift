@@ -19,6 +19,31 @@ public enum Loss {
     return reduction == .mean ? try ratio.mean() : try ratio.sum()
   }
 
+  /// The relative H1 error: per sample `‖p − t‖_{H¹} / ‖t‖_{H¹}` with
+  /// `‖u‖²_{H¹} = ‖u‖² + Σ_axes ‖D u‖²`, where `D` is the forward difference over the
+  /// `spacing` of each of the last `spacing.count` axes (the spatial ones); averaged or summed
+  /// over the batch (first axis).
+  public static func relativeH1(_ prediction: Tensor, _ target: Tensor, spacing: [Float], reduction: Reduction = .mean) throws -> Tensor {
+    let d = spacing.count
+    guard prediction.shape == target.shape, d >= 1, prediction.rank >= d + 1 else {
+      throw TensorError.shapeMismatch(operation: "relativeH1", shapes: [prediction.shape, target.shape])
+    }
+    let axes = Array(1..<prediction.rank)
+    func squaredNorm(_ u: Tensor) throws -> Tensor {
+      var total = try u.squared().summed(alongAxes: axes)
+      for (k, h) in spacing.enumerated() {
+        let axis = u.rank - d + k
+        let n = u.shape[axis]
+        let lead = u.shape[..<axis].map { 0..<$0 }
+        let difference = try (u.sliced(lead + [1..<n]) - u.sliced(lead + [0..<(n - 1)])) * (1 / h)
+        total = try total + difference.squared().summed(alongAxes: axes)
+      }
+      return total
+    }
+    let ratio = try (squaredNorm(prediction - target) / squaredNorm(target.detached)).squareRoot()
+    return reduction == .mean ? try ratio.mean() : try ratio.sum()
+  }
+
   /// How per-sample losses combine over the batch.
   public enum Reduction: String, Sendable, Codable {
     /// Average over the batch.

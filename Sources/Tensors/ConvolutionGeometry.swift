@@ -48,36 +48,55 @@ struct ConvolutionGeometry: Equatable {
 
   /// Lowers one sample `x` (`channels · inputSize`) into `columns` (`rows · outputSize`).
   func im2col(_ x: UnsafePointer<Float>, _ columns: UnsafeMutablePointer<Float>) {
-    walk { row, column, source in columns[row * outputSize + column] = source >= 0 ? x[source] : 0 }
+    forEachRun { column, source, count, step in
+      if source < 0 {
+        columns.advanced(by: column).update(repeating: 0, count: count)
+      } else if step == 1 {
+        columns.advanced(by: column).update(from: x.advanced(by: source), count: count)
+      } else {
+        for t in 0..<count { columns[column + t] = x[source + t * step] }
+      }
+    }
   }
 
   /// The adjoint of ``im2col(_:_:)``: adds every column entry back to its input element.
   func col2im(_ columns: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>) {
-    walk { row, column, source in if source >= 0 { x[source] += columns[row * outputSize + column] } }
+    forEachRun { column, source, count, step in
+      guard source >= 0 else { return }
+      for t in 0..<count { x[source + t * step] += columns[column + t] }
+    }
   }
 
-  /// Calls `body(row, column, source)` for every entry of the lowered matrix, with the input
-  /// offset it reads (−1 in the zero padding).
+  /// Calls `body(column, source, count, step)` for runs of the lowered matrix: `count`
+  /// consecutive entries starting at flat position `column` read the input at
+  /// `source, source + step, …`, or are zero padding when `source < 0`.
   @inline(__always)
-  private func walk(_ body: (Int, Int, Int) -> Void) {
+  private func forEachRun(_ body: (Int, Int, Int, Int) -> Void) {
     let (D, H, W) = (input[0], input[1], input[2])
     let (OD, OH, OW) = (output[0], output[1], output[2])
+    let (sw, pw) = (stride[2], padding[2])
     var row = 0
     for c in 0..<channels {
       for kd in 0..<kernel[0] {
         for kh in 0..<kernel[1] {
           for kw in 0..<kernel[2] {
+            // Output columns whose tap lands inside the input along the last axis:
+            // 0 ≤ ow·sw + kw − pw < W.
+            let first = Swift.min(OW, Swift.max(0, (pw - kw + sw - 1) / sw))
+            let last = Swift.min(OW, Swift.max(first, (W - 1 + pw - kw) / sw + 1))
             for od in 0..<OD {
               let id = od * stride[0] + kd - padding[0]
               for oh in 0..<OH {
                 let ih = oh * stride[1] + kh - padding[1]
-                let inside = id >= 0 && id < D && ih >= 0 && ih < H
-                let base = ((c * D + id) * H + ih) * W
-                let column = (od * OH + oh) * OW
-                for ow in 0..<OW {
-                  let iw = ow * stride[2] + kw - padding[2]
-                  body(row, column + ow, inside && iw >= 0 && iw < W ? base + iw : -1)
+                let column = row * outputSize + (od * OH + oh) * OW
+                guard id >= 0, id < D, ih >= 0, ih < H else {
+                  body(column, -1, OW, 0)
+                  continue
                 }
+                let base = ((c * D + id) * H + ih) * W
+                if first > 0 { body(column, -1, first, 0) }
+                if last > first { body(column + first, base + first * sw + kw - pw, last - first, sw) }
+                if last < OW { body(column + last, -1, OW - last, 0) }
               }
             }
             row += 1

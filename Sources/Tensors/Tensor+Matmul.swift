@@ -18,10 +18,10 @@ extension Tensor {
     let batch = a.shape.dropLast(2).reduce(1, *)
     let shared = b.rank == 2 && a.rank > 2
     let outShape = Array(a.shape.dropLast(2)) + [m, n]
-    var out = [Float](repeating: 0, count: batch * m * n)
-    a.scalars.withUnsafeBufferPointer { x in
-      b.scalars.withUnsafeBufferPointer { y in
-        out.withUnsafeMutableBufferPointer { z in
+    // GEMM writes every element (β = 0), so the output needs no zero fill.
+    let out = [Float](unsafeUninitializedCapacity: batch * m * n) { z, initialized in
+      a.scalars.withUnsafeBufferPointer { x in
+        b.scalars.withUnsafeBufferPointer { y in
           if shared {
             // One GEMM: the batch folds into the rows of a.
             sgemm(x.baseAddress!, y.baseAddress!, z.baseAddress!, batch * m, k, n)
@@ -32,6 +32,7 @@ extension Tensor {
           }
         }
       }
+      initialized = batch * m * n
     }
     let (da, db) = (a.detached, b.detached)
     return GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [a, b]) { g in

@@ -64,10 +64,23 @@ public struct Tensor: Sendable {
   public var detached: Tensor { Tensor(unchecked: shape, scalars) }
 
   /// Throws if any element is NaN or infinite, naming `operation` and the first bad index.
+  ///
+  /// The scan is an integer maximum over exponent fields (all ones only for NaN and ±∞), which
+  /// vectorizes; the position is searched only when something is found.
   public func checkFinite(_ operation: String) throws {
-    if let k = scalars.firstIndex(where: { !$0.isFinite }) {
-      throw TensorError.nonFinite(operation: operation, index: multiIndex(k, shape: shape), value: scalars[k])
+    let exponent: UInt32 = 0x7f80_0000
+    let largest = scalars.withUnsafeBufferPointer { x in
+      x.withMemoryRebound(to: UInt32.self) { bits in bits.reduce(0) { Swift.max($0, $1 & exponent) } }
     }
+    guard largest == exponent, let k = scalars.firstIndex(where: { !$0.isFinite }) else { return }
+    throw TensorError.nonFinite(operation: operation, index: multiIndex(k, shape: shape), value: scalars[k])
+  }
+
+  /// Gives `body` the elements to change in place (for optimizers and kernels). The result is
+  /// a plain value: a tape position, if any, is dropped.
+  public mutating func withUnsafeMutableScalars<R>(_ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+    trace = nil
+    return try scalars.withUnsafeMutableBufferPointer(body)
   }
 }
 

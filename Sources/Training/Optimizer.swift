@@ -38,14 +38,18 @@ public struct SGD: Optimizer {
       guard g.shape == parameter.shape else {
         throw TensorError.shapeMismatch(operation: "SGD \(path)", shapes: [parameter.shape, g.shape])
       }
-      var theta = parameter.scalars
-      var v = velocity[path] ?? Array(repeating: 0, count: theta.count)
-      for k in 0..<theta.count {
-        v[k] = mu * v[k] + g.scalars[k] + lambda * theta[k]  // v ← μ v + (g + λ θ)
-        theta[k] -= eta * v[k]  // θ ← θ − η v
+      var v = velocity.removeValue(forKey: path) ?? Array(repeating: 0, count: parameter.count)
+      g.scalars.withUnsafeBufferPointer { g in
+        v.withUnsafeMutableBufferPointer { v in
+          parameter.withUnsafeMutableScalars { theta in
+            for k in 0..<theta.count {
+              v[k] = mu * v[k] + g[k] + lambda * theta[k]  // v ← μ v + (g + λ θ)
+              theta[k] -= eta * v[k]  // θ ← θ − η v
+            }
+          }
+        }
       }
       velocity[path] = v
-      parameter = try Tensor(shape: parameter.shape, scalars: theta)
     }
   }
 }
@@ -101,17 +105,25 @@ public struct Adam: Optimizer {
       guard grad.shape == parameter.shape else {
         throw TensorError.shapeMismatch(operation: "Adam \(path)", shapes: [parameter.shape, grad.shape])
       }
-      var theta = parameter.scalars
-      var (m, v) = moments[path] ?? (Array(repeating: 0, count: theta.count), Array(repeating: 0, count: theta.count))
-      for k in 0..<theta.count {
-        var g = grad.scalars[k]
-        if decoupled { theta[k] -= eta * lambda * theta[k] } else { g += lambda * theta[k] }
-        m[k] = b1 * m[k] + (1 - b1) * g  // m ← β₁m + (1−β₁)g
-        v[k] = b2 * v[k] + (1 - b2) * g * g  // v ← β₂v + (1−β₂)g²
-        theta[k] -= eta * (m[k] / correction1) / ((v[k] / correction2).squareRoot() + eps)  // θ ← θ − η m̂/(√v̂+ε)
+      // Taking the moments out of the dictionary keeps them uniquely referenced: no copies.
+      var (m, v) =
+        moments.removeValue(forKey: path) ?? (Array(repeating: 0, count: parameter.count), Array(repeating: 0, count: parameter.count))
+      grad.scalars.withUnsafeBufferPointer { gradient in
+        m.withUnsafeMutableBufferPointer { m in
+          v.withUnsafeMutableBufferPointer { v in
+            parameter.withUnsafeMutableScalars { theta in
+              for k in 0..<theta.count {
+                var g = gradient[k]
+                if decoupled { theta[k] -= eta * lambda * theta[k] } else { g += lambda * theta[k] }
+                m[k] = b1 * m[k] + (1 - b1) * g  // m ← β₁m + (1−β₁)g
+                v[k] = b2 * v[k] + (1 - b2) * g * g  // v ← β₂v + (1−β₂)g²
+                theta[k] -= eta * (m[k] / correction1) / ((v[k] / correction2).squareRoot() + eps)  // θ ← θ − η m̂/(√v̂+ε)
+              }
+            }
+          }
+        }
       }
       moments[path] = (m, v)
-      parameter = try Tensor(shape: parameter.shape, scalars: theta)
     }
   }
 }

@@ -18,6 +18,9 @@ struct Bench: ParsableCommand {
   @Option(parsing: .upToNextOption, help: "Methods to time (default: all).")
   var methods: [SolveMethod] = SolveMethod.allCases
 
+  @Option(help: "Which figures: solvers (SpMV, every solve method), core (tensor kernels), or all.")
+  var suite: BenchSuite = .all
+
   func validate() throws {
     guard size >= 2 else { throw ValidationError("--size must be at least 2") }
     guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
@@ -25,6 +28,24 @@ struct Bench: ParsableCommand {
 
   func run() throws {
     global.apply()
-    try BenchmarkSuite(size: size, repeats: repeats, methods: methods, json: global.json).run()
+    let solvers = suite == .core ? nil : try BenchmarkSuite(size: size, repeats: repeats, methods: methods, json: global.json).run()
+    let core = suite == .solvers ? nil : try CoreBenchmarkSuite(repeats: repeats, json: global.json).run()
+    if global.json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+      print(String(decoding: try encoder.encode(BenchReport(solvers: solvers, core: core)), as: UTF8.self))
+    }
   }
+}
+
+/// Which benchmark figures `opkit bench` produces.
+enum BenchSuite: String, ExpressibleByArgument, CaseIterable {
+  case solvers, core, all
+}
+
+/// The JSON object `opkit bench --json` prints.
+struct BenchReport: Encodable {
+  let solvers: BenchmarkSuite.Report?
+  let core: CoreBenchmarkSuite.Report?
 }

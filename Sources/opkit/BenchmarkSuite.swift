@@ -37,7 +37,7 @@ struct BenchmarkSuite {
     }
   }
 
-  func run() throws {
+  func run() throws -> Report {
     let log: (String) -> Void = { line in if !json { print(line) } }
     let grid = try UniformGrid(cellCounts: [size + 1, size + 1])
     let system = try GridSystem.diffusion(grid: grid)
@@ -81,15 +81,9 @@ struct BenchmarkSuite {
         row.relativeResidual)
       log(row.method.padding(toLength: 12, withPad: " ", startingAt: 0) + "  " + figures + (row.converged ? "" : "  NOT CONVERGED"))
     }
-    if json {
-      let report = Report(
-        unknowns: a.rowCount, threads: SparseThreads.workerCount, triadGBs: triad / 1e9, spmvGBs: spmv / 1e9, spmvToTriad: spmv / triad,
-        solves: rows)
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys]
-      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-      print(String(decoding: try encoder.encode(report), as: UTF8.self))
-    }
+    return Report(
+      unknowns: a.rowCount, threads: SparseThreads.workerCount, triadGBs: triad / 1e9, spmvGBs: spmv / 1e9, spmvToTriad: spmv / triad,
+      solves: rows)
   }
 }
 
