@@ -7,9 +7,21 @@ public enum Loss {
     try (prediction - target).squared().mean()
   }
 
-  /// The operator-learning standard: per-sample relative error `‖p − t‖_p / ‖t‖_p` over all
-  /// axes but the first (batch), averaged over the batch (`reduction: .mean`) or summed
-  /// (`.sum`, as the FNO paper's training loss). Only `p = 2` is provided so far.
+  /// The operator-learning standard: per-sample relative error `‖p − t‖_q / ‖t‖_q` (vector
+  /// `q`-norm over all axes but the first, the batch), averaged over the batch
+  /// (`reduction: .mean`) or summed (`.sum`, as the FNO paper's training loss). `q ≥ 1`.
+  public static func relativeLp(_ prediction: Tensor, _ target: Tensor, q: Float, reduction: Reduction = .mean) throws -> Tensor {
+    if q == 2 { return try relativeL2(prediction, target, reduction: reduction) }
+    guard prediction.shape == target.shape, prediction.rank >= 2, q >= 1 else {
+      throw TensorError.shapeMismatch(operation: "relativeLp(q: \(q))", shapes: [prediction.shape, target.shape])
+    }
+    let axes = Array(1..<prediction.rank)
+    let error = try (prediction - target).absolutePower(q).summed(alongAxes: axes).root(q)
+    let ratio = try error / target.detached.absolutePower(q).summed(alongAxes: axes).root(q)
+    return reduction == .mean ? try ratio.mean() : try ratio.sum()
+  }
+
+  /// ``relativeLp(_:_:q:reduction:)`` with `q = 2`.
   public static func relativeL2(_ prediction: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
     guard prediction.shape == target.shape, prediction.rank >= 2 else {
       throw TensorError.shapeMismatch(operation: "relativeL2", shapes: [prediction.shape, target.shape])

@@ -42,6 +42,17 @@ extension Tensor {
   /// `x²`; derivative `2x`.
   public func squared() -> Tensor { unary({ $0 * $0 }) { x, _ in 2 * x } }
 
+  /// `|x|^p` for `p ≥ 1`; derivative `p |x|^{p−1} sign x`.
+  public func absolutePower(_ p: Float) -> Tensor {
+    unary({ Foundation.pow(Swift.abs($0), p) }) { x, _ in x == 0 ? 0 : p * Foundation.pow(Swift.abs(x), p - 1) * (x > 0 ? 1 : -1) }
+  }
+
+  /// `x^{1/p}` for `x ≥ 0`, the inverse of ``absolutePower(_:)`` on non-negative values;
+  /// derivative `x^{1/p − 1} / p`.
+  public func root(_ p: Float) -> Tensor {
+    unary({ Foundation.pow($0, 1 / p) }) { x, _ in Foundation.pow(x, 1 / p - 1) / p }
+  }
+
   /// Applies `f` elementwise; `derivative(x, y)` gives `f′(x)` from the input and output.
   @inline(__always)
   func unary(_ f: (Float) -> Float, derivative: @escaping @Sendable (Float, Float) -> Float) -> Tensor {

@@ -56,6 +56,27 @@ final class LayerTests: XCTestCase {
     try checkGradients([randomTensor([3, 4], seed: 9)]) { try Loss.meanSquaredError($0[0], randomTensor([3, 4], seed: 10)) }
   }
 
+  func testNormalizationLayersAndLpLosses() throws {
+    let x = randomTensor([2, 3, 5], seed: 12)
+    let layer = LayerNorm(features: 5), instance = InstanceNorm(channels: 3)
+    try checkGradients([x, layer.weight, layer.bias], tolerance: 2e-2) { t in
+      var l = layer
+      (l.weight, l.bias) = (t[1], t[2])
+      return try l(t[0])
+    }
+    try checkGradients([x, instance.weight, instance.bias], tolerance: 2e-2) { t in
+      var l = instance
+      (l.weight, l.bias) = (t[1], t[2])
+      return try l(t[0])
+    }
+    XCTAssertThrowsError(try instance(randomTensor([3, 5], seed: 13)))
+    let p = try Tensor(shape: [1, 2], scalars: [3, 1]), t = try Tensor(shape: [1, 2], scalars: [1, 1])
+    XCTAssertEqual(try Loss.relativeLp(p, t, q: 1).scalar, 1, accuracy: 1e-6)  // |2| / (1 + 1)
+    XCTAssertEqual(try Loss.relativeLp(p, t, q: 2).scalar, Float(2 / 2.0.squareRoot()), accuracy: 1e-6)
+    let target = randomTensor([2, 6], seed: 14)
+    try checkGradients([randomTensor([2, 6], seed: 15)], tolerance: 2e-2) { try Loss.relativeLp($0[0], target, q: 3) }
+  }
+
   func testLoadingParametersChecksNamesAndShapes() throws {
     var g = SeededGenerator(seed: 11)
     var mlp = MLP(widths: [2, 4, 1], using: &g)

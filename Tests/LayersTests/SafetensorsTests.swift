@@ -47,6 +47,34 @@ final class SafetensorsTests: XCTestCase {
     XCTAssertEqual(seen, "0 F32 (2, 3) 1.5 3.4028235e+38 {\"width\": 32}")
   }
 
+  /// A write that runs out of disk space part-way must leave the previous checkpoint intact
+  /// and loadable: a 256 KiB tmpfs holds the old checkpoint but not the new one.
+  func testAWriteInterruptedByAFullDiskKeepsThePreviousCheckpoint() throws {
+    let mountPoint = directory.appendingPathComponent("tiny").path
+    try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+    let mount = Process()
+    mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+    mount.arguments = ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint]
+    try mount.run()
+    mount.waitUntilExit()
+    try XCTSkipUnless(mount.terminationStatus == 0, "mounting a tmpfs needs root; this machine refused")
+    defer {
+      let unmount = Process()
+      unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
+      unmount.arguments = [mountPoint]
+      try? unmount.run()
+      unmount.waitUntilExit()
+    }
+    let path = mountPoint + "/model.safetensors"
+    let old = SafetensorsFile(tensors: ["w": randomTensor([1000], seed: 3)], metadata: ["epoch": "7"])
+    try old.write(to: path)
+    let huge = SafetensorsFile(tensors: ["w": randomTensor([200_000], seed: 4)], metadata: ["epoch": "8"])
+    XCTAssertThrowsError(try huge.write(to: path)) { error in
+      XCTAssertTrue("\(error)".contains("model.safetensors: cannot write"), "\(error)")
+    }
+    XCTAssertEqual(try SafetensorsFile(contentsOf: path), old)
+  }
+
   func testCorruptFilesAreClearErrorsAndAFailedWriteKeepsTheOldFile() throws {
     let path = directory.appendingPathComponent("old.safetensors").path
     let original = SafetensorsFile(tensors: ["w": randomTensor([4], seed: 2)])
