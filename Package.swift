@@ -30,11 +30,15 @@ let package = Package(
     // Floor 1.
     .target(name: "Sparse", dependencies: ["Grids", "Meshes", "CSuiteSparse"]),
     .target(name: "Layers", dependencies: ["Tensors"]),
+    .target(name: "Spectral", dependencies: ["Tensors", "CFFTW"]),
     // Floor 2.
     .target(name: "Krylov", dependencies: ["Sparse", "Grids"]),
     .target(name: "Training", dependencies: ["Layers"]),
+    // Floor 3.
+    .target(name: "Operators", dependencies: ["Training", "Layers", "Spectral", "Tensors"]),
     // Floor 4: umbrella.
-    .target(name: "OperatorKit", dependencies: ["Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Training"]),
+    .target(
+      name: "OperatorKit", dependencies: ["Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Training", "Spectral", "Operators"]),
     // Floor 5: the CLI and the examples.
     .executableTarget(
       name: "opkit",
@@ -52,6 +56,8 @@ let package = Package(
       name: "TensorsTests", dependencies: ["Tensors", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
     .testTarget(name: "SparseTests", dependencies: ["Sparse", "TestSupport"]),
     .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
+    .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport"]),
+    .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Training", "Layers", "TestSupport"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "TestSupport"]),
     .testTarget(name: "KrylovTests", dependencies: ["Krylov", "TestSupport"]),
     .testTarget(

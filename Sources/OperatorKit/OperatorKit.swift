@@ -4,6 +4,8 @@
 @_exported import Krylov
 @_exported import Layers
 @_exported import Meshes
+@_exported import Operators
 @_exported import Sparse
+@_exported import Spectral
 @_exported import Tensors
 @_exported import Training

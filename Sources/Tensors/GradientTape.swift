@@ -88,6 +88,14 @@ public final class GradientTape: @unchecked Sendable {
     return entries.count - 1
   }
 
+  /// Defines a differentiable operation outside this module (FFTs, custom kernels): returns
+  /// `result` recorded as computed from `inputs` when a tape is recording and any input is on
+  /// it, otherwise `result` unchanged. `backward` maps the gradient of `result` to one gradient
+  /// per input (nil for inputs that need none), each of its input's shape.
+  public static func recordOperation(_ result: Tensor, inputs: [Tensor], backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
+    recorded(result.detached, inputs: inputs, backward: backward)
+  }
+
   /// Records an operation's result if any input is on the active tape; returns `result` with
   /// its tape position. `backward` maps the output gradient to one gradient per input (nil
   /// for inputs that need none).

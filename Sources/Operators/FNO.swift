@@ -1,0 +1,124 @@
+import Layers
+import Tensors
+
+/// The configuration of a Fourier Neural Operator; with the layer tree it makes a model, and a
+/// checkpoint stores it so loading needs no extra arguments.
+public struct FNOConfiguration: Codable, Sendable, Equatable {
+  /// Channels of the input function (not counting appended grid coordinates).
+  public var inputChannels: Int
+  /// Channels of the output function.
+  public var outputChannels: Int
+  /// Fourier modes kept per spatial axis; its count is the spatial dimension (1 to 3).
+  public var modes: [Int]
+  /// Channels inside the Fourier layers.
+  public var width: Int
+  /// Number of Fourier layers.
+  public var layers: Int
+  /// Hidden channels of the projection `width → projection → outputChannels`.
+  public var projection: Int
+  /// Whether the coordinates of each grid point (in `[0, 1]`) are appended as input channels.
+  public var appendsCoordinates: Bool
+
+  /// A configuration; the defaults are the original paper's Darcy model (modes 12, width 32,
+  /// 4 layers, projection 128, coordinates appended: 2,368,001 parameters in 2D).
+  public init(
+    inputChannels: Int = 1, outputChannels: Int = 1, modes: [Int] = [12, 12], width: Int = 32, layers: Int = 4, projection: Int = 128,
+    appendsCoordinates: Bool = true
+  ) {
+    self.inputChannels = inputChannels
+    self.outputChannels = outputChannels
+    self.modes = modes
+    self.width = width
+    self.layers = layers
+    self.projection = projection
+    self.appendsCoordinates = appendsCoordinates
+  }
+}
+
+/// A Fourier Neural Operator: pointwise lifting to `width` channels, `layers` Fourier layers
+/// `v ← σ(K v + W v)` (spectral convolution `K` plus a pointwise linear skip `W`; GELU after
+/// every layer but the last), and a pointwise projection `width → projection → output` with
+/// GELU between. Shapes: `[batch, inputChannels, n₁, …, n_d]` → `[batch, outputChannels, n₁, …]`,
+/// at any resolution with `n ≥ 2·modes`.
+///
+/// Parameter paths: `lifting.*`, `spectral.{i}.weights.{block}`, `skip.{i}.*`, `projection1.*`,
+/// `projection2.*`.
+///
+/// References: Li et al. 2021, "Fourier Neural Operator for Parametric Partial Differential
+/// Equations", ICLR; the `neuraloperator` library.
+public struct FNO: Module, Sendable {
+  /// The configuration that built the model.
+  public let configuration: FNOConfiguration
+  /// Pointwise lifting (a 1×…×1 convolution).
+  public var lifting: Conv
+  /// The spectral convolutions, one per Fourier layer.
+  public var spectral: [SpectralConv]
+  /// The pointwise skips, one per Fourier layer.
+  public var skip: [Conv]
+  /// First projection layer (pointwise).
+  public var projection1: Conv
+  /// Second projection layer (pointwise).
+  public var projection2: Conv
+
+  /// A model initialized from `generator`.
+  public init<G: RandomNumberGenerator>(_ configuration: FNOConfiguration, using generator: inout G) {
+    self.configuration = configuration
+    let d = configuration.modes.count
+    let pointwise = Array(repeating: 1, count: d)
+    let inputs = configuration.inputChannels + (configuration.appendsCoordinates ? d : 0)
+    lifting = Conv(inputChannels: inputs, outputChannels: configuration.width, kernel: pointwise, using: &generator)
+    spectral = (0..<configuration.layers).map { _ in
+      SpectralConv(inputChannels: configuration.width, outputChannels: configuration.width, modes: configuration.modes, using: &generator)
+    }
+    skip = (0..<configuration.layers).map { _ in
+      Conv(inputChannels: configuration.width, outputChannels: configuration.width, kernel: pointwise, using: &generator)
+    }
+    projection1 = Conv(inputChannels: configuration.width, outputChannels: configuration.projection, kernel: pointwise, using: &generator)
+    projection2 = Conv(
+      inputChannels: configuration.projection, outputChannels: configuration.outputChannels, kernel: pointwise, using: &generator)
+  }
+
+  /// Applies the operator to a batch of input functions sampled on a uniform grid.
+  public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    var v = try lifting(configuration.appendsCoordinates ? FNO.appendingCoordinates(x) : x)
+    for i in 0..<configuration.layers {
+      v = try spectral[i](v) + skip[i](v)
+      if i < configuration.layers - 1 { v = v.gelu() }
+    }
+    return try projection2(projection1(v).gelu())
+  }
+
+  /// `x` with one channel per spatial axis holding that axis' coordinate, `linspace(0, 1, n)`.
+  static func appendingCoordinates(_ x: Tensor) throws -> Tensor {
+    let spatial = Array(x.shape.dropFirst(2))
+    var channels = [x]
+    for (axis, n) in spatial.enumerated() {
+      let line = (0..<n).map { n > 1 ? Float($0) / Float(n - 1) : 0 }
+      var shape = Array(repeating: 1, count: x.rank)
+      shape[2 + axis] = n
+      let coordinate = try Tensor(shape: shape, scalars: line).broadcasted(to: [x.shape[0], 1] + spatial)
+      channels.append(coordinate)
+    }
+    return try Tensor.concatenated(channels, alongAxis: 1)
+  }
+
+  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
+    try lifting.visitParameters { try visit(parameterPath("lifting", $0), $1) }
+    for i in 0..<configuration.layers {
+      try spectral[i].visitParameters { try visit(parameterPath("spectral.\(i)", $0), $1) }
+      try skip[i].visitParameters { try visit(parameterPath("skip.\(i)", $0), $1) }
+    }
+    try projection1.visitParameters { try visit(parameterPath("projection1", $0), $1) }
+    try projection2.visitParameters { try visit(parameterPath("projection2", $0), $1) }
+  }
+
+  public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
+    try lifting.updateParameters { try update(parameterPath("lifting", $0), &$1) }
+    for i in 0..<configuration.layers {
+      try spectral[i].updateParameters { try update(parameterPath("spectral.\(i)", $0), &$1) }
+      try skip[i].updateParameters { try update(parameterPath("skip.\(i)", $0), &$1) }
+    }
+    try projection1.updateParameters { try update(parameterPath("projection1", $0), &$1) }
+    try projection2.updateParameters { try update(parameterPath("projection2", $0), &$1) }
+  }
+}

@@ -1,0 +1,75 @@
+import CFFTW
+import Synchronization
+
+/// FFTW single-precision plans for batched real transforms, created once per (sizes, batch,
+/// direction) and reused.
+///
+/// FFTW's planner is not thread-safe, so planning is serialized by a lock; executing a plan is
+/// thread-safe. Plans are made with `FFTW_ESTIMATE | FFTW_UNALIGNED` and run through the
+/// new-array interface, so they apply to any tensor's storage without copies or alignment
+/// requirements (at a small cost in speed against SIMD-aligned plans).
+enum FFTPlanCache {
+  /// What a plan computes.
+  struct Key: Hashable {
+    let sizes: [Int]
+    let batch: Int
+    let forward: Bool
+  }
+
+  private static let plans = Mutex<[Key: FFTPlan]>([:])
+
+  /// The plan for `batch` transforms of real size `sizes` (forward: real → half spectrum).
+  static func plan(sizes: [Int], batch: Int, forward: Bool) -> FFTPlan {
+    let key = Key(sizes: sizes, batch: batch, forward: forward)
+    return plans.withLock { cache in
+      if let plan = cache[key] { return plan }
+      let plan = FFTPlan(key)
+      cache[key] = plan
+      return plan
+    }
+  }
+}
+
+/// One FFTW plan; FFTW's resources are released with the object.
+final class FFTPlan: @unchecked Sendable {
+  let handle: fftwf_plan
+  /// Real elements per transform.
+  let realCount: Int
+  /// Complex elements per transform (last axis halved: `n/2 + 1`).
+  let complexCount: Int
+
+  /// Plans `key.batch` contiguous transforms (called under the cache's lock).
+  fileprivate init(_ key: FFTPlanCache.Key) {
+    let n = key.sizes.map { Int32($0) }
+    let realCount = key.sizes.reduce(1, *)
+    let complexCount = key.sizes.dropLast().reduce(1, *) * (key.sizes.last! / 2 + 1)
+    self.realCount = realCount
+    self.complexCount = complexCount
+    let real = fftwf_alloc_real(realCount * key.batch)!
+    let complex = fftwf_alloc_complex(complexCount * key.batch)!
+    defer {
+      fftwf_free(real)
+      fftwf_free(complex)
+    }
+    let flags = UInt32(FFTW_ESTIMATE) | UInt32(FFTW_UNALIGNED)
+    handle = n.withUnsafeBufferPointer { n in
+      key.forward
+        ? fftwf_plan_many_dft_r2c(
+          Int32(n.count), n.baseAddress, Int32(key.batch), real, nil, 1, Int32(realCount), complex, nil, 1, Int32(complexCount), flags)
+        : fftwf_plan_many_dft_c2r(
+          Int32(n.count), n.baseAddress, Int32(key.batch), complex, nil, 1, Int32(complexCount), real, nil, 1, Int32(realCount), flags)
+    }!
+  }
+
+  deinit { fftwf_destroy_plan(handle) }
+
+  /// Forward: `input` real → `output` interleaved complex.
+  func executeForward(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
+    output.withMemoryRebound(to: fftwf_complex.self, capacity: 1) { fftwf_execute_dft_r2c(handle, input, $0) }
+  }
+
+  /// Inverse (unnormalized): `input` interleaved complex (overwritten by FFTW) → `output` real.
+  func executeInverse(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
+    input.withMemoryRebound(to: fftwf_complex.self, capacity: 1) { fftwf_execute_dft_c2r(handle, $0, output) }
+  }
+}

@@ -1,0 +1,46 @@
+import Layers
+import Operators
+import Tensors
+import TestSupport
+import Training
+import XCTest
+
+final class FNOTests: XCTestCase {
+  func testTheReferenceDarcyModelHasTheOriginalParameterCount() {
+    var g = SeededGenerator(seed: 1)
+    let model = FNO(FNOConfiguration(), using: &g)
+    XCTAssertEqual(model.parameterCount, 2_368_001)
+    XCTAssertEqual(model.parameters["spectral.3.weights.1"]?.shape, [32, 32, 12, 12, 2])
+  }
+
+  func testSpectralConvGradientsIn1DAnd2D() throws {
+    var g = SeededGenerator(seed: 2)
+    let layer1 = SpectralConv(inputChannels: 2, outputChannels: 3, modes: [3], using: &g)
+    try checkGradients([randomTensor([2, 2, 8], seed: 3), layer1.weights[0]]) { t in
+      var l = layer1
+      l.weights = [t[1]]
+      return try l(t[0])
+    }
+    let layer2 = SpectralConv(inputChannels: 2, outputChannels: 2, modes: [2, 2], using: &g)
+    try checkGradients([randomTensor([1, 2, 6, 5], seed: 4)] + layer2.weights) { t in
+      var l = layer2
+      l.weights = Array(t[1...])
+      return try l(t[0])
+    }
+    XCTAssertThrowsError(try layer2(randomTensor([1, 2, 3, 5], seed: 5))) { error in
+      XCTAssertTrue("\(error)".contains("too small for modes [2, 2]"), "\(error)")
+    }
+  }
+
+  func testEveryParameterReceivesAGradientAndResolutionsChange() throws {
+    var g = SeededGenerator(seed: 6)
+    let model = FNO(FNOConfiguration(modes: [4, 4], width: 8, layers: 2, projection: 16), using: &g)
+    let x = randomTensor([2, 1, 16, 16], seed: 7)
+    let (_, gradients) = try model.valueWithGradients { try $0(x).squared().mean() }
+    XCTAssertEqual(Set(gradients.keys), Set(model.parameters.keys))
+    for (path, gradient) in gradients { XCTAssertTrue(gradient.scalars.contains { $0 != 0 }, "\(path) got no gradient") }
+    XCTAssertEqual(try model(randomTensor([1, 1, 32, 24], seed: 8)).shape, [1, 1, 32, 24], "zero-shot at another resolution")
+    let model3 = FNO(FNOConfiguration(modes: [2, 2, 2], width: 4, layers: 1, projection: 8), using: &g)
+    XCTAssertEqual(try model3(randomTensor([1, 1, 6, 6, 6], seed: 9)).shape, [1, 1, 6, 6, 6])
+  }
+}
