@@ -27,8 +27,10 @@ struct CoreBenchmarkSuite {
     let adamParameters: Int
     let adamStepSeconds: Double
     let adamToTriadRatio: Double
+    let fnoStepSeconds: Double
     enum CodingKeys: String, CodingKey {
       case matmul
+      case fnoStepSeconds = "fno_training_step_seconds"
       case conv2dForwardGflops = "conv2d_forward_gflops", conv2dForwardBackwardGflops = "conv2d_forward_backward_gflops"
       case adamParameters = "adam_parameters", adamStepSeconds = "adam_step_seconds", adamToTriadRatio = "adam_to_triad_ratio"
     }
@@ -36,7 +38,7 @@ struct CoreBenchmarkSuite {
 
   func run() throws -> Report {
     let log: (String) -> Void = { line in if !json { print(line) } }
-    var g = SystemRandomNumberGenerator()
+    var g = SplitMix64(seed: 2026)
     let time: (() throws -> Void) throws -> Double = { body in
       var samples = [Double]()
       for _ in 0..<max(3, repeats) {
@@ -99,8 +101,22 @@ struct CoreBenchmarkSuite {
       String(
         format: "Adam step over %d parameters: %.1f ms; %.2f GB/s moved, %.2f of the STREAM triad", model.parameterCount, step * 1e3,
         bytes / step / 1e9, bytes / step / triad))
+
+    // One training step of the reference Darcy FNO (2.37M parameters): batch 20 at 32×32.
+    var fno = FNO(FNOConfiguration(), using: &g)
+    var fnoOptimizer = Adam(learningRate: 1e-3, weightDecay: 1e-4)
+    let input = Initializer.uniform(shape: [20, 1, 32, 32], bound: 1, using: &g)
+    let target = Initializer.uniform(shape: [20, 1, 32, 32], bound: 1, using: &g)
+    let fnoStep = try time {
+      let (_, gradients) = try fno.valueWithGradients { try Loss.relativeL2($0(input), target, reduction: .sum) }
+      try fnoOptimizer.step(&fno, gradients: gradients)
+    }
+    log(
+      String(
+        format: "FNO training step (reference Darcy model, batch 20, 32x32): %.1f ms, %.2f s per 1000-sample epoch", fnoStep * 1e3,
+        fnoStep * 50))
     return Report(
       matmul: matmul, conv2dForwardGflops: flops / forward / 1e9, conv2dForwardBackwardGflops: 3 * flops / both / 1e9,
-      adamParameters: model.parameterCount, adamStepSeconds: step, adamToTriadRatio: bytes / step / triad)
+      adamParameters: model.parameterCount, adamStepSeconds: step, adamToTriadRatio: bytes / step / triad, fnoStepSeconds: fnoStep)
   }
 }

@@ -1,3 +1,4 @@
+import Tensors
 import XCTest
 
 /// Asserts `|actual − expected| ≤ atol + rtol·|expected|`, reporting at the caller's line.
@@ -37,20 +38,8 @@ public func assertConvergenceOrder(
   }
 }
 
-/// A seeded SplitMix64 generator: deterministic test data on every platform.
-public struct SeededGenerator: RandomNumberGenerator {
-  private var state: UInt64
-  /// A generator starting from `seed`.
-  public init(seed: UInt64) { state = seed }
-  /// The next 64 random bits.
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+/// The tests' seeded generator: the library's SplitMix64.
+public typealias SeededGenerator = SplitMix64
 
 /// `count` uniform values in `[-1, 1)` from a seeded generator.
 public func randomVector(_ count: Int, seed: UInt64) -> [Double] {

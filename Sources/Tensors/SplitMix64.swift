@@ -1,0 +1,20 @@
+/// A small, fast, seedable random number generator (SplitMix64), for reproducible weight
+/// initialization and data sampling: the same seed gives the same stream on every platform.
+///
+/// References: Steele, Lea, Flood 2014, "Fast splittable pseudorandom number generators";
+/// Vigna's public-domain `splitmix64.c`.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+  private var state: UInt64
+
+  /// A generator whose stream is determined by `seed`.
+  public init(seed: UInt64) { state = seed }
+
+  /// The next 64 random bits.
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
