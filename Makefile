@@ -25,12 +25,13 @@ python-deps:
 build: deps
 	$(SWIFT_RELEASE) --product opkit
 
-## The main job on built-in defaults: Poisson on a 256x256 grid and on the L-shaped mesh.
+## The main jobs on built-in defaults: Poisson on a grid and on meshes, then a Darcy dataset.
 demo: build
 	@mkdir -p $(OUT)
 	$(OPKIT) solve poisson --grid 256x256 --method pcg-mg --out $(OUT)/poisson-grid.npy --png $(OUT)/poisson-grid.png
 	$(OPKIT) solve poisson --mesh meshes/lshape.msh --method cholmod --out $(OUT)/poisson-lshape.vtu
 	$(OPKIT) solve poisson --mesh meshes/cube-with-hole.msh --method pcg-ic --out $(OUT)/poisson-cube.vtu
+	$(OPKIT) generate darcy --resolution 64 --samples 200 --seed 0 --out $(OUT)/darcy64
 	@echo "outputs written to $(OUT)/"
 
 ## The test suite, in release mode with @testable imports enabled.

@@ -36,9 +36,10 @@ let package = Package(
     .target(name: "Training", dependencies: ["Layers"]),
     // Floor 3.
     .target(name: "Operators", dependencies: ["Training", "Layers", "Spectral", "Tensors"]),
+    .target(name: "PDEData", dependencies: ["Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
     // Floor 4: umbrella.
     .target(
-      name: "OperatorKit", dependencies: ["Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Training", "Spectral", "Operators"]),
+      name: "OperatorKit", dependencies: ["Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Training", "Spectral", "Operators", "PDEData"]),
     // Floor 5: the CLI and the examples.
     .executableTarget(
       name: "opkit",
@@ -57,6 +58,7 @@ let package = Package(
     .testTarget(name: "SparseTests", dependencies: ["Sparse", "TestSupport"]),
     .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
     .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport"]),
+    .testTarget(name: "PDEDataTests", dependencies: ["PDEData", "Krylov", "Sparse", "TestSupport"]),
     .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Training", "Layers", "TestSupport"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "TestSupport"]),
     .testTarget(name: "KrylovTests", dependencies: ["Krylov", "TestSupport"]),

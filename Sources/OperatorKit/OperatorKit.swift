@@ -5,6 +5,7 @@
 @_exported import Layers
 @_exported import Meshes
 @_exported import Operators
+@_exported import PDEData
 @_exported import Sparse
 @_exported import Spectral
 @_exported import Tensors

@@ -23,7 +23,7 @@ enum FFTPlanCache {
     let key = Key(sizes: sizes, batch: batch, forward: forward)
     return plans.withLock { cache in
       if let plan = cache[key] { return plan }
-      let plan = FFTPlan(key)
+      let plan = FFTWPlanner.locked { FFTPlan(key) }
       cache[key] = plan
       return plan
     }
@@ -61,7 +61,7 @@ final class FFTPlan: @unchecked Sendable {
     }!
   }
 
-  deinit { fftwf_destroy_plan(handle) }
+  deinit { FFTWPlanner.locked { fftwf_destroy_plan(handle) } }
 
   /// Forward: `input` real → `output` interleaved complex.
   func executeForward(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
@@ -72,4 +72,13 @@ final class FFTPlan: @unchecked Sendable {
   func executeInverse(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
     input.withMemoryRebound(to: fftwf_complex.self, capacity: 1) { fftwf_execute_dft_c2r(handle, $0, output) }
   }
+}
+
+/// Serializes calls into FFTW's planner (plan creation and destruction), which is not
+/// thread-safe; plan execution needs no lock.
+enum FFTWPlanner {
+  private static let lock = Mutex<Void>(())
+
+  /// Runs `body` while holding the planner lock.
+  static func locked<R>(_ body: () -> R) -> R { lock.withLock { _ in body() } }
 }

@@ -37,6 +37,10 @@ final class ParsingTests: XCTestCase {
       ["solve", "poisson", "--grid", "8x8", "--rtol", "2"],
       ["solve", "poisson", "--grid", "8x8", "--threads", "0"],
       ["bench", "--size", "1"],
+      ["generate", "darcy", "--resolution", "-4", "--out", "d"],
+      ["generate", "darcy", "--samples", "0", "--out", "d"],
+      ["generate", "heat", "--out", "d"],
+      ["generate", "darcy"],
     ]
     for arguments in rejected {
       XCTAssertThrowsError(try parse(arguments), arguments.joined(separator: " "))

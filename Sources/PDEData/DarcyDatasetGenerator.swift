@@ -1,0 +1,239 @@
+import Dispatch
+import Foundation
+import Krylov
+import Sparse
+import Synchronization
+import Tensors
+
+/// Generates a Darcy dataset directory: `coeff.npy` and `sol.npy` (`(N, s, s)` float32, vertex
+/// grid including the boundary) and `meta.json` (parameters and per-sample solver statistics).
+///
+/// Sample `i` depends only on `(seed, i)`, so the dataset is the same whatever the solve order,
+/// the shard size or the number of workers (solutions agree to the solver tolerance). Work is
+/// split into shards of consecutive samples, solved on all cores; each shard is written
+/// atomically under `shards/`, its statistics file last, so a killed run leaves only complete
+/// shards and the same command resumes without recomputing them. Every solution's true relative
+/// residual is checked against the tolerance.
+public struct DarcyDatasetGenerator: Sendable {
+  /// The problem family (resolution and field sampler).
+  public let problem: DarcyProblem
+  /// Number of samples `N ≥ 1`.
+  public let samples: Int
+  /// The dataset seed.
+  public let seed: UInt64
+  /// The linear solver.
+  public let method: SolveMethod
+  /// Relative tolerance for iterative solvers (and the accepted residual of direct ones).
+  public let rtol: Double
+  /// Samples per shard.
+  public let shardSize: Int
+
+  /// A generator; throws ``DatasetError/invalidParameter(_:)`` for `samples < 1` or a bad
+  /// resolution, tolerance or shard size.
+  public init(resolution: Int, samples: Int, seed: UInt64, method: SolveMethod = .pcgMultigrid, rtol: Double = 1e-8, shardSize: Int = 50)
+    throws
+  {
+    guard samples >= 1 else { throw DatasetError.invalidParameter("samples must be at least 1, got \(samples)") }
+    guard rtol > 0, rtol < 1 else { throw DatasetError.invalidParameter("rtol must be in (0, 1), got \(rtol)") }
+    guard shardSize >= 1 else { throw DatasetError.invalidParameter("shard size must be at least 1") }
+    problem = try DarcyProblem(resolution: resolution)
+    self.samples = samples
+    self.seed = seed
+    self.method = method
+    self.rtol = rtol
+    self.shardSize = shardSize
+  }
+
+  /// What a finished run reports.
+  public struct Summary: Sendable, Codable {
+    /// Samples in the dataset.
+    public var samples: Int
+    /// Samples solved by this run (the rest came from earlier, interrupted runs).
+    public var solvedNow: Int
+    /// Wall-clock seconds of this run.
+    public var seconds: Double
+    /// Operator applications of the iterative solves of this run.
+    public var matvecs: Int
+    /// Mean iterations per sample over the dataset.
+    public var meanIterations: Double
+    /// Largest true relative residual over the dataset.
+    public var maxRelativeResidual: Double
+  }
+
+  /// Generates (or completes) the dataset in `directory`.
+  /// - Parameter progress: called with (samples done, total) as samples finish, from worker
+  ///   threads; must be thread-safe.
+  /// - Throws: ``DatasetError`` for unusable files or a sample whose solve fails.
+  public func generate(in directory: String, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Summary {
+    let start = ContinuousClock.now
+    let shardDirectory = (directory as NSString).appendingPathComponent("shards")
+    do { try FileManager.default.createDirectory(atPath: shardDirectory, withIntermediateDirectories: true) } catch {
+      throw DatasetError.io(path: shardDirectory, message: "cannot create: \(error.localizedDescription)")
+    }
+    let shards = (0..<((samples + shardSize - 1) / shardSize)).map {
+      Shard(index: $0, range: ($0 * shardSize)..<min(samples, ($0 + 1) * shardSize), directory: shardDirectory)
+    }
+    let pending = shards.filter { !$0.isComplete(resolution: problem.resolution) }
+    let done = Atomic<Int>(samples - pending.reduce(0) { $0 + $1.range.count })
+    let matvecs = Atomic<Int>(0)
+    let next = Atomic<Int>(0)
+    let failure = Mutex<Error?>(nil)
+    progress(done.load(ordering: .relaxed), samples)
+    let workers = max(1, min(SparseThreads.workerCount, pending.count))
+    let saved = SparseThreads.workerCount
+    SparseThreads.workerCount = 1  // parallel over shards, not inside each solve
+    defer { SparseThreads.workerCount = saved }
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      while failure.withLock({ $0 == nil }) {
+        let k = next.add(1, ordering: .relaxed).oldValue
+        guard k < pending.count else { return }
+        do {
+          let used = try solve(pending[k]) { progress(done.add(1, ordering: .relaxed).newValue, samples) }
+          matvecs.add(used, ordering: .relaxed)
+        } catch {
+          failure.withLock { $0 = $0 ?? error }
+        }
+      }
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+    let statistics = try consolidate(shards, into: directory)
+    let elapsed = (ContinuousClock.now - start).components
+    return Summary(
+      samples: samples, solvedNow: pending.reduce(0) { $0 + $1.range.count },
+      seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18,
+      matvecs: matvecs.load(ordering: .relaxed), meanIterations: Double(statistics.iterations.reduce(0, +)) / Double(samples),
+      maxRelativeResidual: statistics.residuals.max() ?? 0)
+  }
+
+  /// Solves one shard and writes it; returns the matvecs used. `finished()` is called after
+  /// each sample.
+  private func solve(_ shard: Shard, finished: () -> Void) throws -> Int {
+    let s = problem.resolution
+    var coefficients = [Double](), solutions = [Double]()
+    var statistics = ShardStatistics(iterations: [], residuals: [])
+    var matvecs = 0
+    for i in shard.range {
+      let a = problem.coefficient(index: i, seed: seed)
+      let system = try problem.system(coefficient: a)
+      let matrix = CSRMatrix(system.matrix)
+      let result = try SystemSolver.solve(
+        matrix, rightHandSide: system.rightHandSide, method: method, options: SolverOptions(rtol: rtol, recordHistory: false),
+        layout: system.layout)
+      guard result.converged, result.relativeResidual <= Swift.max(rtol, 1e-10) * 1.01 else {
+        throw DatasetError.solveFailed(
+          sample: i, message: "\(method.rawValue) reached relative residual \(result.relativeResidual) (rtol \(rtol))")
+      }
+      coefficients += a
+      solutions += problem.fullField(interior: result.solution)
+      statistics.iterations.append(result.iterations)
+      statistics.residuals.append(result.relativeResidual)
+      matvecs += result.report?.matvecs ?? 0
+      finished()
+    }
+    let shape = [shard.range.count, s, s]
+    try NumpyArray(shape: shape, values: coefficients, dtype: .float32).write(to: shard.coefficientPath)
+    try NumpyArray(shape: shape, values: solutions, dtype: .float32).write(to: shard.solutionPath)
+    // Written last: its presence marks the shard complete.
+    try writeJSON(statistics, to: shard.statisticsPath)
+    return matvecs
+  }
+
+  /// Joins the shards, in sample order, into the dataset files; returns all statistics.
+  private func consolidate(_ shards: [Shard], into directory: String) throws -> ShardStatistics {
+    var coefficients = [Double](), solutions = [Double]()
+    var all = ShardStatistics(iterations: [], residuals: [])
+    for shard in shards {
+      coefficients += try NumpyArray(contentsOf: shard.coefficientPath).values
+      solutions += try NumpyArray(contentsOf: shard.solutionPath).values
+      let statistics: ShardStatistics = try readJSON(shard.statisticsPath)
+      all.iterations += statistics.iterations
+      all.residuals += statistics.residuals
+    }
+    let s = problem.resolution
+    try NumpyArray(shape: [samples, s, s], values: coefficients, dtype: .float32).write(
+      to: (directory as NSString).appendingPathComponent("coeff.npy"))
+    try NumpyArray(shape: [samples, s, s], values: solutions, dtype: .float32).write(
+      to: (directory as NSString).appendingPathComponent("sol.npy"))
+    let meta = DatasetMetadata(
+      family: "darcy", resolution: s, samples: samples, seed: seed, solver: method.rawValue, rtol: rtol, alpha: problem.field.alpha,
+      tau: problem.field.tau, coefficientValues: [3, 12], iterations: all.iterations, relativeResiduals: all.residuals)
+    try writeJSON(meta, to: (directory as NSString).appendingPathComponent("meta.json"))
+    return all
+  }
+}
+
+/// The dataset's `meta.json`.
+public struct DatasetMetadata: Codable, Sendable, Equatable {
+  /// Problem family (`"darcy"`).
+  public var family: String
+  /// Grid points per side `s`.
+  public var resolution: Int
+  /// Number of samples `N`.
+  public var samples: Int
+  /// The dataset seed.
+  public var seed: UInt64
+  /// The solver's method name.
+  public var solver: String
+  /// The relative tolerance.
+  public var rtol: Double
+  /// The field's smoothness `α`.
+  public var alpha: Double
+  /// The field's inverse length scale `τ`.
+  public var tau: Double
+  /// The values the thresholded coefficient takes.
+  public var coefficientValues: [Double]
+  /// Iterations per sample (0 for direct solves).
+  public var iterations: [Int]
+  /// True relative residual per sample.
+  public var relativeResiduals: [Double]
+
+  enum CodingKeys: String, CodingKey {
+    case family, resolution, samples, seed, solver, rtol, alpha, tau, iterations
+    case coefficientValues = "coefficient_values", relativeResiduals = "relative_residuals"
+  }
+}
+
+/// Per-sample statistics of one shard.
+struct ShardStatistics: Codable {
+  var iterations: [Int]
+  var residuals: [Double]
+}
+
+/// A range of consecutive samples stored together.
+struct Shard {
+  let index: Int
+  let range: Range<Int>
+  let directory: String
+
+  private func path(_ kind: String, _ ext: String) -> String {
+    (directory as NSString).appendingPathComponent(String(format: "%@-%05d.%@", kind, index, ext))
+  }
+  var coefficientPath: String { path("coeff", "npy") }
+  var solutionPath: String { path("sol", "npy") }
+  var statisticsPath: String { path("stats", "json") }
+
+  /// Whether an earlier run finished this shard (statistics present, arrays of the right shape).
+  func isComplete(resolution s: Int) -> Bool {
+    guard FileManager.default.fileExists(atPath: statisticsPath),
+      let a = try? NumpyArray(contentsOf: coefficientPath), let u = try? NumpyArray(contentsOf: solutionPath)
+    else { return false }
+    return a.shape == [range.count, s, s] && u.shape == a.shape
+  }
+}
+
+/// Writes `value` as pretty JSON, atomically.
+func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.sortedKeys]
+  do { try encoder.encode(value).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+    throw DatasetError.io(path: path, message: "cannot write: \(error.localizedDescription)")
+  }
+}
+
+/// Reads JSON written by ``writeJSON(_:to:)``.
+func readJSON<T: Decodable>(_ path: String) throws -> T {
+  guard let data = FileManager.default.contents(atPath: path) else { throw DatasetError.io(path: path, message: "cannot read") }
+  do { return try JSONDecoder().decode(T.self, from: data) } catch {
+    throw DatasetError.io(path: path, message: "malformed: \(error.localizedDescription)")
+  }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Synchronization
+
+/// A progress bar on stderr with count, rate and ETA, safe to update from several threads.
+/// On a terminal it redraws one line; otherwise it prints a line at every tenth of the work.
+final class ProgressBar: Sendable {
+  private struct State {
+    var lastDecile = -1
+    var startedAt: ContinuousClock.Instant?
+    var startCount = 0
+  }
+  private let label: String
+  private let interactive = isatty(STDERR_FILENO) != 0
+  private let state = Mutex(State())
+
+  /// A bar titled `label`.
+  init(label: String) { self.label = label }
+
+  /// Shows `done` of `total`.
+  func update(_ done: Int, _ total: Int) {
+    let line: String? = state.withLock { s in
+      let now = ContinuousClock.now
+      if s.startedAt == nil { (s.startedAt, s.startCount) = (now, done) }
+      let elapsed = (now - s.startedAt!).components
+      let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+      let rate = seconds > 0 ? Double(done - s.startCount) / seconds : 0
+      let eta = rate > 0 ? Double(total - done) / rate : 0
+      let decile = total > 0 ? done * 10 / total : 10
+      guard interactive || decile > s.lastDecile || done == total else { return nil }
+      s.lastDecile = decile
+      let width = 30, filled = total > 0 ? width * done / total : width
+      let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+      return String(format: "%@ [%@] %d/%d  %.1f/s  ETA %.0fs", label, bar, done, total, rate, eta)
+    }
+    guard let line else { return }
+    let text = interactive ? "\r" + line + (done == total ? "\n" : "") : line + "\n"
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+}
