@@ -59,8 +59,8 @@ extension Tensor {
             let c = y[0]
             for k in 0..<z.count { z[k] = f(x[k], c) }
           } else {
-            forEachOffset(shape: shape, strides: [a.broadcastStrides(to: shape), b.broadcastStrides(to: shape)]) { k, o in
-              z[k] = f(x[o[0]], y[o[1]])
+            forEachOffset(shape: shape, strides: a.broadcastStrides(to: shape), b.broadcastStrides(to: shape)) { k, oa, ob in
+              z[k] = f(x[oa], y[ob])
             }
           }
         }

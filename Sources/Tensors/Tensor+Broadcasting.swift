@@ -35,7 +35,7 @@ extension Tensor {
     var out = [Float](repeating: 0, count: shape.reduce(1, *))
     scalars.withUnsafeBufferPointer { x in
       out.withUnsafeMutableBufferPointer { y in
-        forEachOffset(shape: shape, strides: [source]) { k, offsets in y[k] = x[offsets[0]] }
+        forEachOffset(shape: shape, strides: source) { k, o in y[k] = x[o] }
       }
     }
     let inputShape = self.shape
@@ -53,24 +53,37 @@ extension Tensor {
   }
 }
 
-/// Calls `body(k, offsets)` for every flat position `k` of `shape`, with one running offset per
-/// strides array (broadcast strides may be 0). Offsets are updated incrementally, last axis
-/// fastest, without per-element division.
+/// Calls `body(k, a)` for every flat position `k` of `shape`, where `a` is the running offset
+/// `Σ index[axis] · strides[axis]` (strides may be 0 for broadcast axes). The last axis runs as a
+/// tight inner loop; the other axes carry once per row.
 @inline(__always)
-func forEachOffset(shape: [Int], strides: [[Int]], _ body: (Int, [Int]) -> Void) {
+func forEachOffset(shape: [Int], strides a: [Int], _ body: (Int, Int) -> Void) {
+  forEachOffset(shape: shape, strides: a, a) { k, x, _ in body(k, x) }
+}
+
+/// Calls `body(k, a, b)` for every flat position `k` of `shape`, with the running offsets of two
+/// stride sets (see ``forEachOffset(shape:strides:_:)``).
+@inline(__always)
+func forEachOffset(shape: [Int], strides a: [Int], _ b: [Int], _ body: (Int, Int, Int) -> Void) {
   let total = shape.reduce(1, *)
   guard total > 0 else { return }
-  let rank = shape.count
-  var index = [Int](repeating: 0, count: rank)
-  var offsets = [Int](repeating: 0, count: strides.count)
-  for k in 0..<total {
-    body(k, offsets)
-    var axis = rank - 1
+  guard let n = shape.last else { return body(0, 0, 0) }
+  let last = shape.count - 1
+  let (sa, sb) = (a[last], b[last])
+  var index = [Int](repeating: 0, count: last)
+  var (oa, ob) = (0, 0)
+  var k = 0
+  while k < total {
+    for i in 0..<n { body(k + i, oa + i * sa, ob + i * sb) }
+    k += n
+    var axis = last - 1
     while axis >= 0 {
       index[axis] += 1
-      for s in 0..<strides.count { offsets[s] += strides[s][axis] }
+      oa += a[axis]
+      ob += b[axis]
       if index[axis] < shape[axis] { break }
-      for s in 0..<strides.count { offsets[s] -= strides[s][axis] * shape[axis] }
+      oa -= a[axis] * shape[axis]
+      ob -= b[axis] * shape[axis]
       index[axis] = 0
       axis -= 1
     }

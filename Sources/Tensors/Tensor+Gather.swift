@@ -23,25 +23,37 @@ extension Tensor {
     let inputStrides = strides
     // Per axis, the input offset of every output index (or nil).
     let table = shape.enumerated().map { axis, n in (0..<n).map { i in map(axis, i).map { $0 * inputStrides[axis] } } }
+    // Walk the output with one running offset; a −1 entry in any axis' table marks padding.
+    // The sentinel keeps any sum that includes it negative (offsets are below 2³¹, rank ≤ 8).
+    let invalid = Int.min / 16
+    let tables = table.map { column in column.map { $0 ?? invalid } }
     var sources = [Int32](repeating: -1, count: shape.reduce(1, *))
-    var index = [Int](repeating: 0, count: shape.count)
-    for k in 0..<sources.count {
-      var offset = 0
-      var valid = true
-      for axis in 0..<shape.count {
-        guard let o = table[axis][index[axis]] else {
-          valid = false
-          break
+    guard !sources.isEmpty else { return sources }
+    let last = shape.count - 1
+    var index = [Int](repeating: 0, count: last)
+    var base = tables[..<last].reduce(0) { $0 + $1[0] }
+    var k = 0
+    sources.withUnsafeMutableBufferPointer { out in
+      tables[last].withUnsafeBufferPointer { inner in
+        while k < out.count {
+          for i in 0..<inner.count {
+            let offset = base + inner[i]
+            out[k + i] = offset < 0 ? -1 : Int32(offset)
+          }
+          k += inner.count
+          var axis = last - 1
+          while axis >= 0 {
+            base -= tables[axis][index[axis]]
+            index[axis] += 1
+            if index[axis] < shape[axis] {
+              base += tables[axis][index[axis]]
+              break
+            }
+            index[axis] = 0
+            base += tables[axis][0]
+            axis -= 1
+          }
         }
-        offset += o
-      }
-      if valid { sources[k] = Int32(offset) }
-      var axis = shape.count - 1
-      while axis >= 0 {
-        index[axis] += 1
-        if index[axis] < shape[axis] { break }
-        index[axis] = 0
-        axis -= 1
       }
     }
     return sources

@@ -15,7 +15,7 @@ extension Tensor {
           for v in x { total += v }
           y[0] = total
         } else {
-          forEachOffset(shape: shape, strides: [target]) { k, o in y[o[0]] += x[k] }
+          forEachOffset(shape: shape, strides: target) { k, o in y[o] += x[k] }
         }
       }
     }
@@ -45,10 +45,10 @@ extension Tensor {
     var out = [Float](repeating: -.infinity, count: kept.reduce(1, *))
     var argmax = [Int](repeating: -1, count: out.count)
     let target = rowMajorStrides(kept).enumerated().map { axes.contains($0.offset) ? 0 : $0.element }
-    forEachOffset(shape: shape, strides: [target]) { k, o in
-      if argmax[o[0]] < 0 || scalars[k] > out[o[0]] {
-        out[o[0]] = scalars[k]
-        argmax[o[0]] = k
+    forEachOffset(shape: shape, strides: target) { k, o in
+      if argmax[o] < 0 || scalars[k] > out[o] {
+        out[o] = scalars[k]
+        argmax[o] = k
       }
     }
     let count = self.count

@@ -32,7 +32,7 @@ extension Tensor {
     let source = permutation.map { strides[$0] }
     var out = [Float](repeating: 0, count: count)
     scalars.withUnsafeBufferPointer { x in
-      out.withUnsafeMutableBufferPointer { y in forEachOffset(shape: newShape, strides: [source]) { k, o in y[k] = x[o[0]] } }
+      out.withUnsafeMutableBufferPointer { y in forEachOffset(shape: newShape, strides: source) { k, o in y[k] = x[o] } }
     }
     var inverse = [Int](repeating: 0, count: rank)
     for (i, p) in permutation.enumerated() { inverse[p] = i }
