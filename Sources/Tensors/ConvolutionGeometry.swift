@@ -42,6 +42,8 @@ struct ConvolutionGeometry: Equatable {
   }
 
   var kernelSize: Int { kernel.reduce(1, *) }
+  /// A 1×…×1 kernel with unit stride and no padding: the lowered matrix is the input itself.
+  var isPointwise: Bool { kernelSize == 1 && stride.allSatisfy { $0 == 1 } && padding.allSatisfy { $0 == 0 } }
   var inputSize: Int { input.reduce(1, *) }
   var outputSize: Int { output.reduce(1, *) }
   var rows: Int { channels * kernelSize }

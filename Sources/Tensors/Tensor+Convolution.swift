@@ -22,17 +22,22 @@ extension Tensor {
     let (batch, outChannels) = (shape[0], weight.shape[0])
     let outShape = [batch, outChannels] + Array(geometry.output.suffix(d))
     var out = [Float](repeating: 0, count: outShape.reduce(1, *))
-    var columns = [Float](repeating: 0, count: geometry.rows * geometry.outputSize)
+    var columns = [Float](repeating: 0, count: geometry.isPointwise ? 1 : geometry.rows * geometry.outputSize)
     scalars.withUnsafeBufferPointer { x in
       weight.scalars.withUnsafeBufferPointer { w in
         columns.withUnsafeMutableBufferPointer { cols in
           out.withUnsafeMutableBufferPointer { y in
             for b in 0..<batch {
-              geometry.im2col(x.baseAddress! + b * shape[1] * geometry.inputSize, cols.baseAddress!)
+              let sample = x.baseAddress! + b * shape[1] * geometry.inputSize
+              // A pointwise kernel reads the sample directly; other kernels lower it first.
+              var lowered = sample
+              if !geometry.isPointwise {
+                geometry.im2col(sample, cols.baseAddress!)
+                lowered = UnsafePointer(cols.baseAddress!)
+              }
               // Y_b = W · cols
               gemm(
-                w.baseAddress!, transposeA: false, cols.baseAddress!, transposeB: false,
-                y.baseAddress! + b * outChannels * geometry.outputSize,
+                w.baseAddress!, transposeA: false, lowered, transposeB: false, y.baseAddress! + b * outChannels * geometry.outputSize,
                 m: outChannels, n: geometry.outputSize, k: geometry.rows, accumulate: false)
             }
           }
@@ -46,7 +51,8 @@ extension Tensor {
     return GradientTape.recorded(result, inputs: inputs) { g in
       var dx = [Float](repeating: 0, count: input.count)
       var dw = [Float](repeating: 0, count: filter.count)
-      var cols = [Float](repeating: 0, count: geometry.rows * geometry.outputSize)
+      // One scratch element for pointwise kernels, which need no lowering.
+      var cols = [Float](repeating: 0, count: geometry.isPointwise ? 1 : geometry.rows * geometry.outputSize)
       var dcols = cols
       input.scalars.withUnsafeBufferPointer { x in
         filter.scalars.withUnsafeBufferPointer { w in
@@ -57,16 +63,20 @@ extension Tensor {
                   dw.withUnsafeMutableBufferPointer { dwb in
                     for b in 0..<batch {
                       let gb = gy.baseAddress! + b * outChannels * geometry.outputSize
-                      geometry.im2col(x.baseAddress! + b * input.shape[1] * geometry.inputSize, c.baseAddress!)
+                      let sample = x.baseAddress! + b * input.shape[1] * geometry.inputSize
+                      let dsample = dxb.baseAddress! + b * input.shape[1] * geometry.inputSize
+                      // Pointwise kernels use the sample and its gradient as the lowered matrices.
+                      let pointwise = geometry.isPointwise
+                      if !pointwise { geometry.im2col(sample, c.baseAddress!) }
                       // ∂W += G_b · colsᵀ
                       gemm(
-                        gb, transposeA: false, c.baseAddress!, transposeB: true, dwb.baseAddress!, m: outChannels, n: geometry.rows,
-                        k: geometry.outputSize, accumulate: true)
+                        gb, transposeA: false, pointwise ? sample : UnsafePointer(c.baseAddress!), transposeB: true, dwb.baseAddress!,
+                        m: outChannels, n: geometry.rows, k: geometry.outputSize, accumulate: true)
                       // ∂cols = Wᵀ · G_b, scattered back by col2im
                       gemm(
-                        w.baseAddress!, transposeA: true, gb, transposeB: false, dc.baseAddress!, m: geometry.rows, n: geometry.outputSize,
-                        k: outChannels, accumulate: false)
-                      geometry.col2im(dc.baseAddress!, dxb.baseAddress! + b * input.shape[1] * geometry.inputSize)
+                        w.baseAddress!, transposeA: true, gb, transposeB: false, pointwise ? dsample : dc.baseAddress!, m: geometry.rows,
+                        n: geometry.outputSize, k: outChannels, accumulate: false)
+                      if !pointwise { geometry.col2im(dc.baseAddress!, dsample) }
                     }
                   }
                 }
