@@ -5,23 +5,7 @@ import TestSupport
 import XCTest
 
 final class SafetensorsTests: XCTestCase {
-  private lazy var directory: URL = {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("safetensors-\(getpid())")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
-  }()
-
-  private func python(_ script: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script]
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-  }
+  private let directory = temporaryDirectory("safetensors")
 
   func testRoundTripIsBitExactAndPythonReadsIt() throws {
     let weights = try Tensor(shape: [2, 3], scalars: [1.5, -0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -7.25, 1e-20])
@@ -34,7 +18,7 @@ final class SafetensorsTests: XCTestCase {
     XCTAssertEqual(read, file)
     XCTAssertEqual(read.tensors["blocks.0.weight"]!.scalars.map(\.bitPattern), weights.scalars.map(\.bitPattern))
     // The standard library's json + numpy read it exactly as the safetensors package would.
-    let seen = try python(
+    let seen = try runPython(
       """
       import json, struct, numpy as np
       raw = open('\(path)', 'rb').read()

@@ -7,25 +7,9 @@ import TestSupport
 import XCTest
 
 final class DarcyDataTests: XCTestCase {
-  private lazy var directory: URL = {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pdedata-\(getpid())")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
-  }()
+  private let directory = temporaryDirectory("pdedata")
 
   private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-
-  private func python(_ script: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script]
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-  }
 
   func testInverseCosineTransformIsOrthonormalDCTIII() {
     let (n, m) = (5, 4)
@@ -54,7 +38,7 @@ final class DarcyDataTests: XCTestCase {
     for _ in 0..<count { values += field.sample(using: &generator) }
     try NumpyArray(shape: [count, 32, 32], values: values).write(to: path("grf.npy"))
     let modes = [(1, 0), (0, 1), (1, 1), (2, 3), (5, 4)]
-    let measured = try python(
+    let measured = try runPython(
       """
       import numpy as np
       from scipy.fft import dctn

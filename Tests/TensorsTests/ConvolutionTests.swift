@@ -91,7 +91,9 @@ final class PointwiseConvolutionTests: XCTestCase {
     let x = randomTensor([2, 3, 4, 5], seed: 30), w = randomTensor([6, 3, 1, 1], seed: 31)
     let y = try x.convolved(with: w)
     // y[b, o, i, j] = Σ_c w[o, c] x[b, c, i, j]
-    let expected = try w.reshaped(to: [6, 3]).matmul(x.permuted([1, 0, 2, 3]).reshaped(to: [3, 40])).reshaped(to: [6, 2, 4, 5]).permuted([1, 0, 2, 3])
+    let expected = try w.reshaped(to: [6, 3]).matmul(x.permuted([1, 0, 2, 3]).reshaped(to: [3, 40])).reshaped(to: [6, 2, 4, 5]).permuted([
+      1, 0, 2, 3,
+    ])
     for (a, b) in zip(y.scalars, expected.scalars) { XCTAssertEqual(a, b, accuracy: 1e-5) }
     try checkGradients([x, w, randomTensor([6], seed: 32)]) { try $0[0].convolved(with: $0[1], bias: $0[2]) }
   }

@@ -4,23 +4,7 @@ import TestSupport
 import XCTest
 
 final class NumpyAndPNGTests: XCTestCase {
-  private lazy var directory: URL = {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tensors-\(getpid())")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
-  }()
-
-  private func python(_ script: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script]
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-  }
+  private let directory = temporaryDirectory("tensors")
 
   func testRoundTripsEveryDTypeAndNumpyAgrees() throws {
     for dtype in NumpyDType.allCases {
@@ -29,23 +13,23 @@ final class NumpyAndPNGTests: XCTestCase {
       let array = try NumpyArray(shape: [2, 3, 4], values: values, dtype: dtype)
       try array.write(to: path)
       XCTAssertEqual(try NumpyArray(contentsOf: path), array)
-      let seen = try python("import numpy as np; a = np.load('\(path)'); print(a.shape, a.dtype.str, float(a.sum()))")
+      let seen = try runPython("import numpy as np; a = np.load('\(path)'); print(a.shape, a.dtype.str, float(a.sum()))")
       XCTAssertEqual(seen, "(2, 3, 4) \(dtype.rawValue) \(values.reduce(0, +))")
     }
   }
 
   func testReadsWhatNumpyWritesAndRejectsWhatItCannot() throws {
     let path = directory.appendingPathComponent("np.npy").path
-    _ = try python("import numpy as np; np.save('\(path)', np.arange(6, dtype=np.float32).reshape(2, 3) / 4)")
+    _ = try runPython("import numpy as np; np.save('\(path)', np.arange(6, dtype=np.float32).reshape(2, 3) / 4)")
     let array = try NumpyArray(contentsOf: path)
     XCTAssertEqual(array.shape, [2, 3])
     XCTAssertEqual(array.dtype, .float32)
     XCTAssertEqual(array.values, [0, 0.25, 0.5, 0.75, 1, 1.25])
-    _ = try python("import numpy as np; np.save('\(path)', np.zeros((2, 2), dtype=np.complex64))")
+    _ = try runPython("import numpy as np; np.save('\(path)', np.zeros((2, 2), dtype=np.complex64))")
     XCTAssertThrowsError(try NumpyArray(contentsOf: path)) { error in
       XCTAssertTrue("\(error)".contains("dtype '<c8' is not supported"), "\(error)")
     }
-    _ = try python("import numpy as np; np.save('\(path)', np.asfortranarray(np.ones((2, 3))))")
+    _ = try runPython("import numpy as np; np.save('\(path)', np.asfortranarray(np.ones((2, 3))))")
     XCTAssertThrowsError(try NumpyArray(contentsOf: path)) { error in
       XCTAssertTrue("\(error)".contains("Fortran"), "\(error)")
     }
@@ -66,7 +50,7 @@ final class NumpyAndPNGTests: XCTestCase {
     let path = directory.appendingPathComponent("h.png").path
     try image.write(to: path)
     // Python's zlib checks the Adler-32 and the chunk CRCs are checked by hand.
-    let report = try python(
+    let report = try runPython(
       """
       import struct, zlib
       data = open('\(path)', 'rb').read()

@@ -1,3 +1,4 @@
+import Foundation
 import Tensors
 import XCTest
 
@@ -45,4 +46,25 @@ public typealias SeededGenerator = SplitMix64
 public func randomVector(_ count: Int, seed: UInt64) -> [Double] {
   var g = SeededGenerator(seed: seed)
   return (0..<count).map { _ in Double.random(in: -1..<1, using: &g) }
+}
+
+/// A fresh directory under the system's temporary directory, unique to this process.
+public func temporaryDirectory(_ name: String) -> URL {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(getpid())")
+  try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  return dir
+}
+
+/// Runs `python3 -c script` (numpy and scipy are the cross-checks' references) and returns its
+/// trimmed standard output.
+public func runPython(_ script: String) throws -> String {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = ["python3", "-c", script]
+  let out = Pipe()
+  process.standardOutput = out
+  try process.run()
+  let data = out.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }

@@ -3,6 +3,7 @@ import Grids
 import Krylov
 import Meshes
 import Sparse
+import XCTest
 
 /// Problem generators shared by the test targets.
 public enum Problems {
@@ -77,6 +78,16 @@ public enum Problems {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("meshes").appendingPathComponent(name).path
   }
+}
+
+/// Asserts that `x` solves `A x = b` to a true relative residual `‖b − A x‖ / ‖b‖ ≤ bound`,
+/// recomputed here (never taken from a solver's report).
+public func assertSolves(
+  _ a: CSRMatrix, _ x: [Double], _ b: [Double], relativeResidual bound: Double, _ message: @autoclosure () -> String = "",
+  file: StaticString = #filePath, line: UInt = #line
+) throws {
+  let residual = try SystemSolver.trueRelativeResidual(a, x, b)
+  XCTAssertLessThanOrEqual(residual, bound, "true relative residual \(residual) \(message())", file: file, line: line)
 }
 
 /// A linear operator that counts how often it is applied.

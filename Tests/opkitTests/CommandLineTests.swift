@@ -9,11 +9,7 @@ final class CommandLineTests: XCTestCase {
     URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("opkit")
   }
 
-  private lazy var directory: URL = {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opkit-tests-\(getpid())")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
-  }()
+  private let directory = temporaryDirectory("opkit-tests")
 
   private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
