@@ -31,7 +31,7 @@ demo: build
 	$(OPKIT) solve poisson --grid 256x256 --method pcg-mg --out $(OUT)/poisson-grid.npy --png $(OUT)/poisson-grid.png
 	$(OPKIT) solve poisson --mesh meshes/lshape.msh --method cholmod --out $(OUT)/poisson-lshape.vtu
 	$(OPKIT) solve poisson --mesh meshes/cube-with-hole.msh --method pcg-ic --out $(OUT)/poisson-cube.vtu
-	$(OPKIT) generate darcy --resolution 64 --samples 200 --seed 0 --out $(OUT)/darcy64
+	$(OPKIT) generate darcy --resolution 64 --samples 200 --seed 0 --out $(OUT)/darcy64 --png $(OUT)/darcy64.png
 	@echo "outputs written to $(OUT)/"
 
 ## The test suite, in release mode with @testable imports enabled.

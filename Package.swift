@@ -39,7 +39,8 @@ let package = Package(
     .target(name: "PDEData", dependencies: ["Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
     // Floor 4: umbrella.
     .target(
-      name: "OperatorKit", dependencies: ["Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Training", "Spectral", "Operators", "PDEData"]),
+      name: "OperatorKit",
+      dependencies: ["Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Training", "Spectral", "Operators", "PDEData"]),
     // Floor 5: the CLI and the examples.
     .executableTarget(
       name: "opkit",
@@ -47,6 +48,8 @@ let package = Package(
     .executableTarget(
       name: "poisson-solve", dependencies: ["OperatorKit"], path: "examples/poisson-solve",
       exclude: ["README.md"]),
+    .executableTarget(name: "darcy-dataset", dependencies: ["OperatorKit"], path: "examples/darcy-dataset", exclude: ["README.md"]),
+    .executableTarget(name: "train-cnn", dependencies: ["OperatorKit"], path: "examples/train-cnn", exclude: ["README.md"]),
 
     // Tests: one target per module, a shared support target, and end-to-end CLI tests.
     .target(name: "TestSupport", dependencies: ["Sparse", "Krylov", "Tensors"], path: "Tests/TestSupport"),

@@ -9,6 +9,23 @@ struct Generate: ParsableCommand {
     subcommands: [GenerateDarcy.self])
 }
 
+/// Writes sample 0 of the dataset in `directory` as two heatmaps side by side, each scaled to its
+/// own range.
+func writeSample(of directory: String, to png: String) throws {
+  let coefficient = try NumpyArray(contentsOf: directory + "/coeff.npy"), solution = try NumpyArray(contentsOf: directory + "/sol.npy")
+  let s = coefficient.shape[1]
+  let a = Array(coefficient.values[0..<(s * s)]), u = Array(solution.values[0..<(s * s)])
+  let normalized = { (v: [Double]) -> [Double] in
+    let (lo, hi) = (v.min() ?? 0, v.max() ?? 1)
+    return v.map { hi > lo ? ($0 - lo) / (hi - lo) : 0 }
+  }
+  let (na, nu) = (normalized(a), normalized(u))
+  // One gap column between the two fields.
+  var joined = [Double]()
+  for i in 0..<s { joined += na[(i * s)..<((i + 1) * s)] + [.nan] + nu[(i * s)..<((i + 1) * s)] }
+  try Heatmap.render(joined, rows: s, columns: 2 * s + 1, range: 0...1).write(to: png)
+}
+
 /// `opkit generate darcy`: the Darcy benchmark dataset.
 struct GenerateDarcy: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -40,6 +57,9 @@ struct GenerateDarcy: ParsableCommand {
   @Option(help: "Output dataset directory.")
   var out: String
 
+  @Option(help: "Also write a PNG of the first sample: coefficient (left) and solution (right).")
+  var png: String?
+
   func validate() throws {
     guard resolution >= 3 else { throw ValidationError("--resolution must be at least 3, got \(resolution)") }
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
@@ -53,6 +73,7 @@ struct GenerateDarcy: ParsableCommand {
       resolution: resolution, samples: samples, seed: global.seed, method: solver, rtol: rtol, shardSize: shardSize)
     let bar = ProgressBar(label: "darcy \(resolution)²")
     let summary = try generator.generate(in: out) { bar.update($0, $1) }
+    if let png { try writeSample(of: out, to: png) }
     if global.json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys]
