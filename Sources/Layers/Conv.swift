@@ -7,7 +7,7 @@ import Tensors
 /// (PyTorch's layout). `padding` cells are added on both sides of every spatial axis with
 /// `paddingMode`: `.zero` (Dirichlet-like), `.replicate` (Neumann-like) or `.circular`
 /// (periodic). Initialization follows PyTorch: uniform in `±1/√fanIn`, `fanIn = inputChannels·Πkernel`.
-public struct Conv: Module, Sendable {
+public struct Conv: WeightAndBiasLayer, Sendable {
   /// `[outputChannels, inputChannels, kernel…]`.
   public var weight: Tensor
   /// `[outputChannels]`, or nil.
@@ -42,15 +42,5 @@ public struct Conv: Module, Sendable {
     }
     let bordered = try x.padded(padding.map { (before: $0, after: $0) }, mode: paddingMode)
     return try bordered.convolved(with: weight, bias: bias, stride: stride)
-  }
-
-  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
-    try visit("weight", weight)
-    if let bias { try visit("bias", bias) }
-  }
-
-  public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
-    try update("weight", &weight)
-    if bias != nil { try update("bias", &bias!) }
   }
 }

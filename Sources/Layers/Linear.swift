@@ -7,7 +7,7 @@ import Tensors
 /// `[outputFeatures, inputFeatures]` and `bias` `[outputFeatures]` (PyTorch's layout, so
 /// checkpoints map one to one). Initialization follows PyTorch's default: weight and bias
 /// uniform in `±1/√inputFeatures` (Kaiming-uniform with `a = √5`).
-public struct Linear: Module, Sendable {
+public struct Linear: WeightAndBiasLayer, Sendable {
   /// `[outputFeatures, inputFeatures]`.
   public var weight: Tensor
   /// `[outputFeatures]`, or nil for a layer without bias.
@@ -29,16 +29,6 @@ public struct Linear: Module, Sendable {
     var y = try flat.matmul(weight.transposed())
     if let bias { y = try y + bias }
     return try y.reshaped(to: lead + [weight.shape[0]])
-  }
-
-  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
-    try visit("weight", weight)
-    if let bias { try visit("bias", bias) }
-  }
-
-  public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
-    try update("weight", &weight)
-    if bias != nil { try update("bias", &bias!) }
   }
 }
 

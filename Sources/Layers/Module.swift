@@ -41,6 +41,26 @@ extension Module {
   }
 }
 
+/// A layer whose parameters are exactly `weight` and an optional `bias` (paths `weight`, `bias`).
+public protocol WeightAndBiasLayer: Module {
+  /// The weight.
+  var weight: Tensor { get set }
+  /// The bias, or nil for a layer without one.
+  var bias: Tensor? { get set }
+}
+
+extension WeightAndBiasLayer {
+  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
+    try visit("weight", weight)
+    if let bias { try visit("bias", bias) }
+  }
+
+  public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
+    try update("weight", &weight)
+    if bias != nil { try update("bias", &bias!) }
+  }
+}
+
 /// Prefixes child paths: `"layers.1"` + `"weight"` → `"layers.1.weight"`.
 @inline(__always)
 public func parameterPath(_ prefix: String, _ name: String) -> String { prefix.isEmpty ? name : prefix + "." + name }

@@ -44,11 +44,8 @@ extension Tensor {
         }
       }
     }
-    var result = Tensor(unchecked: outShape, out)
-    if let bias { result = try (result.detached + bias.detached.reshaped(to: [outChannels] + Array(repeating: 1, count: d))).detached }
     let (input, filter) = (self.detached, weight.detached)
-    let inputs = [self, weight] + (bias.map { [$0] } ?? [])
-    return GradientTape.recorded(result, inputs: inputs) { g in
+    let result = GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [self, weight]) { g in
       var dx = [Float](repeating: 0, count: input.count)
       var dw = [Float](repeating: 0, count: filter.count)
       // One scratch element for pointwise kernels, which need no lowering.
@@ -85,10 +82,9 @@ extension Tensor {
           }
         }
       }
-      var grads: [Tensor?] = [Tensor(unchecked: input.shape, dx), Tensor(unchecked: filter.shape, dw)]
-      if bias != nil { grads.append(try g.summed(alongAxes: [0] + Array(2..<g.rank))) }
-      return grads
+      return [Tensor(unchecked: input.shape, dx), Tensor(unchecked: filter.shape, dw)]
     }
+    return try result.addingChannelBias(bias)
   }
 
   /// The transposed convolution (PyTorch's `conv_transpose1d/2d/3d`), the adjoint of
@@ -148,11 +144,8 @@ extension Tensor {
         }
       }
     }
-    var result = Tensor(unchecked: outShape, out)
-    if let bias { result = try (result.detached + bias.detached.reshaped(to: [outChannels] + Array(repeating: 1, count: d))).detached }
     let (input, filter) = (self.detached, weight.detached)
-    let inputs = [self, weight] + (bias.map { [$0] } ?? [])
-    return GradientTape.recorded(result, inputs: inputs) { g in
+    let result = GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [self, weight]) { g in
       var dx = [Float](repeating: 0, count: input.count)
       var dw = [Float](repeating: 0, count: filter.count)
       var cols = [Float](repeating: 0, count: geometry.rows * inputSize)
@@ -179,10 +172,9 @@ extension Tensor {
           }
         }
       }
-      var grads: [Tensor?] = [Tensor(unchecked: input.shape, dx), Tensor(unchecked: filter.shape, dw)]
-      if bias != nil { grads.append(try g.summed(alongAxes: [0] + Array(2..<g.rank))) }
-      return grads
+      return [Tensor(unchecked: input.shape, dx), Tensor(unchecked: filter.shape, dw)]
     }
+    return try result.addingChannelBias(bias)
   }
 
   /// Average pooling over non-overlapping windows of `kernel` on the spatial axes of
@@ -236,5 +228,12 @@ extension Tensor {
       if t > 0 { values[i * n + j + 1] += t }
     }
     return Tensor(unchecked: [m, n], values)
+  }
+
+  /// `self + bias` broadcast over the batch and spatial axes of `[batch, channels, spatial…]`
+  /// (differentiable through `+`); `self` when there is no bias.
+  func addingChannelBias(_ bias: Tensor?) throws -> Tensor {
+    guard let bias else { return self }
+    return try self + bias.reshaped(to: [bias.count] + Array(repeating: 1, count: rank - 2))
   }
 }
