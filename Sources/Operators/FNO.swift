@@ -41,7 +41,7 @@ public struct FNOConfiguration: Codable, Sendable, Equatable {
 /// GELU between. Shapes: `[batch, inputChannels, n₁, …, n_d]` → `[batch, outputChannels, n₁, …]`,
 /// at any resolution with `n ≥ 2·modes`.
 ///
-/// Parameter paths: `lifting.*`, `spectral.{i}.weights.{block}`, `skip.{i}.*`, `projection1.*`,
+/// Parameter paths: `lifting.*`, `spectral.{i}.weight`, `skip.{i}.*`, `projection1.*`,
 /// `projection2.*`.
 ///
 /// References: Li et al. 2021, "Fourier Neural Operator for Parametric Partial Differential

@@ -6,10 +6,12 @@ import Tensors
 /// the lowest Fourier modes and zero above them, in 1, 2 or 3 dimensions.
 ///
 /// Modes kept: on every axis but the last, frequencies `0 ..< m` and their negatives
-/// `n − m ..< n` (both signs); on the last (halved) axis, `0 ..< m`. Each of the `2^(d−1)` corner
-/// blocks has its own weight, `[inputChannels, outputChannels, m₁, …, m_d, 2]` (complex,
-/// interleaved), contracted over input channels mode by mode. Because the weights live on
-/// modes, not grid points, the same layer applies at any resolution with `n ≥ 2m` (zero-shot
+/// `n − m ..< n` (both signs); on the last (halved) axis, `0 ..< m` (see ``SpectralModeSet``).
+/// Each of the `2^(d−1)` corner blocks has its own complex weights, stored together as
+/// `weight: [2^(d−1), m₁, …, m_d, inputChannels, outputChannels, 2]` (interleaved, mode-major so
+/// that each mode's `in × out` matrix is contiguous), contracted over input channels mode by
+/// mode with one complex GEMM per mode. Because the weights live on modes, not grid points, the
+/// same layer applies at any resolution with `n ≥ 2m` (zero-shot
 /// super-resolution). Shapes: `x` is `[batch, inputChannels, n₁, …, n_d]`, `y` is
 /// `[batch, outputChannels, n₁, …, n_d]`. Initialization as the reference implementation:
 /// uniform in `[0, 1/(in·out))` for real and imaginary parts.
@@ -17,9 +19,8 @@ import Tensors
 /// References: Li et al. 2021, "Fourier Neural Operator for Parametric Partial Differential
 /// Equations", ICLR.
 public struct SpectralConv: Module, Sendable {
-  /// One weight per corner block, in block order (bit `j` of the index set: axis `j` takes the
-  /// negative frequencies).
-  public var weights: [Tensor]
+  /// The complex weights of all corner blocks, `[blocks, m₁, …, m_d, in, out, 2]`.
+  public var weight: Tensor
   /// Modes kept per axis.
   public let modes: [Int]
 
@@ -28,12 +29,10 @@ public struct SpectralConv: Module, Sendable {
     precondition((1...3).contains(modes.count) && modes.allSatisfy { $0 >= 1 }, "1 to 3 spatial axes with at least one mode")
     self.modes = modes
     let scale = 1 / Float(inputChannels * outputChannels)
-    weights = (0..<(1 << (modes.count - 1))).map { _ in
-      let values = (0..<(inputChannels * outputChannels * modes.reduce(1, *) * 2)).map { _ in Float.random(in: 0..<scale, using: &generator)
-      }
-      // Safe: the count matches the shape by construction.
-      return (try? Tensor(shape: [inputChannels, outputChannels] + modes + [2], scalars: values))!
-    }
+    let shape = [1 << (modes.count - 1)] + modes + [inputChannels, outputChannels, 2]
+    let values = (0..<shape.reduce(1, *)).map { _ in Float.random(in: 0..<scale, using: &generator) }
+    // Safe: the count matches the shape by construction.
+    weight = (try? Tensor(shape: shape, scalars: values))!
   }
 
   /// Applies the layer.
@@ -41,44 +40,23 @@ public struct SpectralConv: Module, Sendable {
   ///   its modes (or, on the last axis, than `2m − 1`).
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
     let d = modes.count
-    let (inChannels, outChannels) = (weights[0].shape[0], weights[0].shape[1])
+    let (inChannels, outChannels) = (weight.shape[d + 1], weight.shape[d + 2])
     guard x.rank == d + 2, x.shape[1] == inChannels else {
-      throw TensorError.shapeMismatch(operation: "SpectralConv", shapes: [x.shape, weights[0].shape])
+      throw TensorError.shapeMismatch(operation: "SpectralConv", shapes: [x.shape, weight.shape])
     }
     let sizes = Array(x.shape.suffix(d))
-    let half = sizes[d - 1] / 2 + 1
-    guard (0..<(d - 1)).allSatisfy({ sizes[$0] >= 2 * modes[$0] }), half >= modes[d - 1] else {
-      throw TensorError.invalidShape(operation: "SpectralConv", message: "grid \(sizes) is too small for modes \(modes)")
-    }
-    let batch = x.shape[0]
+    let kept = try SpectralModeSet(sizes: sizes, modes: modes)
     let spectrum = try x.realFFT(dimensions: d)  // [b, i, n₁, …, n_d/2+1, 2]
-    let blockModes = modes.reduce(1, *)
-    var output: Tensor?
-    for (block, weight) in weights.enumerated() {
-      // This corner's frequencies along each axis.
-      let ranges = (0..<d).map { axis -> Range<Int> in
-        let negative = axis < d - 1 && block >> axis & 1 == 1
-        return negative ? (sizes[axis] - modes[axis])..<sizes[axis] : 0..<modes[axis]
-      }
-      let corner = try spectrum.sliced([0..<batch, 0..<inChannels] + ranges)
-      let mixed = try Tensor.modeContraction(
-        corner.reshaped(to: [batch, inChannels, blockModes, 2]), weight.reshaped(to: [inChannels, outChannels, blockModes, 2]))
-      // Put the block back at its corner of an otherwise zero spectrum.
-      let pads = (0..<d).map { axis -> (before: Int, after: Int) in
-        let extent = axis < d - 1 ? sizes[axis] : half
-        return (ranges[axis].lowerBound, extent - ranges[axis].upperBound)
-      }
-      let placed = try mixed.reshaped(to: [batch, outChannels] + modes + [2]).padded(pads + [(0, 0)])
-      output = try output.map { try $0 + placed } ?? placed
-    }
-    return try output!.inverseRealFFT(sizes: sizes)
+    // [modes, b, i, 2] × [modes, i, o, 2] → [modes, b, o, 2]
+    let mixed = try kept.gathered(spectrum).complexMatmul(weight.reshaped(to: [kept.bins.count, inChannels, outChannels, 2]))
+    return try kept.scattered(mixed).inverseRealFFT(sizes: sizes)
   }
 
   public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
-    for (i, w) in weights.enumerated() { try visit("weights.\(i)", w) }
+    try visit("weight", weight)
   }
 
   public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
-    for i in weights.indices { try update("weights.\(i)", &weights[i]) }
+    try update("weight", &weight)
   }
 }

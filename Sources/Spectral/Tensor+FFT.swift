@@ -68,8 +68,13 @@ extension Tensor {
     let bins = shape[rank - 2]
     let lastInterior = n % 2 == 0 ? bins - 2 : bins - 1
     guard lastInterior >= 1 else { return self }
-    let weights = (0..<bins).map { k -> Float in k >= 1 && k <= lastInterior ? interior : 1 }
-    let column = try Tensor(shape: [bins, 1], scalars: weights)
-    return try self * column
+    var scaled = self.detached
+    scaled.withUnsafeMutableScalars { y in
+      // Rows of `bins` complex values; bins 1 ... lastInterior are scaled.
+      for row in stride(from: 0, to: y.count, by: 2 * bins) {
+        for j in 2..<(2 * lastInterior + 2) { y[row + j] *= interior }
+      }
+    }
+    return scaled
   }
 }

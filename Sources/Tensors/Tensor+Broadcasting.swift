@@ -61,20 +61,57 @@ func forEachOffset(shape: [Int], strides a: [Int], _ body: (Int, Int) -> Void) {
   forEachOffset(shape: shape, strides: a, a) { k, x, _ in body(k, x) }
 }
 
+/// `shape` with adjacent axes merged wherever both stride sets walk them as one (the outer
+/// stride is the inner stride times the inner extent, in both), so inner loops get long.
+func coalescedAxes(shape: [Int], strides a: [Int], _ b: [Int]) -> (shape: [Int], a: [Int], b: [Int]) {
+  var (shapeOut, aOut, bOut) = ([Int](), [Int](), [Int]())
+  for axis in shape.indices where shape[axis] != 1 {
+    if let n = shapeOut.last, aOut.last! == a[axis] * shape[axis], bOut.last! == b[axis] * shape[axis] {
+      shapeOut[shapeOut.count - 1] = n * shape[axis]
+      aOut[aOut.count - 1] = a[axis]
+      bOut[bOut.count - 1] = b[axis]
+    } else {
+      shapeOut.append(shape[axis])
+      aOut.append(a[axis])
+      bOut.append(b[axis])
+    }
+  }
+  return shapeOut.isEmpty ? ([1], [0], [0]) : (shapeOut, aOut, bOut)
+}
+
 /// Calls `body(k, a, b)` for every flat position `k` of `shape`, with the running offsets of two
-/// stride sets (see ``forEachOffset(shape:strides:_:)``).
+/// stride sets (see ``forEachOffset(shape:strides:_:)``). Without `rows`, axes are first
+/// coalesced (``coalescedAxes(shape:strides:_:)``); with `rows`, only the positions in those
+/// rows of the last axis are visited (for splitting the walk among workers — pass coalesced
+/// shapes). Unit and zero inner strides get their own loops, which the compiler vectorizes.
 @inline(__always)
-func forEachOffset(shape: [Int], strides a: [Int], _ b: [Int], _ body: (Int, Int, Int) -> Void) {
-  let total = shape.reduce(1, *)
-  guard total > 0 else { return }
-  guard let n = shape.last else { return body(0, 0, 0) }
+func forEachOffset(shape: [Int], strides a: [Int], _ b: [Int], rows: Range<Int>? = nil, _ body: (Int, Int, Int) -> Void) {
+  guard shape.reduce(1, *) > 0 else { return }
+  guard !shape.isEmpty else { return body(0, 0, 0) }
+  let (shape, a, b) = rows == nil ? coalescedAxes(shape: shape, strides: a, b) : (shape, a, b)
+  let n = shape.last!
   let last = shape.count - 1
+  let rows = rows ?? 0..<(shape.reduce(1, *) / n)
   let (sa, sb) = (a[last], b[last])
+  // The multi-index and offsets of the first row.
   var index = [Int](repeating: 0, count: last)
   var (oa, ob) = (0, 0)
-  var k = 0
-  while k < total {
-    for i in 0..<n { body(k + i, oa + i * sa, ob + i * sb) }
+  var remainder = rows.lowerBound
+  for axis in stride(from: last - 1, through: 0, by: -1) {
+    index[axis] = remainder % shape[axis]
+    remainder /= shape[axis]
+    oa += index[axis] * a[axis]
+    ob += index[axis] * b[axis]
+  }
+  var k = rows.lowerBound * n
+  let end = rows.upperBound * n
+  while k < end {
+    switch (sa, sb) {
+    case (1, 1): for i in 0..<n { body(k + i, oa + i, ob + i) }
+    case (1, 0): for i in 0..<n { body(k + i, oa + i, ob) }
+    case (0, 1): for i in 0..<n { body(k + i, oa, ob + i) }
+    default: for i in 0..<n { body(k + i, oa + i * sa, ob + i * sb) }
+    }
     k += n
     var axis = last - 1
     while axis >= 0 {

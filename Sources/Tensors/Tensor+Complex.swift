@@ -70,18 +70,6 @@ extension Tensor {
     }
   }
 
-  /// The spectral layers' channel contraction `y[b, o, m] = Σᵢ x[b, i, m] w[i, o, m]` for every
-  /// retained mode `m`, complex: `x` is `[batch, in, modes, 2]`, `w` is `[in, out, modes, 2]`,
-  /// the result `[batch, out, modes, 2]`. Computed as one batched complex GEMM per mode.
-  public static func modeContraction(_ x: Tensor, _ w: Tensor) throws -> Tensor {
-    guard x.rank == 4, w.rank == 4, x.shape[3] == 2, w.shape[3] == 2, x.shape[1] == w.shape[0], x.shape[2] == w.shape[2] else {
-      throw TensorError.shapeMismatch(operation: "modeContraction", shapes: [x.shape, w.shape])
-    }
-    // [b, i, m, 2] → [m, b, i, 2];  [i, o, m, 2] → [m, i, o, 2];  product [m, b, o, 2] → [b, o, m, 2]
-    let product = try x.permuted([2, 0, 1, 3]).complexMatmul(w.permuted([2, 0, 1, 3]))
-    return try product.permuted([1, 2, 0, 3])
-  }
-
   /// Real and imaginary parts (shapes without the last axis, keeping it as extent 1).
   func complexParts() throws -> (Tensor, Tensor) {
     let lead = shape.dropLast().map { 0..<$0 }
@@ -101,25 +89,31 @@ extension Tensor {
   }
 
   /// `C_s = op(A_s) op(B_s)` for every batch entry `s`, interleaved complex storage;
-  /// `op(A)` is m×k and `op(B)` k×n.
+  /// `op(A)` is m×k and `op(B)` k×n. Batch entries run in parallel, one single-threaded
+  /// `cblas_cgemm` each.
   static func complexGemm(_ a: [Float], _ opA: ComplexOperand, _ b: [Float], _ opB: ComplexOperand, batch: Int, m: Int, n: Int, k: Int)
     -> [Float]
   {
-    var c = [Float](repeating: 0, count: batch * m * n * 2)
-    guard m > 0, n > 0, k > 0 else { return c }
-    let one: [Float] = [1, 0], zero: [Float] = [0, 0]
-    a.withUnsafeBufferPointer { x in
+    _ = TensorThreads.configured
+    guard m > 0, n > 0, k > 0 else { return [Float](repeating: 0, count: batch * m * n * 2) }
+    return a.withUnsafeBufferPointer { x in
       b.withUnsafeBufferPointer { y in
-        c.withUnsafeMutableBufferPointer { z in
-          for s in 0..<batch {
-            cblas_cgemm(
-              CblasRowMajor, opA.blas, opB.blas, Int32(m), Int32(n), Int32(k), one, x.baseAddress! + 2 * s * m * k,
-              Int32(opA == .notTransposed ? k : m), y.baseAddress! + 2 * s * k * n, Int32(opB == .notTransposed ? n : k), zero,
-              z.baseAddress! + 2 * s * m * n, Int32(n))
+        let (x, y) = (SharedPointer(x.baseAddress!), SharedPointer(y.baseAddress!))
+        return [Float](unsafeUninitializedCapacity: batch * m * n * 2) { z, initialized in
+          let z = SharedPointer(z.baseAddress!)
+          let one: [Float] = [1, 0], zero: [Float] = [0, 0]
+          // About 2^16 complex multiply-adds per worker pay for the hand-off.
+          parallelRanges(count: batch, grain: Swift.max(1, (1 << 16) / (m * n * k))) { entries in
+            for s in entries {
+              cblas_cgemm(
+                CblasRowMajor, opA.blas, opB.blas, Int32(m), Int32(n), Int32(k), one, x.base + 2 * s * m * k,
+                Int32(opA == .notTransposed ? k : m), y.base + 2 * s * k * n, Int32(opB == .notTransposed ? n : k), zero,
+                z.base + 2 * s * m * n, Int32(n))
+            }
           }
+          initialized = batch * m * n * 2
         }
       }
     }
-    return c
   }
 }

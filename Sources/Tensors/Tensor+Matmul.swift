@@ -1,4 +1,5 @@
 import CBLAS
+import Dispatch
 
 /// Matrix products on BLAS (`cblas_sgemm`).
 extension Tensor {
@@ -55,18 +56,40 @@ private func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: Un
 }
 
 /// `C ← op(A) op(B) (+ C when accumulating)` for row-major storage, where `op` transposes when
-/// asked; `op(A)` is m×k and `op(B)` is k×n. One call to `cblas_sgemm`.
-@inline(__always)
+/// asked; `op(A)` is m×k and `op(B)` is k×n. Large products are split into blocks of rows of
+/// `C` (or of columns, when `C` is wide and short), one single-threaded `cblas_sgemm` per worker.
 func gemm(
   _ a: UnsafePointer<Float>, transposeA: Bool, _ b: UnsafePointer<Float>, transposeB: Bool, _ c: UnsafeMutablePointer<Float>,
   m: Int, n: Int, k: Int, accumulate: Bool
 ) {
+  _ = TensorThreads.configured
   guard m > 0, n > 0 else { return }
   if k == 0 {
     if !accumulate { c.update(repeating: 0, count: m * n) }
     return
   }
-  cblas_sgemm(
-    CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
-    a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n), accumulate ? 1 : 0, c, Int32(n))
+  let (lda, ldb) = (transposeA ? m : k, transposeB ? k : n)
+  // One block: rows `rows` and columns `columns` of C.
+  let block = { (rows: Range<Int>, columns: Range<Int>) in
+    let aBlock = a + rows.lowerBound * (transposeA ? 1 : lda)
+    let bBlock = b + columns.lowerBound * (transposeB ? ldb : 1)
+    cblas_sgemm(
+      CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(rows.count),
+      Int32(columns.count), Int32(k), 1, aBlock, Int32(lda), bBlock, Int32(ldb), accumulate ? 1 : 0,
+      c + rows.lowerBound * n + columns.lowerBound, Int32(n))
+  }
+  // About 2^18 multiply-adds per worker pay for the hand-off.
+  let workers = min(TensorThreads.workerCount, m * n * k >> 18)
+  guard workers > 1 else { return block(0..<m, 0..<n) }
+  let byRows = m >= n || m >= 16 * workers
+  withoutActuallyEscaping(block) { block in
+    let shared = UncheckedSendableBox(block)
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+      if byRows {
+        shared.value(m * w / workers..<m * (w + 1) / workers, 0..<n)
+      } else {
+        shared.value(0..<m, n * w / workers..<n * (w + 1) / workers)
+      }
+    }
+  }
 }

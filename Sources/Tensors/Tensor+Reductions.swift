@@ -15,7 +15,17 @@ extension Tensor {
           for v in x { total += v }
           y[0] = total
         } else {
-          forEachOffset(shape: shape, strides: target) { k, o in y[o] += x[k] }
+          let (walk, t, _) = coalescedAxes(shape: shape, strides: target, target)
+          let n = walk.last!
+          if t.last! == 0 {
+            // The innermost run is reduced: sum it whole, then add to its target.
+            let rows = Array(walk.dropLast()) + [1], rowTargets = Array(t.dropLast()) + [0]
+            forEachOffset(shape: rows, strides: rowTargets, rowTargets, rows: 0..<(count / n)) { row, o, _ in
+              y[o] += runSum(x.baseAddress! + row * n, n)
+            }
+          } else {
+            forEachOffset(shape: walk, strides: t, t, rows: 0..<(count / n)) { k, o, _ in y[o] += x[k] }
+          }
         }
       }
     }
@@ -79,4 +89,21 @@ extension Tensor {
         })
     ).sorted()
   }
+}
+
+/// `Σ x[0 ..< n]` with eight SIMD accumulators.
+@inline(__always)
+func runSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+  var accumulator = SIMD8<Float>()
+  var i = 0
+  while i + 8 <= n {
+    accumulator += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+    i += 8
+  }
+  var total = accumulator.sum()
+  while i < n {
+    total += x[i]
+    i += 1
+  }
+  return total
 }

@@ -18,7 +18,10 @@ struct GlobalOptions: ParsableArguments {
 
   /// Applies the thread setting once, before any work.
   func apply() {
-    if let threads { SparseThreads.workerCount = threads }
+    if let threads {
+      SparseThreads.workerCount = threads
+      TensorThreads.workerCount = threads
+    }
   }
 }
 

@@ -33,8 +33,19 @@ final class ComplexTests: XCTestCase {
     try checkGradients([randomTensor([2, 3, 4, 2], seed: 7), randomTensor([2, 4, 2, 2], seed: 8)]) { try $0[0].complexMatmul($0[1]) }
     try checkGradients([randomTensor([3, 2], seed: 9)]) { try $0[0].conjugated() }
     try checkGradients([randomTensor([3, 2], in: 0.5..<1, seed: 10)]) { try $0[0].complexMagnitude() }
-    try checkGradients([randomTensor([2, 3, 5, 2], seed: 11), randomTensor([3, 4, 5, 2], seed: 12)]) {
-      try Tensor.modeContraction($0[0], $0[1])
+    // A batch of complex GEMMs large enough to run in parallel, against the definition.
+    let (a, b) = (randomTensor([40, 8, 12, 2], seed: 11), randomTensor([40, 12, 9, 2], seed: 12))
+    let c = try a.complexMatmul(b)
+    for (s, i, j) in [(0, 0, 0), (39, 7, 8), (17, 3, 5)] {
+      var (re, im) = (0.0, 0.0)
+      for k in 0..<12 {
+        let (x, y) = (Double(a.scalars[2 * ((s * 8 + i) * 12 + k)]), Double(a.scalars[2 * ((s * 8 + i) * 12 + k) + 1]))
+        let (u, v) = (Double(b.scalars[2 * ((s * 12 + k) * 9 + j)]), Double(b.scalars[2 * ((s * 12 + k) * 9 + j) + 1]))
+        re += x * u - y * v
+        im += x * v + y * u
+      }
+      XCTAssertEqual(Double(c.scalars[2 * ((s * 8 + i) * 9 + j)]), re, accuracy: 1e-5)
+      XCTAssertEqual(Double(c.scalars[2 * ((s * 8 + i) * 9 + j) + 1]), im, accuracy: 1e-5)
     }
   }
 }
