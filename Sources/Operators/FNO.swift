@@ -46,7 +46,10 @@ public struct FNOConfiguration: Codable, Sendable, Equatable {
 ///
 /// References: Li et al. 2021, "Fourier Neural Operator for Parametric Partial Differential
 /// Equations", ICLR; the `neuraloperator` library.
-public struct FNO: Module, Sendable {
+public struct FNO: ConfiguredModel {
+  /// The name checkpoints record for FNO models.
+  public static let kind = "fno"
+
   /// The configuration that built the model.
   public let configuration: FNOConfiguration
   /// Pointwise lifting (a 1×…×1 convolution).

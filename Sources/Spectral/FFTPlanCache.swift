@@ -5,22 +5,32 @@ import Synchronization
 /// direction) and reused.
 ///
 /// FFTW's planner is not thread-safe, so planning is serialized by a lock; executing a plan is
-/// thread-safe. Plans are made with `FFTW_ESTIMATE | FFTW_UNALIGNED` and run through the
-/// new-array interface, so they apply to any tensor's storage without copies or alignment
-/// requirements (at a small cost in speed against SIMD-aligned plans).
+/// thread-safe. Plans run through the new-array interface on tensor storage without copies.
+/// FFTW requires new arrays to have the alignment of the planning arrays (SIMD codelets
+/// depend on it), so the key includes the input's and output's alignment
+/// (`fftwf_alignment_of`) and each plan is made on scratch arrays with exactly that alignment —
+/// SIMD-aligned storage (the usual case) gets SIMD plans. Plans use `FFTW_MEASURE`: FFTW times
+/// candidate algorithms once per key (on scratch memory), which pays back within a few
+/// training steps.
 enum FFTPlanCache {
   /// What a plan computes.
   struct Key: Hashable {
     let sizes: [Int]
     let batch: Int
     let forward: Bool
+    /// `fftwf_alignment_of` of the input and the output.
+    let alignments: [Int32]
   }
 
   private static let plans = Mutex<[Key: FFTPlan]>([:])
 
-  /// The plan for `batch` transforms of real size `sizes` (forward: real → half spectrum).
-  static func plan(sizes: [Int], batch: Int, forward: Bool) -> FFTPlan {
-    let key = Key(sizes: sizes, batch: batch, forward: forward)
+  /// The plan for `batch` transforms of real size `sizes` (forward: real → half spectrum) from
+  /// `input` to `output`.
+  static func plan(sizes: [Int], batch: Int, forward: Bool, input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>)
+    -> FFTPlan
+  {
+    let alignments = [fftwf_alignment_of(input), fftwf_alignment_of(output)]
+    let key = Key(sizes: sizes, batch: batch, forward: forward, alignments: alignments)
     return plans.withLock { cache in
       if let plan = cache[key] { return plan }
       let plan = FFTWPlanner.locked { FFTPlan(key) }
@@ -45,13 +55,18 @@ final class FFTPlan: @unchecked Sendable {
     let complexCount = key.sizes.dropLast().reduce(1, *) * (key.sizes.last! / 2 + 1)
     self.realCount = realCount
     self.complexCount = complexCount
-    let real = fftwf_alloc_real(realCount * key.batch)!
-    let complex = fftwf_alloc_complex(complexCount * key.batch)!
+    // Scratch arrays with the key's alignments: SIMD-aligned blocks shifted by those bytes.
+    let (inputOffset, outputOffset) = (Int(key.alignments[0]) / 4, Int(key.alignments[1]) / 4)
+    let realOffset = key.forward ? inputOffset : outputOffset, complexOffset = key.forward ? outputOffset : inputOffset
+    let realBlock = fftwf_alloc_real(realCount * key.batch + 16)!
+    let complexBlock = fftwf_alloc_real(2 * complexCount * key.batch + 16)!
     defer {
-      fftwf_free(real)
-      fftwf_free(complex)
+      fftwf_free(realBlock)
+      fftwf_free(complexBlock)
     }
-    let flags = UInt32(FFTW_ESTIMATE) | UInt32(FFTW_UNALIGNED)
+    let real = realBlock + realOffset
+    let complex = UnsafeMutableRawPointer(complexBlock + complexOffset).assumingMemoryBound(to: fftwf_complex.self)
+    let flags = UInt32(FFTW_MEASURE)
     handle = n.withUnsafeBufferPointer { n in
       key.forward
         ? fftwf_plan_many_dft_r2c(

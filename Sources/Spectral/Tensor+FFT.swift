@@ -19,11 +19,15 @@ extension Tensor {
     let sizes = Array(shape.suffix(d))
     let lead = Array(shape.dropLast(d))
     let batch = lead.reduce(1, *)
-    let plan = FFTPlanCache.plan(sizes: sizes, batch: batch, forward: true)
-    var input = scalars
-    var output = [Float](repeating: 0, count: 2 * plan.complexCount * batch)
-    input.withUnsafeMutableBufferPointer { x in
-      output.withUnsafeMutableBufferPointer { y in plan.executeForward(x.baseAddress!, y.baseAddress!) }
+    let complexCount = sizes.dropLast().reduce(1, *) * (sizes.last! / 2 + 1)
+    // FFTW writes every output element and, out of place, leaves a forward input intact.
+    let output = scalars.withUnsafeBufferPointer { x in
+      [Float](unsafeUninitializedCapacity: 2 * complexCount * batch) { y, initialized in
+        let input = UnsafeMutablePointer(mutating: x.baseAddress!)
+        FFTPlanCache.plan(sizes: sizes, batch: batch, forward: true, input: input, output: y.baseAddress!)
+          .executeForward(input, y.baseAddress!)
+        initialized = 2 * complexCount * batch
+      }
     }
     let outShape = lead + sizes.dropLast() + [sizes.last! / 2 + 1, 2]
     let spectrum = try Tensor(shape: outShape, scalars: output)
@@ -54,11 +58,13 @@ extension Tensor {
     let d = sizes.count
     let lead = Array(shape.dropLast(d + 1))
     let batch = lead.reduce(1, *)
-    let plan = FFTPlanCache.plan(sizes: sizes, batch: batch, forward: false)
     var input = scalars  // FFTW's c2r overwrites its input
-    var output = [Float](repeating: 0, count: plan.realCount * batch)
-    input.withUnsafeMutableBufferPointer { y in
-      output.withUnsafeMutableBufferPointer { x in plan.executeInverse(y.baseAddress!, x.baseAddress!) }
+    let output = input.withUnsafeMutableBufferPointer { y in
+      [Float](unsafeUninitializedCapacity: sizes.reduce(1, *) * batch) { x, initialized in
+        FFTPlanCache.plan(sizes: sizes, batch: batch, forward: false, input: y.baseAddress!, output: x.baseAddress!)
+          .executeInverse(y.baseAddress!, x.baseAddress!)
+        initialized = sizes.reduce(1, *) * batch
+      }
     }
     return try Tensor(shape: lead + sizes, scalars: output)
   }

@@ -79,7 +79,7 @@ func gemm(
       c + rows.lowerBound * n + columns.lowerBound, Int32(n))
   }
   // About 2^18 multiply-adds per worker pay for the hand-off.
-  let workers = min(TensorThreads.workerCount, m * n * k >> 18)
+  let workers = TensorThreads.isWorker ? 1 : min(TensorThreads.workerCount, m * n * k >> 18)
   guard workers > 1 else { return block(0..<m, 0..<n) }
   let byRows = m >= n || m >= 16 * workers
   withoutActuallyEscaping(block) { block in

@@ -42,6 +42,9 @@ public struct Tensor: Sendable {
   /// A tensor of zeros.
   public init(zeros shape: [Int]) { self.init(repeating: 0, shape: shape) }
 
+  /// A rank-1 tensor holding `values`.
+  public init(flat values: [Float]) { self.init(unchecked: [values.count], values) }
+
   /// A scalar (rank-0) tensor.
   public init(_ value: Float) { self.init(unchecked: [], [value]) }
 

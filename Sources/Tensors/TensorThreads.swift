@@ -18,6 +18,37 @@ public enum TensorThreads {
     set { storage.store(max(1, newValue), ordering: .relaxed) }
   }
 
+  /// Whether the current thread is one worker of a ``concurrentMap(count:_:)``: tensor kernels
+  /// then run on it alone, so the workers do not oversubscribe the cores.
+  @TaskLocal static var isWorker = false
+
+  /// `body(i)` for `i` in `0..<count`, run concurrently (one worker each, up to
+  /// ``workerCount`` at a time); inside `body`, tensor kernels are single-threaded. Results come
+  /// back in order of `i`. Used for data parallelism: a batch split into shards whose forward
+  /// and backward passes run side by side.
+  /// - Throws: the error of the lowest `i` whose `body` threw.
+  public static func concurrentMap<T>(count: Int, _ body: (Int) throws -> T) throws -> [T] {
+    if count <= 1 || workerCount <= 1 || isWorker { return try (0..<count).map(body) }
+    var results = [Result<T, Error>?](repeating: nil, count: count)
+    results.withUnsafeMutableBufferPointer { slots in
+      let slots = UncheckedSendableBox(slots.baseAddress!)
+      withoutActuallyEscaping(body) { body in
+        let body = UncheckedSendableBox(body)
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+          slots.value[i] = TensorThreads.$isWorker.withValue(true) { Result { try body.value(i) } }
+        }
+      }
+    }
+    return try results.map { try $0!.get() }
+  }
+
+  /// Runs `body` over `0..<count` split into contiguous ranges, one per worker, in parallel
+  /// when there are at least `grain` elements per worker (for kernels outside this module,
+  /// such as optimizer updates).
+  public static func forEachRange(count: Int, grain: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
+    parallelRanges(count: count, grain: grain, body)
+  }
+
   /// Configures the process once for tensor work: OpenBLAS on one thread (parallelism is
   /// ours), and glibc's allocator told to keep freed blocks instead of returning every large
   /// one to the kernel, so the multi-megabyte activations of a training step reuse memory
@@ -41,7 +72,7 @@ public enum TensorThreads {
 /// there are at least `grain` elements per worker; otherwise on the calling thread.
 @inline(__always)
 func parallelRanges(count: Int, grain: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
-  let workers = min(TensorThreads.workerCount, count / Swift.max(grain, 1))
+  let workers = TensorThreads.isWorker ? 1 : min(TensorThreads.workerCount, count / Swift.max(grain, 1))
   if workers <= 1 {
     body(0..<count)
     return

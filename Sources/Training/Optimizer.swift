@@ -61,7 +61,7 @@ public struct SGD: Optimizer {
 ///
 /// References: Kingma & Ba 2015, "Adam: a method for stochastic optimization"; Loshchilov &
 /// Hutter 2019, "Decoupled weight decay regularization" (AdamW).
-public struct Adam: Optimizer {
+public struct Adam: Optimizer, Sendable {
   public var learningRate: Float
   /// `β₁` (default 0.9).
   public var beta1: Float
@@ -112,12 +112,15 @@ public struct Adam: Optimizer {
         m.withUnsafeMutableBufferPointer { m in
           v.withUnsafeMutableBufferPointer { v in
             parameter.withUnsafeMutableScalars { theta in
-              for k in 0..<theta.count {
-                var g = gradient[k]
-                if decoupled { theta[k] -= eta * lambda * theta[k] } else { g += lambda * theta[k] }
-                m[k] = b1 * m[k] + (1 - b1) * g  // m ← β₁m + (1−β₁)g
-                v[k] = b2 * v[k] + (1 - b2) * g * g  // v ← β₂v + (1−β₂)g²
-                theta[k] -= eta * (m[k] / correction1) / ((v[k] / correction2).squareRoot() + eps)  // θ ← θ − η m̂/(√v̂+ε)
+              let (theta, gradient, m, v) = (theta, gradient, m, v)
+              TensorThreads.forEachRange(count: theta.count) { range in
+                for k in range {
+                  var g = gradient[k]
+                  if decoupled { theta[k] -= eta * lambda * theta[k] } else { g += lambda * theta[k] }
+                  m[k] = b1 * m[k] + (1 - b1) * g  // m ← β₁m + (1−β₁)g
+                  v[k] = b2 * v[k] + (1 - b2) * g * g  // v ← β₂v + (1−β₂)g²
+                  theta[k] -= eta * (m[k] / correction1) / ((v[k] / correction2).squareRoot() + eps)  // θ ← θ − η m̂/(√v̂+ε)
+                }
               }
             }
           }
@@ -125,5 +128,30 @@ public struct Adam: Optimizer {
       }
       moments[path] = (m, v)
     }
+  }
+
+  /// The moment estimates by name, `m.<path>` and `v.<path>`, for checkpoints.
+  public var stateTensors: [String: Tensor] {
+    var result = [String: Tensor]()
+    for (path, (m, v)) in moments {
+      result["m." + path] = Tensor(flat: m)
+      result["v." + path] = Tensor(flat: v)
+    }
+    return result
+  }
+
+  /// Restores the moments and step count saved from ``stateTensors`` and ``stepCount``.
+  /// - Throws: ``TensorError`` if an `m.` entry has no matching `v.` entry of the same size.
+  public mutating func restoreState(_ tensors: [String: Tensor], stepCount: Int) throws {
+    var restored: [String: (m: [Float], v: [Float])] = [:]
+    for (name, m) in tensors where name.hasPrefix("m.") {
+      let path = String(name.dropFirst(2))
+      guard let v = tensors["v." + path], v.count == m.count else {
+        throw TensorError.invalidShape(operation: "Adam.restoreState", message: "optimizer state for '\(path)' is incomplete")
+      }
+      restored[path] = (m.scalars, v.scalars)
+    }
+    moments = restored
+    self.stepCount = stepCount
   }
 }

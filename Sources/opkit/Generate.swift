@@ -9,21 +9,13 @@ struct Generate: ParsableCommand {
     subcommands: [GenerateDarcy.self])
 }
 
-/// Writes sample 0 of the dataset in `directory` as two heatmaps side by side, each scaled to its
-/// own range.
+/// Writes sample 0 of the dataset in `directory` as two heatmaps side by side (coefficient,
+/// solution), each scaled to its own range.
 func writeSample(of directory: String, to png: String) throws {
   let coefficient = try NumpyArray(contentsOf: directory + "/coeff.npy"), solution = try NumpyArray(contentsOf: directory + "/sol.npy")
-  let s = coefficient.shape[1]
-  let a = Array(coefficient.values[0..<(s * s)]), u = Array(solution.values[0..<(s * s)])
-  let normalized = { (v: [Double]) -> [Double] in
-    let (lo, hi) = (v.min() ?? 0, v.max() ?? 1)
-    return v.map { hi > lo ? ($0 - lo) / (hi - lo) : 0 }
-  }
-  let (na, nu) = (normalized(a), normalized(u))
-  // One gap column between the two fields.
-  var joined = [Double]()
-  for i in 0..<s { joined += na[(i * s)..<((i + 1) * s)] + [.nan] + nu[(i * s)..<((i + 1) * s)] }
-  try Heatmap.render(joined, rows: s, columns: 2 * s + 1, range: 0...1).write(to: png)
+  let (rows, columns) = (coefficient.shape[1], coefficient.shape[2])
+  let a = Array(coefficient.values[0..<(rows * columns)]), u = Array(solution.values[0..<(rows * columns)])
+  try FieldPanels(panels: [[a, u]], extent: (rows, columns)).image().write(to: png)
 }
 
 /// `opkit generate darcy`: the Darcy benchmark dataset.

@@ -9,9 +9,9 @@ import Foundation
 struct Opkit: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "opkit",
-    abstract: "Sparse PDE solvers and neural operators: solve, generate data, benchmark.",
+    abstract: "Sparse PDE solvers and neural operators: solve, generate data, train, evaluate, benchmark.",
     version: "0.1.0",
-    subcommands: [Solve.self, Generate.self, Bench.self])
+    subcommands: [Solve.self, Generate.self, Train.self, Evaluate.self, Bench.self])
 
   static func main() {
     do {

@@ -1,0 +1,17 @@
+import Tensors
+
+/// A model that is a `Codable` configuration plus the layer tree it builds: a checkpoint
+/// stores both (the configuration as JSON under the model's `kind`), so loading needs no
+/// extra arguments.
+public protocol ConfiguredModel: Module, Sendable {
+  /// The hyperparameters that determine the layer tree.
+  associatedtype Configuration: Codable, Sendable, Equatable
+  /// The name checkpoints record for this model family (`"fno"`, `"mgno"`, …).
+  static var kind: String { get }
+  /// The configuration that built the model.
+  var configuration: Configuration { get }
+  /// A model with freshly initialized parameters.
+  init<G: RandomNumberGenerator>(_ configuration: Configuration, using generator: inout G)
+  /// Applies the model to a batch `[batch, inputChannels, spatial…]`.
+  func callAsFunction(_ x: Tensor) throws -> Tensor
+}

@@ -1,0 +1,66 @@
+import Tensors
+
+/// Per-channel Gaussian normalisation `x ↦ (x − μ_c) / (σ_c + ε)`, fitted on a training set and
+/// stored in the checkpoint with the model.
+///
+/// Statistics are per channel over samples and grid points (not per grid point), so a model
+/// trained at one resolution can be evaluated at another. `ε = 1e-5` as in the reference FNO
+/// code. Shapes: `[batch, channels, spatial…]`.
+public struct GaussianNormalizer: Sendable, Equatable {
+  /// Mean per channel.
+  public var mean: [Float]
+  /// Standard deviation per channel.
+  public var standardDeviation: [Float]
+  /// Added to the standard deviation so constant channels do not divide by zero.
+  public static let epsilon: Float = 1e-5
+
+  /// A normalizer with the given statistics.
+  public init(mean: [Float], standardDeviation: [Float]) {
+    self.mean = mean
+    self.standardDeviation = standardDeviation
+  }
+
+  /// The statistics of `data` (`[N, channels, spatial…]`), accumulated in `Double`.
+  public init(fitting data: Tensor) {
+    let channels = data.shape[1]
+    let points = data.shape.dropFirst(2).reduce(1, *)
+    var sums = [Double](repeating: 0, count: channels), squares = sums
+    data.scalars.withUnsafeBufferPointer { x in
+      for sample in 0..<data.shape[0] {
+        for c in 0..<channels {
+          for k in 0..<points {
+            let v = Double(x[(sample * channels + c) * points + k])
+            sums[c] += v
+            squares[c] += v * v
+          }
+        }
+      }
+    }
+    let n = Double(data.shape[0] * points)
+    mean = sums.map { Float($0 / n) }
+    standardDeviation = zip(sums, squares).map { s, q in Float(max(q / n - (s / n) * (s / n), 0).squareRoot()) }
+  }
+
+  /// `(x − μ) / (σ + ε)` per channel.
+  public func encode(_ x: Tensor) throws -> Tensor {
+    let (shift, scale) = try broadcastable(x)
+    return try (x - shift) / scale
+  }
+
+  /// `x (σ + ε) + μ` per channel (differentiable: used on model outputs inside the loss).
+  public func decode(_ x: Tensor) throws -> Tensor {
+    let (shift, scale) = try broadcastable(x)
+    return try x * scale + shift
+  }
+
+  /// `μ` and `σ + ε` shaped `[channels, 1, …]` to broadcast against `x`.
+  private func broadcastable(_ x: Tensor) throws -> (Tensor, Tensor) {
+    guard x.rank >= 2, x.shape[1] == mean.count else {
+      throw TensorError.shapeMismatch(operation: "GaussianNormalizer (\(mean.count) channels)", shapes: [x.shape])
+    }
+    let shape = [mean.count] + Array(repeating: 1, count: x.rank - 2)
+    return (
+      try Tensor(shape: shape, scalars: mean), try Tensor(shape: shape, scalars: standardDeviation.map { $0 + GaussianNormalizer.epsilon })
+    )
+  }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Tensors
+
+/// Input/output function pairs for operator learning, in memory: `inputs`
+/// `[N, inputChannels, s₁, …]` and `outputs` `[N, outputChannels, s₁, …]` (float32).
+///
+/// On disk a dataset is a directory with `coeff.npy` (`(N, s, s)`, the input function),
+/// `sol.npy` (`(N, s, s)`, the solution) and `meta.json`, as `opkit generate` writes it and
+/// as numpy reads it.
+public struct OperatorDataset: Sendable {
+  /// Input functions, `[N, inputChannels, spatial…]`.
+  public let inputs: Tensor
+  /// Output functions, `[N, outputChannels, spatial…]`.
+  public let outputs: Tensor
+
+  /// Number of samples `N`.
+  public var count: Int { inputs.shape[0] }
+  /// The spatial grid extents.
+  public var spatialShape: [Int] { Array(inputs.shape.dropFirst(2)) }
+
+  /// A dataset of paired tensors.
+  /// - Throws: ``DatasetFileError`` if the sample counts or the spatial shapes differ.
+  public init(inputs: Tensor, outputs: Tensor) throws {
+    guard inputs.rank >= 3, outputs.rank == inputs.rank, inputs.shape[0] == outputs.shape[0],
+      inputs.shape.dropFirst(2) == outputs.shape.dropFirst(2)
+    else {
+      throw DatasetFileError(file: "(memory)", message: "inputs \(inputs.shape) and outputs \(outputs.shape) do not pair up")
+    }
+    self.inputs = inputs
+    self.outputs = outputs
+  }
+
+  /// Reads `coeff.npy` and `sol.npy` of `directory`: both `(N, s₁, …)` with the same shape,
+  /// finite values, `N ≥ 1`.
+  /// - Throws: ``DatasetFileError`` naming the file: missing, unreadable, of another shape than
+  ///   its partner, or holding NaN/Inf.
+  public init(directory: String) throws {
+    func load(_ name: String) throws -> Tensor {
+      let path = (directory as NSString).appendingPathComponent(name)
+      guard FileManager.default.fileExists(atPath: path) else { throw DatasetFileError(file: path, message: "no such file") }
+      let array: NumpyArray
+      do { array = try NumpyArray(contentsOf: path) } catch { throw DatasetFileError(file: path, message: "\(error)") }
+      guard array.shape.count >= 2, array.shape.allSatisfy({ $0 >= 1 }) else {
+        throw DatasetFileError(file: path, message: "expected an (N, s, ...) array of samples, got shape \(array.shape)")
+      }
+      let tensor = try Tensor(shape: [array.shape[0], 1] + array.shape.dropFirst(), scalars: array.values.map { Float($0) })
+      do { try tensor.checkFinite(name) } catch { throw DatasetFileError(file: path, message: "\(error)") }
+      return tensor
+    }
+    let (inputs, outputs) = (try load("coeff.npy"), try load("sol.npy"))
+    guard inputs.shape == outputs.shape else {
+      throw DatasetFileError(
+        file: (directory as NSString).appendingPathComponent("sol.npy"),
+        message: "shape \(Array(outputs.shape[0...0] + outputs.shape.dropFirst(2))) does not match coeff.npy's "
+          + "\(Array(inputs.shape[0...0] + inputs.shape.dropFirst(2)))")
+    }
+    try self.init(inputs: inputs, outputs: outputs)
+  }
+
+  /// The samples at `indices`, in that order.
+  public func subset(_ indices: [Int]) -> OperatorDataset {
+    // Safe: rows of two tensors that already pair up.
+    (try? OperatorDataset(inputs: inputs.rows(indices), outputs: outputs.rows(indices)))!
+  }
+
+  /// A seeded split into a training part and a held-out part of `round(fraction·N)` samples
+  /// (at least one of each when `N ≥ 2`).
+  public func split(testFraction fraction: Double, seed: UInt64) -> (train: OperatorDataset, test: OperatorDataset) {
+    var order = Array(0..<count)
+    var generator = SplitMix64(seed: seed ^ 0x5EED_7E57)
+    order.shuffle(using: &generator)
+    let held = min(max(Int((fraction * Double(count)).rounded()), count >= 2 ? 1 : 0), count - 1)
+    return (subset(Array(order[held...]).sorted()), subset(Array(order[..<held]).sorted()))
+  }
+
+  /// The mini-batches of epoch `epoch`: a permutation of the samples drawn from
+  /// `(seed, epoch)` alone — so a resumed run sees the same batches as an uninterrupted one —
+  /// cut into batches of `size` (the last may be smaller).
+  public func batchIndices(size: Int, epoch: Int, seed: UInt64) -> [[Int]] {
+    var order = Array(0..<count)
+    var generator = SplitMix64(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+    order.shuffle(using: &generator)
+    return stride(from: 0, to: count, by: size).map { Array(order[$0..<min($0 + size, count)]) }
+  }
+}
+
+extension Tensor {
+  /// The entries `indices` of the first axis, stacked in that order.
+  public func rows(_ indices: [Int]) -> Tensor {
+    let stride = shape.dropFirst().reduce(1, *)
+    var values = [Float]()
+    values.reserveCapacity(indices.count * stride)
+    scalars.withUnsafeBufferPointer { x in
+      for i in indices { values.append(contentsOf: x[(i * stride)..<((i + 1) * stride)]) }
+    }
+    // Safe: the count matches by construction.
+    return (try? Tensor(shape: [indices.count] + shape.dropFirst(), scalars: values))!
+  }
+}
+
+/// A dataset file that cannot be used, naming the file.
+public struct DatasetFileError: Error, Equatable, CustomStringConvertible {
+  /// The offending file (or directory).
+  public let file: String
+  /// What is wrong with it.
+  public let message: String
+  public var description: String { "\(file): \(message)" }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import OperatorKit
+
+/// `opkit evaluate`: a trained model's errors on a dataset, at any resolution.
+struct Evaluate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Relative L2 and H1 errors of a trained model on a dataset (any resolution), with a picture.")
+
+  @OptionGroup var global: GlobalOptions
+
+  @Option(help: "Checkpoint written by opkit train.")
+  var model: String
+
+  @Option(help: "Dataset directory with coeff.npy and sol.npy.")
+  var data: String
+
+  @Option(help: "Write a PNG: input, truth, prediction and |error| for the first samples.")
+  var png: String?
+
+  @Option(help: "Samples shown in the PNG.")
+  var pictures: Int = 4
+
+  func validate() throws {
+    guard pictures >= 1 else { throw ValidationError("--pictures must be at least 1") }
+  }
+
+  func run() throws {
+    global.apply()
+    let kind = try SafetensorsFile(contentsOf: model).metadata["model"] ?? "?"
+    switch kind {
+    case FNO.kind: try evaluate(Trainer<FNO>(checkpointAt: model))
+    default: throw CommandFailure("\(model): unknown model kind '\(kind)'")
+    }
+  }
+
+  private func evaluate<Model: ConfiguredModel>(_ trainer: Trainer<Model>) throws {
+    let dataset = try OperatorDataset(directory: data)
+    let start = ContinuousClock.now
+    let evaluation = try trainer.evaluate(dataset)
+    let seconds = (ContinuousClock.now - start) / .seconds(1)
+    if let png {
+      let shown = dataset.subset(Array(0..<min(pictures, dataset.count)))
+      let prediction = try trainer.predict(shown.inputs)
+      let points = dataset.spatialShape.reduce(1, *)
+      let field = { (t: Tensor, i: Int) in t.scalars[(i * points)..<((i + 1) * points)].map(Double.init) }
+      let rows = (0..<shown.count).map { i -> [[Double]] in
+        let (a, u, p) = (field(shown.inputs, i), field(shown.outputs, i), field(prediction, i))
+        return [a, u, p, zip(u, p).map { abs($0 - $1) }]
+      }
+      let extent = dataset.spatialShape.count == 2 ? (dataset.spatialShape[0], dataset.spatialShape[1]) : (1, points)
+      try FieldPanels(panels: rows, extent: extent, sharedColumns: [1, 2]).image().write(to: png)
+    }
+    let report = EvaluationReport(
+      model: Model.kind, samples: dataset.count, resolution: dataset.spatialShape, relativeL2: evaluation.relativeL2,
+      relativeH1: evaluation.relativeH1, seconds: seconds)
+    if global.json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+      print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    } else {
+      print(
+        String(
+          format: "%@ on %d samples at %@: relative L2 %.4f, relative H1 %.4f (%.2f s)%@", Model.kind, dataset.count,
+          dataset.spatialShape.map(String.init).joined(separator: "x"), evaluation.relativeL2, evaluation.relativeH1, seconds,
+          png.map { "; wrote \($0) (columns: input, truth, prediction, |error|)" } ?? ""))
+    }
+  }
+}
+
+/// The summary `opkit evaluate --json` prints.
+struct EvaluationReport: Encodable {
+  let model: String
+  let samples: Int
+  let resolution: [Int]
+  let relativeL2: Double
+  let relativeH1: Double
+  let seconds: Double
+  enum CodingKeys: String, CodingKey {
+    case model, samples, resolution, seconds
+    case relativeL2 = "relative_l2", relativeH1 = "relative_h1"
+  }
+}

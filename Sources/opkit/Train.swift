@@ -1,0 +1,201 @@
+import ArgumentParser
+import Foundation
+import OperatorKit
+
+/// `opkit train`: fit a neural operator to a dataset.
+struct Train: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Train a neural operator on a dataset directory (coeff.npy, sol.npy).",
+    subcommands: [TrainFNO.self])
+}
+
+extension ScheduleKind: ExpressibleByArgument {}
+
+/// Options every `opkit train <model>` shares: data, schedule, checkpointing.
+struct TrainingArguments: ParsableArguments {
+  @Option(help: "Dataset directory with coeff.npy and sol.npy ((N, s, s) arrays).")
+  var data: String
+
+  @Option(help: "Separate test dataset directory (default: a seeded 20% of --data is held out).")
+  var testData: String?
+
+  @Option(help: "Training epochs.")
+  var epochs: Int = 100
+
+  @Option(help: "Samples per mini-batch.")
+  var batch: Int = 20
+
+  @Option(help: "Adam learning rate.")
+  var lr: Float = 1e-3
+
+  @Option(help: "L2 weight decay.")
+  var weightDecay: Float = 1e-4
+
+  @Option(help: "Learning-rate schedule: step (halve every epochs/5) or cosine.")
+  var schedule: ScheduleKind = .step
+
+  @Option(help: "Write the checkpoint every N epochs (and after the last).")
+  var checkpointEvery: Int = 1
+
+  @Flag(help: "Continue the run saved in --out (same options) instead of starting anew.")
+  var resume = false
+
+  @Option(help: "Checkpoint file (.safetensors): model, optimizer state, normalizers, history.")
+  var out: String
+
+  func validate() throws {
+    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+    guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+    guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive, got \(lr)") }
+    guard weightDecay >= 0 else { throw ValidationError("--weight-decay must be non-negative, got \(weightDecay)") }
+    guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
+  }
+
+  /// The training and test sets.
+  func datasets(seed: UInt64) throws -> (train: OperatorDataset, test: OperatorDataset) {
+    let all = try OperatorDataset(directory: data)
+    if let testData { return (all, try OperatorDataset(directory: testData)) }
+    guard all.count >= 2 else { throw CommandFailure("\(data): needs at least 2 samples to hold out a test set") }
+    return all.split(testFraction: 0.2, seed: seed)
+  }
+
+  func options(seed: UInt64) -> TrainingOptions {
+    TrainingOptions(epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: weightDecay, schedule: schedule, seed: seed)
+  }
+
+  /// A new trainer for `model`, or the one saved in `--out` when resuming (which must have been
+  /// started with the same options and model). Refuses to overwrite an existing checkpoint
+  /// without `--resume`.
+  func trainer<Model: ConfiguredModel>(
+    for configuration: Model.Configuration, as: Model.Type, options: TrainingOptions, train: OperatorDataset
+  ) throws -> Trainer<Model> {
+    let exists = FileManager.default.fileExists(atPath: out)
+    guard resume else {
+      if exists { throw CommandFailure("\(out) exists; pass --resume to continue that run, or choose another --out") }
+      var generator = SplitMix64(seed: options.seed)
+      return Trainer(model: Model(configuration, using: &generator), options: options, fittingNormalizersTo: train)
+    }
+    guard exists else { throw CommandFailure("\(out): no checkpoint to resume") }
+    let trainer = try Trainer<Model>(checkpointAt: out)
+    guard trainer.options == options else {
+      throw CommandFailure("\(out) was trained with other options (\(trainer.options)); pass the same ones to --resume")
+    }
+    guard trainer.model.configuration == configuration else {
+      throw CommandFailure("\(out) holds a model of another configuration (\(trainer.model.configuration))")
+    }
+    return trainer
+  }
+
+  /// Trains with a progress bar, epoch lines (unless `json`), and checkpoints; prints the
+  /// summary.
+  func run<Model: ConfiguredModel>(_ trainer: inout Trainer<Model>, train: OperatorDataset, test: OperatorDataset, json: Bool) throws {
+    let bar = ProgressBar(label: Model.kind)
+    let batches = (train.count + batch - 1) / batch
+    let resumedFrom = trainer.history.count
+    if resumedFrom > 0 && !json { print("resuming \(out) after epoch \(resumedFrom)") }
+    try trainer.train(
+      on: train, testingOn: test,
+      monitor: { event in
+        switch event {
+        case .batch(let epoch, let done, _): bar.update((epoch - 1 - resumedFrom) * batches + done, (epochs - resumedFrom) * batches)
+        case .epoch(let summary):
+          if !json {
+            FileHandle.standardError.write(
+              Data(
+                String(
+                  format: "epoch %d/%d  train rel. L2 %.4f  test rel. L2 %.4f  lr %.2e  %.2f s\n", summary.epoch, epochs,
+                  summary.trainRelativeL2, summary.testRelativeL2, summary.learningRate, summary.seconds
+                ).utf8))
+          }
+        }
+      },
+      afterEpoch: { trainer in
+        let epoch = trainer.history.count
+        if epoch % checkpointEvery == 0 || epoch == epochs { try trainer.writeCheckpoint(to: out) }
+      })
+    let evaluation = try trainer.evaluate(test)
+    let seconds = trainer.history.map(\.seconds)
+    let report = TrainingReport(
+      model: Model.kind, parameters: trainer.model.parameterCount, epochs: trainer.history.count, trainSamples: train.count,
+      testSamples: test.count, secondsPerEpoch: median(seconds), trainSeconds: seconds.reduce(0, +),
+      trainRelativeL2: trainer.history.last?.trainRelativeL2 ?? .nan, testRelativeL2: evaluation.relativeL2,
+      testRelativeH1: evaluation.relativeH1, checkpoint: out)
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+      print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    } else {
+      print(
+        String(
+          format: "%@: %d parameters, %d epochs on %d samples, %.2f s/epoch (median); test relative L2 %.4f, H1 %.4f; wrote %@",
+          Model.kind, report.parameters, report.epochs, report.trainSamples, report.secondsPerEpoch, report.testRelativeL2,
+          report.testRelativeH1, out))
+    }
+  }
+}
+
+/// The summary `opkit train … --json` prints.
+struct TrainingReport: Encodable {
+  let model: String
+  let parameters: Int
+  let epochs: Int
+  let trainSamples: Int
+  let testSamples: Int
+  let secondsPerEpoch: Double
+  let trainSeconds: Double
+  let trainRelativeL2: Double
+  let testRelativeL2: Double
+  let testRelativeH1: Double
+  let checkpoint: String
+  enum CodingKeys: String, CodingKey {
+    case model, parameters, epochs, checkpoint
+    case trainSamples = "train_samples", testSamples = "test_samples", secondsPerEpoch = "seconds_per_epoch"
+    case trainSeconds = "train_seconds", trainRelativeL2 = "train_relative_l2", testRelativeL2 = "test_relative_l2"
+    case testRelativeH1 = "test_relative_h1"
+  }
+}
+
+/// `opkit train fno`: the Fourier Neural Operator.
+struct TrainFNO: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "fno",
+    abstract: "Train a Fourier Neural Operator (defaults: the original paper's Darcy model and schedule).")
+
+  @OptionGroup var global: GlobalOptions
+  @OptionGroup var training: TrainingArguments
+
+  @Option(help: "Fourier modes kept per axis.")
+  var modes: Int = 12
+
+  @Option(help: "Channels inside the Fourier layers.")
+  var width: Int = 32
+
+  @Option(help: "Number of Fourier layers.")
+  var layers: Int = 4
+
+  @Option(help: "Hidden channels of the projection.")
+  var projection: Int = 128
+
+  func validate() throws {
+    guard modes >= 1, width >= 1, layers >= 1, projection >= 1 else {
+      throw ValidationError("--modes, --width, --layers and --projection must be at least 1")
+    }
+  }
+
+  func run() throws {
+    global.apply()
+    let (train, test) = try training.datasets(seed: global.seed)
+    let spatial = train.spatialShape
+    guard (1...3).contains(spatial.count) else { throw CommandFailure("\(training.data): FNO takes 1D to 3D fields, got \(spatial)") }
+    guard spatial.dropLast().allSatisfy({ $0 >= 2 * modes }), spatial.last! / 2 + 1 >= modes else {
+      throw CommandFailure(
+        "\(training.data): grid \(spatial) is too small for --modes \(modes) (needs at least \(2 * modes) points per axis)")
+    }
+    let configuration = FNOConfiguration(
+      inputChannels: train.inputs.shape[1], outputChannels: train.outputs.shape[1], modes: Array(repeating: modes, count: spatial.count),
+      width: width, layers: layers, projection: projection)
+    var trainer = try training.trainer(for: configuration, as: FNO.self, options: training.options(seed: global.seed), train: train)
+    try training.run(&trainer, train: train, test: test, json: global.json)
+  }
+}
