@@ -25,22 +25,32 @@ python-deps:
 build: deps
 	$(SWIFT_RELEASE) --product opkit
 
-## The main jobs on built-in defaults: Poisson on a grid and on meshes, then a Darcy dataset.
+## The main jobs on built-in defaults, each step saying what it did: Poisson on a grid and on
+## meshes, then the operator-learning slice — generate Darcy data, train an FNO, evaluate it at
+## the training resolution and, zero-shot, at twice it, with pictures.
 demo: build
 	@mkdir -p $(OUT)
 	$(OPKIT) solve poisson --grid 256x256 --method pcg-mg --out $(OUT)/poisson-grid.npy --png $(OUT)/poisson-grid.png
 	$(OPKIT) solve poisson --mesh meshes/lshape.msh --method cholmod --out $(OUT)/poisson-lshape.vtu
 	$(OPKIT) solve poisson --mesh meshes/cube-with-hole.msh --method pcg-ic --out $(OUT)/poisson-cube.vtu
-	$(OPKIT) generate darcy --resolution 64 --samples 200 --seed 0 --out $(OUT)/darcy64 --png $(OUT)/darcy64.png
+	$(OPKIT) generate darcy --resolution 32 --samples 500 --seed 0 --out $(OUT)/darcy32 --png $(OUT)/darcy32.png
+	$(OPKIT) generate darcy --resolution 32 --samples 100 --seed 1 --out $(OUT)/darcy32-test
+	$(OPKIT) generate darcy --resolution 64 --samples 100 --seed 2 --out $(OUT)/darcy64-test
+	@rm -f $(OUT)/fno.safetensors
+	$(OPKIT) train fno --data $(OUT)/darcy32 --test-data $(OUT)/darcy32-test --epochs 10 --out $(OUT)/fno.safetensors --png $(OUT)/fno-training.png
+	$(OPKIT) evaluate --model $(OUT)/fno.safetensors --data $(OUT)/darcy32-test --png $(OUT)/fno-eval32.png
+	$(OPKIT) evaluate --model $(OUT)/fno.safetensors --data $(OUT)/darcy64-test --png $(OUT)/fno-eval64.png
 	@echo "outputs written to $(OUT)/"
 
 ## The test suite, in release mode with @testable imports enabled.
 test: deps python-deps
 	swift test -c release -Xswiftc -enable-testing --disable-swift-testing
 
-## Benchmarks: SpMV vs STREAM triad, and every solve method on 2D Poisson 1024x1024.
+## Benchmarks: SpMV vs STREAM triad, every solve method on 2D Poisson 1024x1024, tensor kernels,
+## then FNO training against the PyTorch reference on the same files (installs PyTorch on demand).
 bench: build
 	$(OPKIT) bench
+	bash bench/compare-fno.sh
 
 clean:
 	rm -rf .build $(OUT)

@@ -50,6 +50,7 @@ let package = Package(
       exclude: ["README.md"]),
     .executableTarget(name: "darcy-dataset", dependencies: ["OperatorKit"], path: "examples/darcy-dataset", exclude: ["README.md"]),
     .executableTarget(name: "train-cnn", dependencies: ["OperatorKit"], path: "examples/train-cnn", exclude: ["README.md"]),
+    .executableTarget(name: "darcy-fno", dependencies: ["OperatorKit"], path: "examples/darcy-fno", exclude: ["README.md"]),
 
     // Tests: one target per module, a shared support target, and end-to-end CLI tests.
     .target(name: "TestSupport", dependencies: ["Sparse", "Krylov", "Tensors"], path: "Tests/TestSupport"),
@@ -62,7 +63,7 @@ let package = Package(
     .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
     .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport"]),
     .testTarget(name: "PDEDataTests", dependencies: ["PDEData", "Krylov", "Sparse", "TestSupport"]),
-    .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Training", "Layers", "TestSupport"]),
+    .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Training", "Layers", "PDEData", "TestSupport"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "TestSupport"]),
     .testTarget(name: "KrylovTests", dependencies: ["Krylov", "TestSupport"]),
     .testTarget(

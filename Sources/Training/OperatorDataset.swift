@@ -44,7 +44,7 @@ public struct OperatorDataset: Sendable {
         throw DatasetFileError(file: path, message: "expected an (N, s, ...) array of samples, got shape \(array.shape)")
       }
       let tensor = try Tensor(shape: [array.shape[0], 1] + array.shape.dropFirst(), scalars: array.values.map { Float($0) })
-      do { try tensor.checkFinite(name) } catch { throw DatasetFileError(file: path, message: "\(error)") }
+      do { try tensor.checkFinite("values") } catch { throw DatasetFileError(file: path, message: "\(error)") }
       return tensor
     }
     let (inputs, outputs) = (try load("coeff.npy"), try load("sol.npy"))

@@ -43,6 +43,9 @@ struct TrainingArguments: ParsableArguments {
   @Option(help: "Checkpoint file (.safetensors): model, optimizer state, normalizers, history.")
   var out: String
 
+  @Option(help: "Write a PNG of the training (blue) and test (orange) relative L2 per epoch, log scale.")
+  var png: String?
+
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
     guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
@@ -115,6 +118,19 @@ struct TrainingArguments: ParsableArguments {
       })
     let evaluation = try trainer.evaluate(test)
     let seconds = trainer.history.map(\.seconds)
+    if let png {
+      let curves = LinePlot.render([
+        .init(values: trainer.history.map(\.trainRelativeL2), colour: (31, 119, 180)),
+        .init(values: trainer.history.map(\.testRelativeL2), colour: (255, 127, 14)),
+      ])
+      try curves.image.write(to: png)
+      if !json {
+        print(
+          String(
+            format: "wrote %@: train (blue) and test (orange) relative L2, %.3g to %.3g, grey lines at powers of ten", png,
+            curves.range.lowerBound, curves.range.upperBound))
+      }
+    }
     let report = TrainingReport(
       model: Model.kind, parameters: trainer.model.parameterCount, epochs: trainer.history.count, trainSamples: train.count,
       testSamples: test.count, secondsPerEpoch: median(seconds), trainSeconds: seconds.reduce(0, +),

@@ -43,6 +43,21 @@ final class NumpyAndPNGTests: XCTestCase {
     XCTAssertThrowsError(try NumpyArray(shape: [2, 2], values: [1]))
   }
 
+  func testLinePlotDrawsEachSeriesInsideTheFrameOnALogAxis() {
+    let (range, image) = LinePlot.render(
+      [.init(values: [1, 0.1, 0.01], colour: (255, 0, 0)), .init(values: [0.5, .nan, 0.05], colour: (0, 0, 255))], width: 200, height: 100)
+    XCTAssertEqual(range, 0.01...1)
+    XCTAssertEqual([image.width, image.height], [200, 100])
+    let pixels = stride(from: 0, to: image.pixels.count, by: 3).map { (image.pixels[$0], image.pixels[$0 + 1], image.pixels[$0 + 2]) }
+    let red = pixels.enumerated().filter { $0.element == (255, 0, 0) }.map(\.offset)
+    XCTAssertGreaterThan(red.count, 100, "a polyline, not dots")
+    XCTAssertTrue(pixels.contains { $0 == (0, 0, 255) })
+    // The red line falls from top left to bottom right: a straight line on the log axis.
+    let first = red.min()!, last = red.max()!
+    XCTAssertLessThan(first % 200, 30)
+    XCTAssertGreaterThan(last % 200, 170)
+  }
+
   func testHeatmapPNGDecodesWithZlib() throws {
     let values = (0..<(20 * 30)).map { Double($0 % 30) }
     let image = Heatmap.render(values, rows: 20, columns: 30, minimumSize: 64)

@@ -1,0 +1,134 @@
+import Foundation
+import Layers
+import Operators
+import PDEData
+import Tensors
+import TestSupport
+import Training
+import XCTest
+
+/// The shared trainer on a small Darcy set from the dataset generator (the same code path as
+/// `opkit generate darcy`).
+final class TrainerTests: XCTestCase {
+  private static let directory = temporaryDirectory("trainer-tests")
+
+  /// 60 Darcy samples at 16×16, generated once.
+  private static let darcy: OperatorDataset = {
+    let path = directory.appendingPathComponent("darcy16").path
+    // Safe in tests: the parameters are valid; a failure here fails every test that uses it.
+    _ = try! DarcyDatasetGenerator(resolution: 16, samples: 60, seed: 3).generate(in: path)
+    return try! OperatorDataset(directory: path)
+  }()
+
+  private let small = FNOConfiguration(modes: [4, 4], width: 8, layers: 2, projection: 16)
+
+  func testTrainingLowersTheTestErrorWellBelowTheMeanPredictor() throws {
+    let (train, test) = TrainerTests.darcy.split(testFraction: 0.2, seed: 1)
+    XCTAssertEqual((train.count, test.count).0, 48)
+    XCTAssertEqual(test.count, 12)
+    var g = SplitMix64(seed: 4)
+    var trainer = Trainer(
+      model: FNO(small, using: &g), options: TrainingOptions(epochs: 60, batchSize: 4, learningRate: 5e-3), fittingNormalizersTo: train)
+    var events = 0
+    try trainer.train(on: train, testingOn: test, monitor: { _ in events += 1 })
+    XCTAssertEqual(events, 60 * (12 + 1), "one event per batch and per epoch")
+    // Predicting the training mean has a relative error near 1 - (its share of the norm); a
+    // trained operator is far below.
+    let mean = try train.outputs.mean(alongAxes: [0], keepingAxes: true)
+    let meanError = try Loss.relativeL2(mean.broadcasted(to: test.outputs.shape), test.outputs).scalar
+    let final = trainer.history.last!.testRelativeL2
+    XCTAssertLessThan(final, 0.4 * Double(meanError), "test relative L2 \(final) vs mean predictor \(meanError)")
+    XCTAssertLessThan(trainer.history.last!.trainRelativeL2, trainer.history.first!.trainRelativeL2 / 2)
+    XCTAssertEqual(trainer.history.map(\.learningRate)[0], 5e-3)
+    XCTAssertEqual(trainer.history.map(\.learningRate)[59], 5e-3 / 16, "halved every epochs/5 = 12 epochs")
+  }
+
+  func testDataParallelShardsGiveTheSameStepAsOneWorker() throws {
+    let batch = TrainerTests.darcy.subset(Array(0..<8))
+    var g = SplitMix64(seed: 5)
+    let model = FNO(small, using: &g)
+    let losses = try [1, 2].map { workers -> (Float, [String: Tensor]) in
+      let saved = TensorThreads.workerCount
+      TensorThreads.workerCount = workers
+      defer { TensorThreads.workerCount = saved }
+      var trainer = Trainer(model: model, options: TrainingOptions(epochs: 1), fittingNormalizersTo: TrainerTests.darcy)
+      let loss = try trainer.step(inputs: batch.inputs, targets: batch.outputs)
+      return (loss, trainer.model.parameters)
+    }
+    assertClose(Double(losses[0].0), Double(losses[1].0), rtol: 1e-5)
+    for (path, parameter) in losses[0].1 {
+      assertClose(parameter.scalars.map(Double.init), losses[1].1[path]!.scalars.map(Double.init), rtol: 0, atol: 1e-6, path)
+    }
+  }
+
+  func testAResumedRunEqualsAnUninterruptedOne() throws {
+    let (train, test) = TrainerTests.darcy.split(testFraction: 0.2, seed: 2)
+    let options = TrainingOptions(epochs: 4, batchSize: 10, seed: 9)
+    var g = SplitMix64(seed: 6)
+    let model = FNO(small, using: &g)
+    var straight = Trainer(model: model, options: options, fittingNormalizersTo: train)
+    try straight.train(on: train, testingOn: test)
+
+    // Stop after epoch 2 (a throwing afterEpoch, as a kill would), then resume from the file.
+    let checkpoint = TrainerTests.directory.appendingPathComponent("resume.safetensors").path
+    struct Stop: Error {}
+    var first = Trainer(model: model, options: options, fittingNormalizersTo: train)
+    XCTAssertThrowsError(
+      try first.train(on: train, testingOn: test) { _ in
+      } afterEpoch: { trainer in
+        try trainer.writeCheckpoint(to: checkpoint)
+        if trainer.history.count == 2 { throw Stop() }
+      })
+    var resumed = try Trainer<FNO>(checkpointAt: checkpoint)
+    XCTAssertEqual(resumed.history.count, 2)
+    try resumed.train(on: train, testingOn: test)
+    XCTAssertEqual(resumed.history.map(\.testRelativeL2), straight.history.map(\.testRelativeL2))
+    XCTAssertEqual(resumed.model.parameters, straight.model.parameters, "bitwise equal parameters")
+  }
+
+  func testCorruptCheckpointsAndBadDatasetsAreNamedErrors() throws {
+    let dir = TrainerTests.directory
+    var g = SplitMix64(seed: 7)
+    let trainer = Trainer(model: FNO(small, using: &g), options: TrainingOptions(epochs: 1), fittingNormalizersTo: TrainerTests.darcy)
+    let good = dir.appendingPathComponent("good.safetensors").path
+    try trainer.writeCheckpoint(to: good)
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: good))
+    let truncated = dir.appendingPathComponent("truncated.safetensors").path
+    try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
+    XCTAssertThrowsError(try Trainer<FNO>(checkpointAt: truncated)) { XCTAssertTrue("\($0)".contains("truncated.safetensors"), "\($0)") }
+    bytes[9] = UInt8(ascii: "#")  // break the JSON header
+    let garbled = dir.appendingPathComponent("garbled.safetensors").path
+    try bytes.write(to: URL(fileURLWithPath: garbled))
+    XCTAssertThrowsError(try Trainer<FNO>(checkpointAt: garbled)) { XCTAssertTrue("\($0)".contains("garbled.safetensors"), "\($0)") }
+    let foreign = dir.appendingPathComponent("foreign.safetensors").path
+    try SafetensorsFile(tensors: ["w": Tensor(flat: [1])]).write(to: foreign)
+    XCTAssertThrowsError(try Trainer<FNO>(checkpointAt: foreign)) {
+      XCTAssertTrue("\($0)".contains("not an OperatorKit training checkpoint"), "\($0)")
+    }
+
+    // A solution file of another shape than the coefficients, a NaN, a missing file.
+    let bad = dir.appendingPathComponent("bad").path
+    try FileManager.default.createDirectory(atPath: bad, withIntermediateDirectories: true)
+    try NumpyArray(shape: [3, 8, 8], values: Array(repeating: 1, count: 192), dtype: .float32).write(to: bad + "/coeff.npy")
+    XCTAssertThrowsError(try OperatorDataset(directory: bad)) { XCTAssertEqual("\($0)", bad + "/sol.npy: no such file") }
+    try NumpyArray(shape: [3, 8, 7], values: Array(repeating: 1, count: 168), dtype: .float32).write(to: bad + "/sol.npy")
+    XCTAssertThrowsError(try OperatorDataset(directory: bad)) {
+      XCTAssertTrue("\($0)".contains("sol.npy: shape [3, 8, 7] does not match"), "\($0)")
+    }
+    try NumpyArray(shape: [3, 8, 8], values: [.nan] + Array(repeating: 1, count: 191), dtype: .float32).write(to: bad + "/sol.npy")
+    XCTAssertThrowsError(try OperatorDataset(directory: bad)) {
+      XCTAssertTrue("\($0)".hasPrefix(bad + "/sol.npy: ") && "\($0)".contains("non-finite value nan"), "\($0)")
+    }
+  }
+
+  func testGaussianNormalizerRoundTripsAndFitsPerChannel() throws {
+    let data = try Tensor(shape: [2, 2, 3], scalars: [1, 2, 3, 10, 10, 10, 3, 4, 5, 10, 10, 10])
+    let normalizer = GaussianNormalizer(fitting: data)
+    XCTAssertEqual(normalizer.mean, [3, 10])
+    XCTAssertEqual(Double(normalizer.standardDeviation[0]), (10.0 / 6).squareRoot(), accuracy: 1e-6)
+    XCTAssertEqual(normalizer.standardDeviation[1], 0)
+    let encoded = try normalizer.encode(data)
+    XCTAssertEqual(try encoded.mean(alongAxes: [0, 2]).scalars.map { abs($0) < 1e-6 }, [true, true])
+    assertClose(try normalizer.decode(encoded).scalars.map(Double.init), data.scalars.map(Double.init), rtol: 1e-6)
+  }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// End-to-end runs of `opkit generate` → `opkit train fno` → `opkit evaluate`.
+final class TrainCommandTests: XCTestCase {
+  private var opkit: URL {
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("opkit")
+  }
+  private let directory = temporaryDirectory("opkit-train-tests")
+  private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+  /// Starts `opkit arguments`; the caller waits.
+  private func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: opkit.path), "opkit is not built next to the tests")
+    let process = Process()
+    process.executableURL = opkit
+    process.arguments = arguments
+    let (out, err) = (Pipe(), Pipe())
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    return (process, out, err)
+  }
+
+  private func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    let (process, out, err) = try start(arguments)
+    let (o, e) = (out.fileHandleForReading.readDataToEndOfFile(), err.fileHandleForReading.readDataToEndOfFile())
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+  }
+
+  private func json(_ text: String) throws -> [String: Any] {
+    try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
+  }
+
+  private func generate(_ name: String, resolution: Int, samples: Int, seed: Int) throws {
+    let result = try run([
+      "generate", "darcy", "--resolution", "\(resolution)", "--samples", "\(samples)", "--seed", "\(seed)", "--out", path(name),
+    ])
+    XCTAssertEqual(result.status, 0, result.err)
+  }
+
+  private let small = ["--modes", "4", "--width", "8", "--layers", "2", "--projection", "16", "--batch", "5", "--lr", "5e-3"]
+
+  func testTrainEvaluateAtTwoResolutionsAndRefuseToOverwrite() throws {
+    try generate("d16", resolution: 16, samples: 40, seed: 1)
+    try generate("d32", resolution: 32, samples: 8, seed: 2)
+    let model = path("fno.safetensors")
+    try? FileManager.default.removeItem(atPath: model)
+    let trained = try run(
+      ["train", "fno", "--data", path("d16"), "--epochs", "15", "--out", model, "--json", "--png", path("curve.png")] + small)
+    XCTAssertEqual(trained.status, 0, trained.err)
+    let report = try json(trained.out)
+    XCTAssertEqual(report["epochs"] as? Int, 15)
+    XCTAssertEqual(report["train_samples"] as? Int, 32)
+    XCTAssertEqual(report["test_samples"] as? Int, 8)
+    for key in ["parameters", "seconds_per_epoch", "train_seconds", "test_relative_l2"] { XCTAssertNotNil(report[key], key) }
+    let error = try XCTUnwrap(report["test_relative_l2"] as? Double)
+    XCTAssertLessThan(error, 0.5)
+    XCTAssertTrue(trained.err.contains("fno [") && trained.err.contains("ETA"), "a progress bar on stderr")
+    XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path("curve.png"))).prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+
+    // The same model at its own resolution and, zero-shot, at twice it.
+    for (data, picture) in [("d16", "eval16.png"), ("d32", "eval32.png")] {
+      let evaluated = try run(["evaluate", "--model", model, "--data", path(data), "--png", path(picture), "--json"])
+      XCTAssertEqual(evaluated.status, 0, evaluated.err)
+      let metrics = try json(evaluated.out)
+      XCTAssertLessThan(try XCTUnwrap(metrics["relative_l2"] as? Double), 0.6, data)
+      XCTAssertNotNil(metrics["relative_h1"])
+      let png = try Data(contentsOf: URL(fileURLWithPath: path(picture)))
+      XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+    }
+    // numpy-free check that the checkpoint is a safetensors file Python reads.
+    let python = try runPython(
+      """
+      import json, struct
+      raw = open('\(model)', 'rb').read()
+      n = struct.unpack('<Q', raw[:8])[0]
+      header = json.loads(raw[8:8 + n])
+      print(header['__metadata__']['model'], header['lifting.weight']['shape'])
+      """)
+    XCTAssertEqual(python, "fno [8, 3, 1, 1]")
+
+    let again = try run(["train", "fno", "--data", path("d16"), "--epochs", "15", "--out", model] + small)
+    XCTAssertNotEqual(again.status, 0)
+    XCTAssertTrue(again.err.hasPrefix("opkit: error: ") && again.err.contains("exists; pass --resume"), again.err)
+  }
+
+  func testAKilledRunResumesWithoutLosingFinishedEpochs() throws {
+    try generate("k16", resolution: 16, samples: 40, seed: 3)
+    let model = path("killed.safetensors")
+    try? FileManager.default.removeItem(atPath: model)
+    let arguments = ["train", "fno", "--data", path("k16"), "--epochs", "40", "--out", model] + small
+    let (process, _, _) = try start(arguments)
+    // Kill it once the first checkpoint is on disk.
+    let deadline = Date().addingTimeInterval(60)
+    while !FileManager.default.fileExists(atPath: model) && Date() < deadline { usleep(20_000) }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    XCTAssertTrue(FileManager.default.fileExists(atPath: model), "a checkpoint was written before the kill")
+    let resumed = try run(arguments + ["--resume"])
+    XCTAssertEqual(resumed.status, 0, resumed.err)
+    XCTAssertTrue(resumed.out.contains("resuming") && resumed.out.contains("40 epochs"), resumed.out)
+    XCTAssertFalse(resumed.err.contains("epoch 1/40"), "finished epochs are not recomputed")
+    XCTAssertTrue(resumed.err.contains("epoch 40/40"), resumed.err)
+    let different = try run(arguments.map { $0 == "5e-3" ? "2e-3" : $0 } + ["--resume"])
+    XCTAssertNotEqual(different.status, 0)
+    XCTAssertTrue(different.err.contains("other options"), different.err)
+  }
+
+  func testBadDatasetsAndCheckpointsAreOneLineErrors() throws {
+    try generate("b16", resolution: 16, samples: 10, seed: 4)
+    let corrupt = path("corrupt.safetensors")
+    try Data("not a checkpoint".utf8).write(to: URL(fileURLWithPath: corrupt))
+    let mismatched = path("mismatched")
+    try FileManager.default.createDirectory(atPath: mismatched, withIntermediateDirectories: true)
+    let numpy = try runPython(
+      "import numpy as np; np.save('\(mismatched)/coeff.npy', np.ones((4, 8, 8), np.float32)); "
+        + "np.save('\(mismatched)/sol.npy', np.ones((4, 8, 9), np.float32)); print('ok')")
+    XCTAssertEqual(numpy, "ok")
+    let cases: [([String], String)] = [
+      (["train", "fno", "--data", mismatched, "--out", path("m.safetensors")], "sol.npy: shape [4, 8, 9] does not match"),
+      (["train", "fno", "--data", path("missing"), "--out", path("m.safetensors")], "coeff.npy: no such file"),
+      (["train", "fno", "--data", path("b16"), "--out", path("m.safetensors"), "--modes", "12"], "too small for --modes 12"),
+      (["train", "fno", "--data", path("b16"), "--out", path("m.safetensors"), "--epochs", "0"], "--epochs must be at least 1"),
+      (["evaluate", "--model", corrupt, "--data", path("b16")], "corrupt.safetensors"),
+    ]
+    for (arguments, expected) in cases {
+      let result = try run(arguments)
+      XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "))
+      XCTAssertEqual(result.err.split(separator: "\n").count, 1, result.err)
+      XCTAssertTrue(result.err.hasPrefix("opkit: error: ") && result.err.contains(expected), "'\(expected)' not in: \(result.err)")
+    }
+  }
+}
