@@ -32,7 +32,7 @@ let package = Package(
     .target(name: "Layers", dependencies: ["Tensors"]),
     .target(name: "Spectral", dependencies: ["Tensors", "CFFTW"]),
     // Floor 2.
-    .target(name: "Krylov", dependencies: ["Sparse", "Grids"]),
+    .target(name: "Krylov", dependencies: ["Sparse", "Grids", "CBLAS"]),
     .target(name: "Training", dependencies: ["Layers"]),
     // Floor 3.
     .target(name: "Operators", dependencies: ["Training", "Layers", "Spectral", "Tensors"]),

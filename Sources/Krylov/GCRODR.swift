@@ -1,0 +1,340 @@
+import CBLAS
+
+/// GCRO-DR(m, k): restarted GMRES that carries a k-dimensional subspace `U` from cycle to cycle
+/// and from one linear system to the next, deflating the eigenvalues of `A M⁻¹` nearest zero.
+///
+/// With `C = A M⁻¹ U` orthonormal, each cycle runs `m − k` Arnoldi steps of `(I − C Cᵀ) A M⁻¹`
+/// from the residual, giving `A M⁻¹ [Ũ V] = [C V⁺] G` with
+/// `G = [[D, B], [0, H̄]]` (`D` normalizes `U`'s columns, `B = Cᵀ A M⁻¹ V`), and minimizes
+/// `‖[C V⁺]ᵀ r − G y‖` by Givens rotations (G is upper Hessenberg past its first k columns).
+/// After each cycle `U` becomes the span of the k harmonic Ritz vectors of smallest magnitude:
+/// `GᵀG p = θ Gᵀ [C V⁺]ᵀ[Ũ V] p` (for the first, plain GMRES cycle,
+/// `(H + h² H⁻ᵀ e eᵀ) p = θ p`), re-orthonormalized so that `A M⁻¹ U = C` again. A new system
+/// (another matrix or preconditioner) recomputes `C = A M⁻¹ U` with k operator applications
+/// and projects the initial residual onto `C`'s complement before the first cycle.
+///
+/// Right preconditioning: `U` and `V` live in the preconditioned space, `x += M⁻¹(V̂ y)`, and the
+/// stopping test uses the true residual `‖b − A x‖`, recomputed after every cycle.
+///
+/// References: Parks, de Sturler, Mackey, Johnson, Maiti 2006, "Recycling Krylov subspaces for
+/// sequences of linear systems", SIAM J. Sci. Comput. 28(5) (Algorithm 2); Wang et al. 2024,
+/// "Accelerating data generation for neural operators via Krylov subspace recycling" (SKR).
+public final class GCRODR {
+  /// Tolerances and caps; ``SolverOptions/restart`` is the cycle length `m`.
+  public let options: SolverOptions
+  /// The recycled dimension `k` (at most `m − 1`).
+  public let recycleDimension: Int
+  /// The recycled subspace `U` (columns in the preconditioned space), carried to the next solve.
+  public private(set) var recycledVectors: [[Double]] = []
+  /// The system size.
+  public let size: Int
+
+  /// A solver for systems of `size` unknowns with cycle length `options.restart` and recycled
+  /// dimension `recycleDimension` (the SKR paper's defaults are m = 40, k = 20).
+  public init(size: Int, options: SolverOptions = SolverOptions(restart: 40), recycleDimension: Int = 20) {
+    self.size = size
+    self.options = options
+    self.recycleDimension = max(0, min(recycleDimension, options.restart - 1))
+  }
+
+  /// Forgets the recycled subspace (the next solve starts like GMRES).
+  public func resetRecycling() { recycledVectors = [] }
+
+  /// Solves `A x = b` from the initial guess `x` (overwritten), recycling the subspace kept
+  /// from the previous solve (if any) and keeping an updated one for the next.
+  /// - Throws: ``KrylovError/dimensionMismatch(_:)`` when sizes disagree.
+  public func solve(_ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)? = nil) throws
+    -> SolveReport
+  {
+    let n = size
+    guard a.rowCount == n, a.columnCount == n, b.count == n, x.count == n else {
+      throw KrylovError.dimensionMismatch("GCRO-DR size \(n), operator \(a.rowCount)x\(a.columnCount), b \(b.count), x \(x.count)")
+    }
+    let clock = Stopwatch()
+    let bNorm = norm(b)
+    var report = SolveReport(
+      reason: .maxIterations, iterations: 0, matvecs: 0, residualNorm: 0, rightHandSideNorm: bNorm, residualHistory: [], seconds: 0)
+    defer { report.seconds = clock.seconds }
+    if bNorm == 0 {
+      x = Array(repeating: 0, count: n)
+      report.reason = .convergedAbsolute
+      return report
+    }
+    let (tolerance, convergedReason) = options.threshold(rightHandSideNorm: bNorm)
+    let cap = options.iterationCap(size: n)
+    let m = max(2, options.restart)
+    var scratch = [Double](repeating: 0, count: n)
+    // A M⁻¹ v
+    func operate(_ v: [Double]) -> [Double] {
+      var w = [Double](repeating: 0, count: n)
+      v.withUnsafeBufferPointer { v in scratch.withUnsafeMutableBufferPointer { z in applyPreconditioner(preconditioner, v, z) } }
+      scratch.withUnsafeBufferPointer { z in w.withUnsafeMutableBufferPointer { w in a.apply(z, into: w) } }
+      report.matvecs += 1
+      return w
+    }
+    // x ← x + M⁻¹ t
+    func correct(_ t: [Double]) {
+      t.withUnsafeBufferPointer { t in scratch.withUnsafeMutableBufferPointer { z in applyPreconditioner(preconditioner, t, z) } }
+      for i in 0..<n { x[i] += scratch[i] }
+    }
+    func residual() -> [Double] {
+      var r = [Double](repeating: 0, count: n)
+      x.withUnsafeBufferPointer { x in r.withUnsafeMutableBufferPointer { r in a.apply(x, into: r) } }
+      report.matvecs += 1
+      for i in 0..<n { r[i] = b[i] - r[i] }
+      return r
+    }
+
+    var r = residual()
+    // Recycled space for this system: C = A M⁻¹ U made orthonormal, U ← U R⁻¹, and the
+    // residual projected onto C's complement.
+    var u = recycledVectors, c = [[Double]]()
+    if !u.isEmpty {
+      let (q, kept) = orthonormalized(u.map(operate))
+      (c, u) = (q.columns, kept.map { u[$0] })
+      u = rightDivided(u, by: q.r)
+      let coefficients = c.map { dot($0, r) }
+      correct(combination(u, coefficients, length: n))
+      for (j, cj) in c.enumerated() { for i in 0..<n { r[i] -= coefficients[j] * cj[i] } }
+    }
+    var previousNorm = Double.infinity
+    while true {
+      let beta = norm(r)
+      report.residualNorm = beta
+      if options.recordHistory { report.residualHistory.append(beta) }
+      guard beta.isFinite else {
+        report.reason = .nonFinite
+        return report
+      }
+      if beta <= tolerance { report.reason = convergedReason; break }
+      if report.iterations >= cap { report.reason = .maxIterations; break }
+      if beta >= previousNorm * (1 - 1e-12) { report.reason = .stagnation; break }
+      previousNorm = beta
+
+      // One cycle: Arnoldi on (I − CCᵀ) A M⁻¹ from v₀ = r/β, with Givens rotations on G.
+      let kk = c.count
+      let steps = m - kk
+      let scales = u.map { 1 / norm($0) }
+      var v: [[Double]] = [r.map { $0 / beta }]
+      var hbar = [[Double]]()  // columns of H̄, each of length j + 2
+      var bColumns = [[Double]]()  // columns of B = Cᵀ A M⁻¹ V
+      var rotated = [[Double]]()  // columns of the rotated G past the first kk
+      var (cosines, sines) = ([Double](), [Double]())
+      var g = c.map { dot($0, r) } + [beta]
+      var done = 0
+      while done < steps && report.iterations < cap {
+        var w = operate(v[done])
+        report.iterations += 1
+        let bj = c.map { dot($0, w) }
+        for (i, ci) in c.enumerated() { for t in 0..<n { w[t] -= bj[i] * ci[t] } }
+        var h = [Double](repeating: 0, count: done + 2)
+        let before = norm(w)
+        for pass in 0..<2 {
+          for (i, vi) in v.enumerated() {
+            let hij = dot(vi, w)
+            h[i] += hij
+            for t in 0..<n { w[t] -= hij * vi[t] }
+          }
+          if pass == 0 && norm(w) > 0.5 * before { break }
+        }
+        let subdiagonal = norm(w)
+        h[done + 1] = subdiagonal
+        hbar.append(h)
+        bColumns.append(bj)
+        v.append(subdiagonal > 0 ? w.map { $0 / subdiagonal } : w)
+        // Column kk + done of G: B's column on top, H̄'s below; rotate rows kk + i, kk + i + 1.
+        var column = bj + h
+        for i in 0..<done {
+          let (p, q) = (kk + i, kk + i + 1)
+          let t = cosines[i] * column[p] + sines[i] * column[q]
+          column[q] = -sines[i] * column[p] + cosines[i] * column[q]
+          column[p] = t
+        }
+        let (p, q) = (kk + done, kk + done + 1)
+        let radius = (column[p] * column[p] + column[q] * column[q]).squareRoot()
+        guard radius.isFinite else {
+          report.reason = .nonFinite
+          return report
+        }
+        cosines.append(radius == 0 ? 1 : column[p] / radius)
+        sines.append(radius == 0 ? 0 : column[q] / radius)
+        column[p] = radius
+        column[q] = 0
+        rotated.append(column)
+        g.append(-sines[done] * g[p])
+        g[p] = cosines[done] * g[p]
+        done += 1
+        if abs(g[q]) <= tolerance || subdiagonal == 0 { break }
+      }
+      // y from the triangular system: G's first kk columns are diag(D) (already triangular).
+      let size = kk + done
+      var y = [Double](repeating: 0, count: size)
+      for i in stride(from: size - 1, through: 0, by: -1) {
+        var s = g[i]
+        for j in max(i + 1, kk)..<size { s -= rotated[j - kk][i] * y[j] }
+        let diagonal = i < kk ? scales[i] : rotated[i - kk][i]
+        y[i] = diagonal == 0 ? 0 : s / diagonal
+      }
+      // x ← x + M⁻¹ [Ũ V] y; the true residual for the stopping test.
+      let scaledU = zip(u, scales).map { column, s in column.map { $0 * s } }
+      correct(combination(scaledU + Array(v[0..<done]), y, length: n))
+      r = residual()
+
+      // New recycled space from the harmonic Ritz vectors of this cycle.
+      let keep = min(recycleDimension, size)
+      guard keep > 0, done > 0 else { continue }
+      // G ((size+1) × size) and W = [C V⁺]ᵀ[Ũ V] in column-major storage.
+      let rows = size + 1
+      var gMatrix = [Double](repeating: 0, count: rows * size)
+      for i in 0..<kk { gMatrix[i * rows + i] = scales[i] }
+      for j in 0..<done {
+        for i in 0..<kk { gMatrix[(kk + j) * rows + i] = bColumns[j][i] }
+        for i in 0..<(j + 2) { gMatrix[(kk + j) * rows + kk + i] = hbar[j][i] }
+      }
+      let p: [[Double]]
+      if kk == 0 {
+        p = harmonicRitzGMRES(hbar, steps: done, count: keep)
+      } else {
+        var wMatrix = [Double](repeating: 0, count: rows * size)
+        for j in 0..<kk {
+          for i in 0..<kk { wMatrix[j * rows + i] = dot(c[i], scaledU[j]) }
+          for i in 0...done { wMatrix[j * rows + kk + i] = dot(v[i], scaledU[j]) }
+        }
+        for j in 0..<done { wMatrix[(kk + j) * rows + kk + j] = 1 }
+        p = harmonicRitzGCRODR(g: gMatrix, w: wMatrix, rows: rows, columns: size, count: keep)
+      }
+      guard !p.isEmpty else { continue }
+      // Ỹ = [Ũ V] P;  G P = Q R;  C = [C V⁺] Q;  U = Ỹ R⁻¹
+      let basis = scaledU + Array(v[0..<done])
+      let images = p.map { column in (0..<rows).map { i in (0..<size).reduce(0.0) { $0 + gMatrix[$1 * rows + i] * column[$1] } } }
+      let (q, kept) = orthonormalized(images)
+      let outer = c + Array(v[0...done])
+      c = q.columns.map { combination(outer, $0, length: n) }
+      u = rightDivided(kept.map { combination(basis, p[$0], length: n) }, by: q.r)
+    }
+    recycledVectors = u
+    return report
+  }
+}
+
+/// The `count` harmonic Ritz vectors of smallest magnitude of a GMRES cycle with Hessenberg
+/// columns `hbar` (`steps + 1` rows): eigenvectors of `H + h² H⁻ᵀ e eᵀ`.
+private func harmonicRitzGMRES(_ hbar: [[Double]], steps k: Int, count: Int) -> [[Double]] {
+  var h = [Double](repeating: 0, count: k * k)  // H, column-major
+  for j in 0..<k { for i in 0..<min(j + 2, k) { h[j * k + i] = hbar[j][i] } }
+  let last = hbar[k - 1][k]
+  // f = H⁻ᵀ e_k
+  var transposed = [Double](repeating: 0, count: k * k)
+  for i in 0..<k { for j in 0..<k { transposed[j * k + i] = h[i * k + j] } }
+  var f = [Double](repeating: 0, count: k)
+  f[k - 1] = 1
+  var pivots = [Int32](repeating: 0, count: k)
+  guard LAPACKE_dgesv(LAPACK_COL_MAJOR, Int32(k), 1, &transposed, Int32(k), &pivots, &f, Int32(k)) == 0 else { return [] }
+  for i in 0..<k { h[(k - 1) * k + i] += last * last * f[i] }
+  var (re, im) = ([Double](repeating: 0, count: k), [Double](repeating: 0, count: k))
+  var vectors = [Double](repeating: 0, count: k * k)
+  var unused = [Double](repeating: 0, count: 1)
+  guard LAPACKE_dgeev(LAPACK_COL_MAJOR, 78, 86, Int32(k), &h, Int32(k), &re, &im, &unused, 1, &vectors, Int32(k)) == 0 else { return [] }
+  return smallestEigenvectors(re: re, im: im, scale: Array(repeating: 1, count: k), vectors: vectors, size: k, count: count)
+}
+
+/// The `count` harmonic Ritz vectors of smallest magnitude of a GCRO-DR cycle: generalized
+/// eigenvectors of `GᵀG p = θ GᵀW p` (`G`, `W` column-major, `rows × columns`).
+private func harmonicRitzGCRODR(g: [Double], w: [Double], rows: Int, columns k: Int, count: Int) -> [[Double]] {
+  var left = [Double](repeating: 0, count: k * k), right = left
+  for i in 0..<k {
+    for j in 0..<k {
+      var (s, t) = (0.0, 0.0)
+      for r in 0..<rows {
+        s += g[i * rows + r] * g[j * rows + r]
+        t += g[i * rows + r] * w[j * rows + r]
+      }
+      left[j * k + i] = s
+      right[j * k + i] = t
+    }
+  }
+  var (re, im, scale) = ([Double](repeating: 0, count: k), [Double](repeating: 0, count: k), [Double](repeating: 0, count: k))
+  var vectors = [Double](repeating: 0, count: k * k)
+  var unused = [Double](repeating: 0, count: 1)
+  guard
+    LAPACKE_dggev(LAPACK_COL_MAJOR, 78, 86, Int32(k), &left, Int32(k), &right, Int32(k), &re, &im, &scale, &unused, 1, &vectors, Int32(k))
+      == 0
+  else { return [] }
+  return smallestEigenvectors(re: re, im: im, scale: scale, vectors: vectors, size: k, count: count)
+}
+
+/// Up to `count` real vectors spanning the eigenvectors of smallest `|(re + i·im) / scale|`;
+/// a complex pair (LAPACK's consecutive columns) contributes its real and imaginary parts.
+private func smallestEigenvectors(re: [Double], im: [Double], scale: [Double], vectors: [Double], size k: Int, count: Int) -> [[Double]] {
+  let magnitude = { (j: Int) -> Double in
+    scale[j] == 0 ? .infinity : ((re[j] * re[j] + im[j] * im[j]).squareRoot() / abs(scale[j]))
+  }
+  let column = { (j: Int) in Array(vectors[(j * k)..<((j + 1) * k)]) }
+  var chosen = [[Double]]()
+  var j = 0
+  // One entry per real eigenvalue or conjugate pair (LAPACK lists the pair's positive part first).
+  let order = (0..<k).filter { im[$0] >= 0 }.sorted { magnitude($0) < magnitude($1) }
+  while chosen.count < count && j < order.count {
+    let e = order[j]
+    if !magnitude(e).isFinite { break }
+    if im[e] == 0 || e + 1 >= k {
+      chosen.append(column(e))
+    } else {
+      chosen.append(column(e))
+      if chosen.count < count { chosen.append(column(e + 1)) }
+    }
+    j += 1
+  }
+  return chosen
+}
+
+/// Modified Gram–Schmidt QR of `columns`: the orthonormal columns and `R`, dropping columns
+/// that are numerically dependent; `kept` lists the source columns that survived.
+private func orthonormalized(_ columns: [[Double]]) -> (q: (columns: [[Double]], r: [[Double]]), kept: [Int]) {
+  var q = [[Double]](), r = [[Double]](), kept = [Int]()
+  let largest = columns.map(norm).max() ?? 0
+  for (j, column) in columns.enumerated() {
+    var w = column
+    var coefficients = [Double](repeating: 0, count: q.count)
+    for _ in 0..<2 {
+      for (i, qi) in q.enumerated() {
+        let h = dot(qi, w)
+        coefficients[i] += h
+        for t in 0..<w.count { w[t] -= h * qi[t] }
+      }
+    }
+    let length = norm(w)
+    guard length > 1e-12 * largest, length > 0 else { continue }
+    q.append(w.map { $0 / length })
+    r.append(coefficients + [length])  // column of R
+    kept.append(j)
+  }
+  // R's columns, padded to square.
+  let square = r.map { $0 + Array(repeating: 0, count: q.count - $0.count) }
+  return ((q, square), kept)
+}
+
+/// `U R⁻¹` for upper-triangular `R` given by columns: column j is
+/// `(u_j − Σ_{i<j} R[i][j] (U R⁻¹)_i) / R[j][j]`.
+private func rightDivided(_ u: [[Double]], by r: [[Double]]) -> [[Double]] {
+  var result = [[Double]]()
+  for (j, column) in u.enumerated() {
+    var w = column
+    for i in 0..<j { for t in 0..<w.count { w[t] -= r[j][i] * result[i][t] } }
+    result.append(w.map { $0 / r[j][j] })
+  }
+  return result
+}
+
+/// `Σ_j coefficients[j] · vectors[j]`.
+private func combination(_ vectors: [[Double]], _ coefficients: [Double], length n: Int) -> [Double] {
+  var out = [Double](repeating: 0, count: n)
+  for (vector, a) in zip(vectors, coefficients) where a != 0 { for i in 0..<n { out[i] += a * vector[i] } }
+  return out
+}
+
+private func dot(_ x: [Double], _ y: [Double]) -> Double {
+  x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in Vector.dot(x, y) } }
+}
+
+private func norm(_ x: [Double]) -> Double { dot(x, x).squareRoot() }
