@@ -22,7 +22,9 @@ public struct DarcyDatasetGenerator: Sendable {
   /// The dataset seed.
   public let seed: UInt64
   /// The linear solver.
-  public let method: SolveMethod
+  public let solver: DatasetSolver
+  /// The preconditioner of GMRES and of the recycling solver (default: IC(0), SPD systems).
+  public let preconditioner: PreconditionerKind
   /// Relative tolerance for iterative solvers (and the accepted residual of direct ones).
   public let rtol: Double
   /// Samples per shard.
@@ -30,16 +32,19 @@ public struct DarcyDatasetGenerator: Sendable {
 
   /// A generator; throws ``DatasetError/invalidParameter(_:)`` for `samples < 1` or a bad
   /// resolution, tolerance or shard size.
-  public init(resolution: Int, samples: Int, seed: UInt64, method: SolveMethod = .pcgMultigrid, rtol: Double = 1e-8, shardSize: Int = 50)
-    throws
-  {
+  public init(
+    resolution: Int, samples: Int, seed: UInt64, solver: DatasetSolver = .independent(.pcgMultigrid),
+    preconditioner: PreconditionerKind = .ic,
+    rtol: Double = 1e-8, shardSize: Int = 50
+  ) throws {
     guard samples >= 1 else { throw DatasetError.invalidParameter("samples must be at least 1, got \(samples)") }
     guard rtol > 0, rtol < 1 else { throw DatasetError.invalidParameter("rtol must be in (0, 1), got \(rtol)") }
     guard shardSize >= 1 else { throw DatasetError.invalidParameter("shard size must be at least 1") }
     problem = try DarcyProblem(resolution: resolution)
     self.samples = samples
     self.seed = seed
-    self.method = method
+    self.solver = solver
+    self.preconditioner = preconditioner
     self.rtol = rtol
     self.shardSize = shardSize
   }
@@ -70,11 +75,16 @@ public struct DarcyDatasetGenerator: Sendable {
     do { try FileManager.default.createDirectory(atPath: shardDirectory, withIntermediateDirectories: true) } catch {
       throw DatasetError.io(path: shardDirectory, message: "cannot create: \(error.localizedDescription)")
     }
-    let shards = (0..<((samples + shardSize - 1) / shardSize)).map {
-      Shard(index: $0, range: ($0 * shardSize)..<min(samples, ($0 + 1) * shardSize), directory: shardDirectory)
+    // Shards are runs of consecutive samples — in index order, or along the nearest-neighbour
+    // chain when recycling, so that each shard's systems follow one another closely.
+    let order =
+      solver == .recycling
+      ? SampleOrdering.greedyNearestNeighbour((0..<samples).map { problem.coefficient(index: $0, seed: seed) }) : Array(0..<samples)
+    let shards = stride(from: 0, to: samples, by: shardSize).enumerated().map { k, start in
+      Shard(index: k, samples: Array(order[start..<min(samples, start + shardSize)]), directory: shardDirectory)
     }
     let pending = shards.filter { !$0.isComplete(resolution: problem.resolution) }
-    let done = Atomic<Int>(samples - pending.reduce(0) { $0 + $1.range.count })
+    let done = Atomic<Int>(samples - pending.reduce(0) { $0 + $1.samples.count })
     let matvecs = Atomic<Int>(0)
     let next = Atomic<Int>(0)
     let failure = Mutex<Error?>(nil)
@@ -83,12 +93,24 @@ public struct DarcyDatasetGenerator: Sendable {
     let saved = SparseThreads.workerCount
     SparseThreads.workerCount = 1  // parallel over shards, not inside each solve
     defer { SparseThreads.workerCount = saved }
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      // Recycling: each worker walks its own contiguous part of the chain with one solver, so
+      // the recycled subspace follows the chain; otherwise shards are handed out as they come.
+      let recycler = solver == .recycling ? GCRODR(size: problem.unknowns, options: iterativeOptions, recycleDimension: 20) : nil
+      let group = (pending.count * worker / workers)..<(pending.count * (worker + 1) / workers)
+      var position = group.lowerBound
       while failure.withLock({ $0 == nil }) {
-        let k = next.add(1, ordering: .relaxed).oldValue
-        guard k < pending.count else { return }
+        let k: Int
+        if recycler != nil {
+          k = position
+          position += 1
+          guard k < group.upperBound else { return }
+        } else {
+          k = next.add(1, ordering: .relaxed).oldValue
+          guard k < pending.count else { return }
+        }
         do {
-          let used = try solve(pending[k]) { progress(done.add(1, ordering: .relaxed).newValue, samples) }
+          let used = try solve(pending[k], recycler: recycler) { progress(done.add(1, ordering: .relaxed).newValue, samples) }
           matvecs.add(used, ordering: .relaxed)
         } catch {
           failure.withLock { $0 = $0 ?? error }
@@ -99,38 +121,51 @@ public struct DarcyDatasetGenerator: Sendable {
     let statistics = try consolidate(shards, into: directory)
     let elapsed = (ContinuousClock.now - start).components
     return Summary(
-      samples: samples, solvedNow: pending.reduce(0) { $0 + $1.range.count },
+      samples: samples, solvedNow: pending.reduce(0) { $0 + $1.samples.count },
       seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18,
       matvecs: matvecs.load(ordering: .relaxed), meanIterations: Double(statistics.iterations.reduce(0, +)) / Double(samples),
       maxRelativeResidual: statistics.residuals.max() ?? 0)
   }
 
-  /// Solves one shard and writes it; returns the matvecs used. `finished()` is called after
-  /// each sample.
-  private func solve(_ shard: Shard, finished: () -> Void) throws -> Int {
+  /// Options of the iterative solvers: the tolerance, GMRES(40) as in the SKR comparison.
+  private var iterativeOptions: SolverOptions { SolverOptions(rtol: rtol, restart: 40, recordHistory: false) }
+
+  /// Solves one shard (with `recycler` carrying its subspace from the previous system, when
+  /// recycling) and writes it; returns the matvecs used. `finished()` is called after each
+  /// sample.
+  private func solve(_ shard: Shard, recycler: GCRODR?, finished: () -> Void) throws -> Int {
     let s = problem.resolution
     var coefficients = [Double](), solutions = [Double]()
-    var statistics = ShardStatistics(iterations: [], residuals: [])
+    var statistics = ShardStatistics(indices: shard.samples, iterations: [], residuals: [])
     var matvecs = 0
-    for i in shard.range {
+    for i in shard.samples {
       let a = problem.coefficient(index: i, seed: seed)
       let system = try problem.system(coefficient: a)
       let matrix = CSRMatrix(system.matrix)
-      let result = try SystemSolver.solve(
-        matrix, rightHandSide: system.rightHandSide, method: method, options: SolverOptions(rtol: rtol, recordHistory: false),
-        layout: system.layout)
-      guard result.converged, result.relativeResidual <= Swift.max(rtol, 1e-10) * 1.01 else {
-        throw DatasetError.solveFailed(
-          sample: i, message: "\(method.rawValue) reached relative residual \(result.relativeResidual) (rtol \(rtol))")
+      let (solution, report, residual): ([Double], SolveReport?, Double)
+      switch solver {
+      case .recycling:
+        var x = [Double](repeating: 0, count: matrix.rowCount)
+        let m = try SystemSolver.makePreconditioner(preconditioner, matrix, system.layout)
+        let r = try recycler!.solve(matrix, system.rightHandSide, &x, preconditioner: m)
+        (solution, report, residual) = (x, r, try SystemSolver.trueRelativeResidual(matrix, x, system.rightHandSide))
+      case .independent(let method):
+        let result = try SystemSolver.solve(
+          matrix, rightHandSide: system.rightHandSide, method: method, options: iterativeOptions, layout: system.layout,
+          preconditioner: preconditioner)
+        (solution, report, residual) = (result.solution, result.report, result.relativeResidual)
+      }
+      guard report?.converged ?? true, residual <= Swift.max(rtol, 1e-10) * 1.01 else {
+        throw DatasetError.solveFailed(sample: i, message: "\(solver.name) reached relative residual \(residual) (rtol \(rtol))")
       }
       coefficients += a
-      solutions += problem.fullField(interior: result.solution)
-      statistics.iterations.append(result.iterations)
-      statistics.residuals.append(result.relativeResidual)
-      matvecs += result.report?.matvecs ?? 0
+      solutions += problem.fullField(interior: solution)
+      statistics.iterations.append(report?.iterations ?? 0)
+      statistics.residuals.append(residual)
+      matvecs += report?.matvecs ?? 0
       finished()
     }
-    let shape = [shard.range.count, s, s]
+    let shape = [shard.samples.count, s, s]
     try NumpyArray(shape: shape, values: coefficients, dtype: .float32).write(to: shard.coefficientPath)
     try NumpyArray(shape: shape, values: solutions, dtype: .float32).write(to: shard.solutionPath)
     // Written last: its presence marks the shard complete.
@@ -140,26 +175,63 @@ public struct DarcyDatasetGenerator: Sendable {
 
   /// Joins the shards, in sample order, into the dataset files; returns all statistics.
   private func consolidate(_ shards: [Shard], into directory: String) throws -> ShardStatistics {
-    var coefficients = [Double](), solutions = [Double]()
-    var all = ShardStatistics(iterations: [], residuals: [])
+    // Rows go to their sample's place, whatever order the shards were solved in.
+    let s = problem.resolution, points = s * s
+    var coefficients = [Double](repeating: 0, count: samples * points), solutions = coefficients
+    var iterations = [Int](repeating: 0, count: samples), residuals = [Double](repeating: 0, count: samples)
     for shard in shards {
-      coefficients += try NumpyArray(contentsOf: shard.coefficientPath).values
-      solutions += try NumpyArray(contentsOf: shard.solutionPath).values
+      let a = try NumpyArray(contentsOf: shard.coefficientPath).values, u = try NumpyArray(contentsOf: shard.solutionPath).values
       let statistics: ShardStatistics = try readJSON(shard.statisticsPath)
-      all.iterations += statistics.iterations
-      all.residuals += statistics.residuals
+      for (row, i) in shard.samples.enumerated() {
+        coefficients.replaceSubrange((i * points)..<((i + 1) * points), with: a[(row * points)..<((row + 1) * points)])
+        solutions.replaceSubrange((i * points)..<((i + 1) * points), with: u[(row * points)..<((row + 1) * points)])
+        iterations[i] = statistics.iterations[row]
+        residuals[i] = statistics.residuals[row]
+      }
     }
-    let s = problem.resolution
     try NumpyArray(shape: [samples, s, s], values: coefficients, dtype: .float32).write(
       to: (directory as NSString).appendingPathComponent("coeff.npy"))
     try NumpyArray(shape: [samples, s, s], values: solutions, dtype: .float32).write(
       to: (directory as NSString).appendingPathComponent("sol.npy"))
+    let all = ShardStatistics(indices: Array(0..<samples), iterations: iterations, residuals: residuals)
     let meta = DatasetMetadata(
-      family: "darcy", resolution: s, samples: samples, seed: seed, solver: method.rawValue, rtol: rtol, alpha: problem.field.alpha,
+      family: "darcy", resolution: s, samples: samples, seed: seed, solver: solver.name, rtol: rtol, alpha: problem.field.alpha,
       tau: problem.field.tau, coefficientValues: [3, 12], iterations: all.iterations, relativeResiduals: all.residuals)
     try writeJSON(meta, to: (directory as NSString).appendingPathComponent("meta.json"))
     return all
   }
+}
+
+/// How a dataset's systems are solved.
+public enum DatasetSolver: Hashable, Sendable {
+  /// Every sample on its own with a method of ``SystemSolver``.
+  case independent(SolveMethod)
+  /// Sorting Krylov Recycling: samples ordered along a nearest-neighbour chain of their
+  /// coefficient fields and solved in that order by GCRO-DR(40, 20), each solve starting from
+  /// the subspace the previous one left.
+  case recycling
+
+  /// The command-line name (`skr` or a ``SolveMethod`` raw value).
+  public var name: String {
+    switch self {
+    case .independent(let method): method.rawValue
+    case .recycling: "skr"
+    }
+  }
+
+  /// The solver named `name`, or nil.
+  public init?(name: String) {
+    if name == "skr" {
+      self = .recycling
+    } else if let method = SolveMethod(rawValue: name) {
+      self = .independent(method)
+    } else {
+      return nil
+    }
+  }
+
+  /// Every solver, by name.
+  public static var all: [DatasetSolver] { SolveMethod.allCases.map { .independent($0) } + [.recycling] }
 }
 
 /// The dataset's `meta.json`.
@@ -193,16 +265,17 @@ public struct DatasetMetadata: Codable, Sendable, Equatable {
   }
 }
 
-/// Per-sample statistics of one shard.
+/// Per-sample statistics of one shard, with the samples it holds (in solve order).
 struct ShardStatistics: Codable {
+  var indices: [Int]
   var iterations: [Int]
   var residuals: [Double]
 }
 
-/// A range of consecutive samples stored together.
+/// Samples stored together: consecutive indices, or a run of the recycling chain.
 struct Shard {
   let index: Int
-  let range: Range<Int>
+  let samples: [Int]
   let directory: String
 
   private func path(_ kind: String, _ ext: String) -> String {
@@ -212,12 +285,13 @@ struct Shard {
   var solutionPath: String { path("sol", "npy") }
   var statisticsPath: String { path("stats", "json") }
 
-  /// Whether an earlier run finished this shard (statistics present, arrays of the right shape).
+  /// Whether an earlier run finished this shard: statistics for the same samples present,
+  /// arrays of the right shape.
   func isComplete(resolution s: Int) -> Bool {
-    guard FileManager.default.fileExists(atPath: statisticsPath),
+    guard let statistics: ShardStatistics = try? readJSON(statisticsPath), statistics.indices == samples,
       let a = try? NumpyArray(contentsOf: coefficientPath), let u = try? NumpyArray(contentsOf: solutionPath)
     else { return false }
-    return a.shape == [range.count, s, s] && u.shape == a.shape
+    return a.shape == [samples.count, s, s] && u.shape == a.shape
   }
 }
 

@@ -28,6 +28,9 @@ public struct DarcyProblem: Sendable {
     return field.sample(using: &generator).map { $0 >= 0 ? 12 : 3 }
   }
 
+  /// Interior unknowns of each system, `(s − 2)²`.
+  public var unknowns: Int { (resolution - 2) * (resolution - 2) }
+
   /// The linear system for a coefficient field (interior unknowns, `(s−2)²`).
   public func system(coefficient: [Double]) throws -> GridSystem {
     let grid = try UniformGrid(cellCounts: [resolution - 1, resolution - 1])

@@ -18,6 +18,12 @@ func writeSample(of directory: String, to png: String) throws {
   try FieldPanels(panels: [[a, u]], extent: (rows, columns)).image().write(to: png)
 }
 
+extension DatasetSolver: ExpressibleByArgument {
+  public init?(argument: String) { self.init(name: argument) }
+  public var defaultValueDescription: String { name }
+  public static var allValueStrings: [String] { all.map(\.name) }
+}
+
 /// `opkit generate darcy`: the Darcy benchmark dataset.
 struct GenerateDarcy: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -37,8 +43,13 @@ struct GenerateDarcy: ParsableCommand {
   @Option(help: "Number of samples.")
   var samples: Int = 1000
 
-  @Option(help: "Linear solver: \(SolveMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var solver: SolveMethod = .pcgMultigrid
+  @Option(
+    help: "Linear solver: skr (sorted Krylov recycling, GCRO-DR(40,20)) or \(SolveMethod.allCases.map(\.rawValue).joined(separator: ", "))."
+  )
+  var solver: DatasetSolver = .independent(.pcgMultigrid)
+
+  @Option(help: "Preconditioner of gmres and skr: none, jacobi, ic.")
+  var preconditioner: PreconditionerKind = .ic
 
   @Option(help: "Relative tolerance of iterative solvers.")
   var rtol: Double = 1e-8
@@ -62,7 +73,8 @@ struct GenerateDarcy: ParsableCommand {
   func run() throws {
     global.apply()
     let generator = try DarcyDatasetGenerator(
-      resolution: resolution, samples: samples, seed: global.seed, method: solver, rtol: rtol, shardSize: shardSize)
+      resolution: resolution, samples: samples, seed: global.seed, solver: solver, preconditioner: preconditioner, rtol: rtol,
+      shardSize: shardSize)
     let bar = ProgressBar(label: "darcy \(resolution)²")
     let summary = try generator.generate(in: out) { bar.update($0, $1) }
     if let png { try writeSample(of: out, to: png) }

@@ -56,8 +56,8 @@ final class DarcyDataTests: XCTestCase {
   }
 
   func testDatasetIsDeterministicAgreesWithCHOLMODAndResumes() throws {
-    let multigrid = try DarcyDatasetGenerator(resolution: 33, samples: 7, seed: 5, method: .pcgMultigrid, shardSize: 3)
-    let direct = try DarcyDatasetGenerator(resolution: 33, samples: 7, seed: 5, method: .cholmod, shardSize: 2)
+    let multigrid = try DarcyDatasetGenerator(resolution: 33, samples: 7, seed: 5, solver: .independent(.pcgMultigrid), shardSize: 3)
+    let direct = try DarcyDatasetGenerator(resolution: 33, samples: 7, seed: 5, solver: .independent(.cholmod), shardSize: 2)
     let summary = try multigrid.generate(in: path("mg"))
     XCTAssertEqual(summary.samples, 7)
     XCTAssertLessThanOrEqual(summary.maxRelativeResidual, 1.01e-8)
@@ -79,6 +79,32 @@ final class DarcyDataTests: XCTestCase {
     let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("mg/meta.json")))) as? [String: Any]
     XCTAssertEqual(meta?["family"] as? String, "darcy")
     XCTAssertEqual((meta?["relative_residuals"] as? [Double])?.count, 7)
+  }
+
+  func testSortedRecyclingGivesTheSameDatasetAndResumesAlongItsChain() throws {
+    let recycled = try DarcyDatasetGenerator(resolution: 24, samples: 12, seed: 8, solver: .recycling, shardSize: 5)
+    let direct = try DarcyDatasetGenerator(resolution: 24, samples: 12, seed: 8, solver: .independent(.cholmod), shardSize: 12)
+    let summary = try recycled.generate(in: path("skr"))
+    XCTAssertLessThanOrEqual(summary.maxRelativeResidual, 1.01e-8)
+    XCTAssertGreaterThan(summary.matvecs, 0)
+    _ = try direct.generate(in: path("skr-direct"))
+    XCTAssertEqual(
+      try Data(contentsOf: URL(fileURLWithPath: path("skr/coeff.npy"))),
+      try Data(contentsOf: URL(fileURLWithPath: path("skr-direct/coeff.npy"))), "samples in seed order whatever the solve order")
+    let u = try NumpyArray(contentsOf: path("skr/sol.npy")).values
+    assertClose(u, try NumpyArray(contentsOf: path("skr-direct/sol.npy")).values, rtol: 1e-6, "SKR against CHOLMOD")
+    // Shards hold runs of the chain; a lost shard is redone alone.
+    let stats = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("skr/shards/stats-00001.json"))))
+    XCTAssertEqual(((stats as? [String: Any])?["indices"] as? [Int])?.count, 5)
+    try FileManager.default.removeItem(atPath: path("skr/shards/stats-00001.json"))
+    XCTAssertEqual(try recycled.generate(in: path("skr")).solvedNow, 5)
+    assertClose(try NumpyArray(contentsOf: path("skr/sol.npy")).values, u, rtol: 1e-6)
+  }
+
+  func testGreedyChainVisitsNearestNeighbours() {
+    let fields: [[Double]] = [[0, 0], [10, 0], [1, 0], [11, 0], [2, 0]]
+    XCTAssertEqual(SampleOrdering.greedyNearestNeighbour(fields), [0, 2, 4, 1, 3])
+    XCTAssertEqual(SampleOrdering.greedyNearestNeighbour([]), [])
   }
 
   func testBadParametersAreRejected() {

@@ -12,7 +12,8 @@ let resolution = arguments.dropFirst().first ?? 32
 let directory = "out/examples/darcy\(resolution)"
 
 // Samples depend only on (seed, index): rerunning resumes from the finished shards.
-let generator = try DarcyDatasetGenerator(resolution: resolution, samples: samples, seed: 0, method: .pcgMultigrid, shardSize: 10)
+let generator = try DarcyDatasetGenerator(
+  resolution: resolution, samples: samples, seed: 0, solver: .independent(.pcgMultigrid), shardSize: 10)
 let summary = try generator.generate(in: directory)
 print("generated \(summary.samples) samples in \(String(format: "%.2f", summary.seconds)) s, mean iterations \(summary.meanIterations)")
 
