@@ -51,7 +51,7 @@ public final class GCRODR {
       throw KrylovError.dimensionMismatch("GCRO-DR size \(n), operator \(a.rowCount)x\(a.columnCount), b \(b.count), x \(x.count)")
     }
     let clock = Stopwatch()
-    let bNorm = norm(b)
+    let bNorm = VectorBlock.norm(b)
     var report = SolveReport(
       reason: .maxIterations, iterations: 0, matvecs: 0, residualNorm: 0, rightHandSideNorm: bNorm, residualHistory: [], seconds: 0)
     defer { report.seconds = clock.seconds }
@@ -64,13 +64,11 @@ public final class GCRODR {
     let cap = options.iterationCap(size: n)
     let m = max(2, options.restart)
     var scratch = [Double](repeating: 0, count: n)
-    // A M⁻¹ v
-    func operate(_ v: [Double]) -> [Double] {
-      var w = [Double](repeating: 0, count: n)
-      v.withUnsafeBufferPointer { v in scratch.withUnsafeMutableBufferPointer { z in applyPreconditioner(preconditioner, v, z) } }
-      scratch.withUnsafeBufferPointer { z in w.withUnsafeMutableBufferPointer { w in a.apply(z, into: w) } }
+    // w ← A M⁻¹ v
+    func operate(_ v: UnsafePointer<Double>, into w: UnsafeMutablePointer<Double>) {
+      scratch.withUnsafeMutableBufferPointer { z in applyPreconditioner(preconditioner, UnsafeBufferPointer(start: v, count: n), z) }
+      scratch.withUnsafeBufferPointer { z in a.apply(z, into: UnsafeMutableBufferPointer(start: w, count: n)) }
       report.matvecs += 1
-      return w
     }
     // x ← x + M⁻¹ t
     func correct(_ t: [Double]) {
@@ -88,18 +86,20 @@ public final class GCRODR {
     var r = residual()
     // Recycled space for this system: C = A M⁻¹ U made orthonormal, U ← U R⁻¹, and the
     // residual projected onto C's complement.
-    var u = recycledVectors, c = [[Double]]()
-    if !u.isEmpty {
-      let (q, kept) = orthonormalized(u.map(operate))
-      (c, u) = (q.columns, kept.map { u[$0] })
-      u = rightDivided(u, by: q.r)
-      let coefficients = c.map { dot($0, r) }
-      correct(combination(u, coefficients, length: n))
-      for (j, cj) in c.enumerated() { for i in 0..<n { r[i] -= coefficients[j] * cj[i] } }
+    var u = VectorBlock(length: n, columns: recycledVectors), c = VectorBlock(length: n, count: 0)
+    if u.count > 0 {
+      var images = VectorBlock(length: n, count: u.count)
+      for j in 0..<u.count { u.withColumn(j) { uj in images.withMutableColumn(j) { operate(uj, into: $0) } } }
+      let (q, triangle, kept) = images.orthonormalized()
+      c = q
+      u = u.selecting(kept).rightDivided(by: triangle, order: kept.count)
+      let coefficients = c.transposedTimes(r)
+      correct(u.times(coefficients))
+      c.subtractTimes(coefficients, from: &r)
     }
     var previousNorm = Double.infinity
     while true {
-      let beta = norm(r)
+      let beta = VectorBlock.norm(r)
       report.residualNorm = beta
       if options.recordHistory { report.residualHistory.append(beta) }
       guard beta.isFinite else {
@@ -114,34 +114,33 @@ public final class GCRODR {
       // One cycle: Arnoldi on (I − CCᵀ) A M⁻¹ from v₀ = r/β, with Givens rotations on G.
       let kk = c.count
       let steps = m - kk
-      let scales = u.map { 1 / norm($0) }
-      var v: [[Double]] = [r.map { $0 / beta }]
+      let scales = (0..<kk).map { 1 / u.columnNorm($0) }
+      var v = VectorBlock(length: n, count: steps + 1)
+      v.withMutableColumn(0) { v0 in for i in 0..<n { v0[i] = r[i] / beta } }
       var hbar = [[Double]]()  // columns of H̄, each of length j + 2
       var bColumns = [[Double]]()  // columns of B = Cᵀ A M⁻¹ V
       var rotated = [[Double]]()  // columns of the rotated G past the first kk
       var (cosines, sines) = ([Double](), [Double]())
-      var g = c.map { dot($0, r) } + [beta]
+      var g = c.transposedTimes(r) + [beta]
       var done = 0
+      var w = [Double](repeating: 0, count: n)
       while done < steps && report.iterations < cap {
-        var w = operate(v[done])
+        w.withUnsafeMutableBufferPointer { w in v.withColumn(done) { operate($0, into: w.baseAddress!) } }
         report.iterations += 1
-        let bj = c.map { dot($0, w) }
-        for (i, ci) in c.enumerated() { for t in 0..<n { w[t] -= bj[i] * ci[t] } }
+        // w ← (I − CCᵀ) w, then classical Gram–Schmidt against v₀…v_j, twice.
+        let bj = c.transposedTimes(w)
+        c.subtractTimes(bj, from: &w)
         var h = [Double](repeating: 0, count: done + 2)
-        let before = norm(w)
-        for pass in 0..<2 {
-          for (i, vi) in v.enumerated() {
-            let hij = dot(vi, w)
-            h[i] += hij
-            for t in 0..<n { w[t] -= hij * vi[t] }
-          }
-          if pass == 0 && norm(w) > 0.5 * before { break }
+        for _ in 0..<2 {
+          let projections = v.transposedTimes(w, columns: done + 1)
+          v.subtractTimes(projections, from: &w, columns: done + 1)
+          for i in 0...done { h[i] += projections[i] }
         }
-        let subdiagonal = norm(w)
+        let subdiagonal = VectorBlock.norm(w)
         h[done + 1] = subdiagonal
         hbar.append(h)
         bColumns.append(bj)
-        v.append(subdiagonal > 0 ? w.map { $0 / subdiagonal } : w)
+        v.withMutableColumn(done + 1) { next in for i in 0..<n { next[i] = subdiagonal > 0 ? w[i] / subdiagonal : 0 } }
         // Column kk + done of G: B's column on top, H̄'s below; rotate rows kk + i, kk + i + 1.
         var column = bj + h
         for i in 0..<done {
@@ -175,9 +174,11 @@ public final class GCRODR {
         let diagonal = i < kk ? scales[i] : rotated[i - kk][i]
         y[i] = diagonal == 0 ? 0 : s / diagonal
       }
-      // x ← x + M⁻¹ [Ũ V] y; the true residual for the stopping test.
-      let scaledU = zip(u, scales).map { column, s in column.map { $0 * s } }
-      correct(combination(scaledU + Array(v[0..<done]), y, length: n))
+      // x ← x + M⁻¹ (Ũ y_U + V y_V); the true residual for the stopping test.
+      let scaledU = u.scaled(by: scales)
+      var update = scaledU.times(Array(y[0..<kk]))
+      v.addTimes(Array(y[kk...]), to: &update, columns: done)
+      correct(update)
       r = residual()
 
       // New recycled space from the harmonic Ritz vectors of this cycle.
@@ -196,23 +197,34 @@ public final class GCRODR {
         p = harmonicRitzGMRES(hbar, steps: done, count: keep)
       } else {
         var wMatrix = [Double](repeating: 0, count: rows * size)
+        let top = c.transposedTimes(scaledU)  // Cᵀ Ũ, kk × kk column-major
+        let bottom = v.transposedTimes(scaledU, columns: done + 1)  // V⁺ᵀ Ũ, (done+1) × kk
         for j in 0..<kk {
-          for i in 0..<kk { wMatrix[j * rows + i] = dot(c[i], scaledU[j]) }
-          for i in 0...done { wMatrix[j * rows + kk + i] = dot(v[i], scaledU[j]) }
+          for i in 0..<kk { wMatrix[j * rows + i] = top[j * kk + i] }
+          for i in 0...done { wMatrix[j * rows + kk + i] = bottom[j * (done + 1) + i] }
         }
         for j in 0..<done { wMatrix[(kk + j) * rows + kk + j] = 1 }
         p = harmonicRitzGCRODR(g: gMatrix, w: wMatrix, rows: rows, columns: size, count: keep)
       }
       guard !p.isEmpty else { continue }
       // Ỹ = [Ũ V] P;  G P = Q R;  C = [C V⁺] Q;  U = Ỹ R⁻¹
-      let basis = scaledU + Array(v[0..<done])
-      let images = p.map { column in (0..<rows).map { i in (0..<size).reduce(0.0) { $0 + gMatrix[$1 * rows + i] * column[$1] } } }
-      let (q, kept) = orthonormalized(images)
-      let outer = c + Array(v[0...done])
-      c = q.columns.map { combination(outer, $0, length: n) }
-      u = rightDivided(kept.map { combination(basis, p[$0], length: n) }, by: q.r)
+      var images = VectorBlock(length: rows, count: p.count)
+      var ritz = VectorBlock(length: n, count: p.count)
+      for (j, column) in p.enumerated() {
+        images.withMutableColumn(j) { gp in
+          for i in 0..<rows { gp[i] = (0..<size).reduce(0.0) { $0 + gMatrix[$1 * rows + i] * column[$1] } }
+        }
+        var combination = scaledU.times(Array(column[0..<kk]))
+        v.addTimes(Array(column[kk...]), to: &combination, columns: done)
+        ritz.setColumn(j, combination)
+      }
+      let (q, triangle, kept) = images.orthonormalized()
+      var newC = c.times(block: q, rows: 0..<kk)
+      v.addTimes(block: q, rows: kk..<rows, to: &newC, columns: done + 1)
+      c = newC
+      u = ritz.selecting(kept).rightDivided(by: triangle, order: kept.count)
     }
-    recycledVectors = u
+    recycledVectors = u.columnArrays
     return report
   }
 }
@@ -287,54 +299,3 @@ private func smallestEigenvectors(re: [Double], im: [Double], scale: [Double], v
   }
   return chosen
 }
-
-/// Modified Gram–Schmidt QR of `columns`: the orthonormal columns and `R`, dropping columns
-/// that are numerically dependent; `kept` lists the source columns that survived.
-private func orthonormalized(_ columns: [[Double]]) -> (q: (columns: [[Double]], r: [[Double]]), kept: [Int]) {
-  var q = [[Double]](), r = [[Double]](), kept = [Int]()
-  let largest = columns.map(norm).max() ?? 0
-  for (j, column) in columns.enumerated() {
-    var w = column
-    var coefficients = [Double](repeating: 0, count: q.count)
-    for _ in 0..<2 {
-      for (i, qi) in q.enumerated() {
-        let h = dot(qi, w)
-        coefficients[i] += h
-        for t in 0..<w.count { w[t] -= h * qi[t] }
-      }
-    }
-    let length = norm(w)
-    guard length > 1e-12 * largest, length > 0 else { continue }
-    q.append(w.map { $0 / length })
-    r.append(coefficients + [length])  // column of R
-    kept.append(j)
-  }
-  // R's columns, padded to square.
-  let square = r.map { $0 + Array(repeating: 0, count: q.count - $0.count) }
-  return ((q, square), kept)
-}
-
-/// `U R⁻¹` for upper-triangular `R` given by columns: column j is
-/// `(u_j − Σ_{i<j} R[i][j] (U R⁻¹)_i) / R[j][j]`.
-private func rightDivided(_ u: [[Double]], by r: [[Double]]) -> [[Double]] {
-  var result = [[Double]]()
-  for (j, column) in u.enumerated() {
-    var w = column
-    for i in 0..<j { for t in 0..<w.count { w[t] -= r[j][i] * result[i][t] } }
-    result.append(w.map { $0 / r[j][j] })
-  }
-  return result
-}
-
-/// `Σ_j coefficients[j] · vectors[j]`.
-private func combination(_ vectors: [[Double]], _ coefficients: [Double], length n: Int) -> [Double] {
-  var out = [Double](repeating: 0, count: n)
-  for (vector, a) in zip(vectors, coefficients) where a != 0 { for i in 0..<n { out[i] += a * vector[i] } }
-  return out
-}
-
-private func dot(_ x: [Double], _ y: [Double]) -> Double {
-  x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in Vector.dot(x, y) } }
-}
-
-private func norm(_ x: [Double]) -> Double { dot(x, x).squareRoot() }

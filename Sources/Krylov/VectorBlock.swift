@@ -1,0 +1,158 @@
+/// A block of `count` vectors of one length stored column after column (column-major), with
+/// the block operations recycling solvers need, as loops of the level-1 ``Vector`` kernels.
+/// (Not OpenBLAS: its level-2 calls on these sizes hand work to its own threads, which spin
+/// against the generator's workers.)
+struct VectorBlock {
+  /// Vector length.
+  let length: Int
+  /// Number of vectors.
+  private(set) var count: Int
+  /// `length · count` values.
+  private(set) var values: [Double]
+
+  /// `count` zero vectors.
+  init(length: Int, count: Int) {
+    self.length = length
+    self.count = count
+    values = [Double](repeating: 0, count: length * count)
+  }
+
+  /// The block of `columns`.
+  init(length: Int, columns: [[Double]]) {
+    self.length = length
+    count = columns.count
+    values = columns.flatMap { $0 }
+  }
+
+  /// The columns as separate arrays.
+  var columnArrays: [[Double]] { (0..<count).map { Array(values[($0 * length)..<(($0 + 1) * length)]) } }
+
+  func withColumn<R>(_ j: Int, _ body: (UnsafePointer<Double>) -> R) -> R {
+    values.withUnsafeBufferPointer { body($0.baseAddress! + j * length) }
+  }
+
+  mutating func withMutableColumn<R>(_ j: Int, _ body: (UnsafeMutablePointer<Double>) -> R) -> R {
+    let length = length
+    return values.withUnsafeMutableBufferPointer { body($0.baseAddress! + j * length) }
+  }
+
+  mutating func setColumn(_ j: Int, _ column: [Double]) { values.replaceSubrange((j * length)..<((j + 1) * length), with: column) }
+
+  /// `‖column j‖₂`.
+  func columnNorm(_ j: Int) -> Double {
+    withColumn(j) { column in
+      let x = UnsafeBufferPointer(start: column, count: length)
+      return Vector.norm(x)
+    }
+  }
+
+  /// `Xᵀ y` over the first `columns` vectors (all by default).
+  func transposedTimes(_ y: [Double], columns: Int? = nil) -> [Double] {
+    let k = columns ?? count
+    guard k > 0 else { return [] }
+    return y.withUnsafeBufferPointer { y in
+      (0..<k).map { j in withColumn(j) { Vector.dot(UnsafeBufferPointer(start: $0, count: length), y) } }
+    }
+  }
+
+  /// `Xᵀ Y` over the first `columns` vectors of X: a `columns × Y.count` column-major matrix.
+  func transposedTimes(_ y: VectorBlock, columns: Int? = nil) -> [Double] {
+    let k = columns ?? count
+    guard k > 0, y.count > 0 else { return [] }
+    return (0..<y.count).flatMap { j in transposedTimes(Array(y.values[(j * length)..<((j + 1) * length)]), columns: k) }
+  }
+
+  /// `X c`.
+  func times(_ coefficients: [Double]) -> [Double] {
+    var out = [Double](repeating: 0, count: length)
+    addTimes(coefficients, to: &out, columns: count)
+    return out
+  }
+
+  /// `y ← y + X c` over the first `columns` vectors.
+  func addTimes(_ coefficients: [Double], to y: inout [Double], columns: Int) {
+    y.withUnsafeMutableBufferPointer { y in
+      for j in 0..<columns where coefficients[j] != 0 {
+        withColumn(j) { Vector.axpy(coefficients[j], UnsafeBufferPointer(start: $0, count: length), y) }
+      }
+    }
+  }
+
+  /// `y ← y − X c` over the first `columns` vectors (all by default).
+  func subtractTimes(_ coefficients: [Double], from y: inout [Double], columns: Int? = nil) {
+    addTimes(coefficients.map { -$0 }, to: &y, columns: columns ?? count)
+  }
+
+  /// `X Q[rows, :]`, the combination of this block's vectors by rows `rows` of `q`.
+  func times(block q: VectorBlock, rows: Range<Int>) -> VectorBlock {
+    var out = VectorBlock(length: length, count: q.count)
+    addTimes(block: q, rows: rows, to: &out, columns: rows.count)
+    return out
+  }
+
+  /// `Y ← Y + X[:, 0..<columns] Q[rows, :]`.
+  func addTimes(block q: VectorBlock, rows: Range<Int>, to y: inout VectorBlock, columns: Int) {
+    for j in 0..<q.count {
+      let coefficients = Array(q.values[(j * q.length + rows.lowerBound)..<(j * q.length + rows.lowerBound + columns)])
+      var column = Array(y.values[(j * length)..<((j + 1) * length)])
+      addTimes(coefficients, to: &column, columns: columns)
+      y.setColumn(j, column)
+    }
+  }
+
+  /// Each column `j` multiplied by `scales[j]`.
+  func scaled(by scales: [Double]) -> VectorBlock {
+    var out = self
+    for j in 0..<count { out.withMutableColumn(j) { column in for i in 0..<length { column[i] *= scales[j] } } }
+    return out
+  }
+
+  /// The columns `kept`, in that order.
+  func selecting(_ kept: [Int]) -> VectorBlock {
+    VectorBlock(length: length, columns: kept.map { j in Array(values[(j * length)..<((j + 1) * length)]) })
+  }
+
+  /// `X R⁻¹` for the upper-triangular `order × order` column-major `r`.
+  func rightDivided(by r: [Double], order: Int) -> VectorBlock {
+    guard order > 0 else { return self }
+    // Column j of X R⁻¹ is (x_j − Σ_{i<j} R[i, j] (X R⁻¹)_i) / R[j, j].
+    var out = self
+    for j in 0..<order {
+      var column = Array(values[(j * length)..<((j + 1) * length)])
+      out.subtractTimes(Array(r[(j * order)..<(j * order + j)]), from: &column, columns: j)
+      out.setColumn(j, column.map { $0 / r[j * order + j] })
+    }
+    return out
+  }
+
+  /// QR by classical Gram–Schmidt with re-orthogonalization: the orthonormal block, `R`
+  /// (upper triangular, column-major, over the kept columns) and the kept column indices —
+  /// columns numerically dependent on earlier ones are dropped.
+  func orthonormalized() -> (q: VectorBlock, r: [Double], kept: [Int]) {
+    var q = VectorBlock(length: length, count: 0)
+    var columns = [[Double]](), kept = [Int]()
+    let largest = (0..<count).map(columnNorm).max() ?? 0
+    for j in 0..<count {
+      var w = Array(values[(j * length)..<((j + 1) * length)])
+      var coefficients = [Double](repeating: 0, count: q.count)
+      for _ in 0..<2 {
+        let h = q.transposedTimes(w)
+        q.subtractTimes(h, from: &w)
+        for i in 0..<h.count { coefficients[i] += h[i] }
+      }
+      let norm = VectorBlock.norm(w)
+      guard norm > 1e-12 * largest, norm > 0 else { continue }
+      q.values += w.map { $0 / norm }
+      q.count += 1
+      columns.append(coefficients + [norm])
+      kept.append(j)
+    }
+    let k = kept.count
+    var r = [Double](repeating: 0, count: k * k)
+    for (j, column) in columns.enumerated() { for (i, value) in column.enumerated() { r[j * k + i] = value } }
+    return (q, r, kept)
+  }
+
+  /// `‖x‖₂`.
+  static func norm(_ x: [Double]) -> Double { x.withUnsafeBufferPointer { Vector.norm($0) } }
+}
