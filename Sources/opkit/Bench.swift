@@ -31,10 +31,7 @@ struct Bench: ParsableCommand {
     let solvers = suite == .core ? nil : try BenchmarkSuite(size: size, repeats: repeats, methods: methods, json: global.json).run()
     let core = suite == .solvers ? nil : try CoreBenchmarkSuite(repeats: repeats, json: global.json).run()
     if global.json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys]
-      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-      print(String(decoding: try encoder.encode(BenchReport(solvers: solvers, core: core)), as: UTF8.self))
+      print(try jsonLine(BenchReport(solvers: solvers, core: core)))
     }
   }
 }

@@ -55,10 +55,7 @@ struct Evaluate: ParsableCommand {
       model: Model.kind, samples: dataset.count, resolution: dataset.spatialShape, relativeL2: evaluation.relativeL2,
       relativeH1: evaluation.relativeH1, seconds: seconds)
     if global.json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys]
-      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-      print(String(decoding: try encoder.encode(report), as: UTF8.self))
+      print(try jsonLine(report))
     } else {
       print(
         String(

@@ -79,10 +79,7 @@ struct GenerateDarcy: ParsableCommand {
     let summary = try generator.generate(in: out) { bar.update($0, $1) }
     if let png { try writeSample(of: out, to: png) }
     if global.json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys]
-      encoder.keyEncodingStrategy = .convertToSnakeCase
-      print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+      print(try jsonLine(summary, snakeCaseKeys: true))
     } else {
       print(
         String(

@@ -137,10 +137,7 @@ struct TrainingArguments: ParsableArguments {
       trainRelativeL2: trainer.history.last?.trainRelativeL2 ?? .nan, testRelativeL2: evaluation.relativeL2,
       testRelativeH1: evaluation.relativeH1, checkpoint: out)
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys]
-      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-      print(String(decoding: try encoder.encode(report), as: UTF8.self))
+      print(try jsonLine(report))
     } else {
       print(
         String(
