@@ -1,8 +1,8 @@
 import CFFTW
 import Synchronization
 
-/// FFTW single-precision plans for batched real transforms, created once per (sizes, batch,
-/// direction) and reused.
+/// FFTW plans for batched real transforms, single and double precision, created once per
+/// (sizes, batch, direction, precision, alignment) and reused.
 ///
 /// FFTW's planner is not thread-safe, so planning is serialized by a lock; executing a plan is
 /// thread-safe. Plans run through the new-array interface on tensor storage without copies.
@@ -18,20 +18,33 @@ enum FFTPlanCache {
     let sizes: [Int]
     let batch: Int
     let forward: Bool
-    /// `fftwf_alignment_of` of the input and the output.
+    /// Double (`fftw_`) rather than single (`fftwf_`) precision.
+    let double: Bool
+    /// `fftw_alignment_of` of the input and the output.
     let alignments: [Int32]
   }
 
   private static let plans = Mutex<[Key: FFTPlan]>([:])
 
-  /// The plan for `batch` transforms of real size `sizes` (forward: real → half spectrum) from
-  /// `input` to `output`.
+  /// The single-precision plan for `batch` transforms of real size `sizes` (forward: real →
+  /// half spectrum) from `input` to `output`.
   static func plan(sizes: [Int], batch: Int, forward: Bool, input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>)
     -> FFTPlan
   {
-    let alignments = [fftwf_alignment_of(input), fftwf_alignment_of(output)]
-    let key = Key(sizes: sizes, batch: batch, forward: forward, alignments: alignments)
-    return plans.withLock { cache in
+    cached(
+      Key(sizes: sizes, batch: batch, forward: forward, double: false, alignments: [fftwf_alignment_of(input), fftwf_alignment_of(output)]))
+  }
+
+  /// The double-precision plan, as ``plan(sizes:batch:forward:input:output:)``.
+  static func plan(sizes: [Int], batch: Int, forward: Bool, input: UnsafeMutablePointer<Double>, output: UnsafeMutablePointer<Double>)
+    -> FFTPlan
+  {
+    cached(
+      Key(sizes: sizes, batch: batch, forward: forward, double: true, alignments: [fftw_alignment_of(input), fftw_alignment_of(output)]))
+  }
+
+  private static func cached(_ key: Key) -> FFTPlan {
+    plans.withLock { cache in
       if let plan = cache[key] { return plan }
       let plan = FFTWPlanner.locked { FFTPlan(key) }
       cache[key] = plan
@@ -40,9 +53,10 @@ enum FFTPlanCache {
   }
 }
 
-/// One FFTW plan; FFTW's resources are released with the object.
+/// One FFTW plan (single or double precision); FFTW's resources are released with the object.
 final class FFTPlan: @unchecked Sendable {
-  let handle: fftwf_plan
+  private let single: fftwf_plan?
+  private let double: fftw_plan?
   /// Real elements per transform.
   let realCount: Int
   /// Complex elements per transform (last axis halved: `n/2 + 1`).
@@ -56,36 +70,69 @@ final class FFTPlan: @unchecked Sendable {
     self.realCount = realCount
     self.complexCount = complexCount
     // Scratch arrays with the key's alignments: SIMD-aligned blocks shifted by those bytes.
-    let (inputOffset, outputOffset) = (Int(key.alignments[0]) / 4, Int(key.alignments[1]) / 4)
+    let width = key.double ? 8 : 4
+    let (inputOffset, outputOffset) = (Int(key.alignments[0]) / width, Int(key.alignments[1]) / width)
     let realOffset = key.forward ? inputOffset : outputOffset, complexOffset = key.forward ? outputOffset : inputOffset
-    let realBlock = fftwf_alloc_real(realCount * key.batch + 16)!
-    let complexBlock = fftwf_alloc_real(2 * complexCount * key.batch + 16)!
-    defer {
-      fftwf_free(realBlock)
-      fftwf_free(complexBlock)
-    }
-    let real = realBlock + realOffset
-    let complex = UnsafeMutableRawPointer(complexBlock + complexOffset).assumingMemoryBound(to: fftwf_complex.self)
     let flags = UInt32(FFTW_MEASURE)
-    handle = n.withUnsafeBufferPointer { n in
-      key.forward
-        ? fftwf_plan_many_dft_r2c(
-          Int32(n.count), n.baseAddress, Int32(key.batch), real, nil, 1, Int32(realCount), complex, nil, 1, Int32(complexCount), flags)
-        : fftwf_plan_many_dft_c2r(
-          Int32(n.count), n.baseAddress, Int32(key.batch), complex, nil, 1, Int32(complexCount), real, nil, 1, Int32(realCount), flags)
-    }!
+    let (batch, realDistance, complexDistance) = (Int32(key.batch), Int32(realCount), Int32(complexCount))
+    if key.double {
+      let realBlock = fftw_alloc_real(realCount * key.batch + 16)!, complexBlock = fftw_alloc_real(2 * complexCount * key.batch + 16)!
+      defer {
+        fftw_free(realBlock)
+        fftw_free(complexBlock)
+      }
+      let (real, complex) = (realBlock + realOffset, OpaquePointer(complexBlock + complexOffset))
+      single = nil
+      double = n.withUnsafeBufferPointer { n in
+        key.forward
+          ? fftw_plan_many_dft_r2c(
+            Int32(n.count), n.baseAddress, batch, real, nil, 1, realDistance, UnsafeMutablePointer(complex), nil, 1, complexDistance, flags)
+          : fftw_plan_many_dft_c2r(
+            Int32(n.count), n.baseAddress, batch, UnsafeMutablePointer(complex), nil, 1, complexDistance, real, nil, 1, realDistance, flags)
+      }!
+    } else {
+      let realBlock = fftwf_alloc_real(realCount * key.batch + 16)!, complexBlock = fftwf_alloc_real(2 * complexCount * key.batch + 16)!
+      defer {
+        fftwf_free(realBlock)
+        fftwf_free(complexBlock)
+      }
+      let (real, complex) = (realBlock + realOffset, OpaquePointer(complexBlock + complexOffset))
+      double = nil
+      single = n.withUnsafeBufferPointer { n in
+        key.forward
+          ? fftwf_plan_many_dft_r2c(
+            Int32(n.count), n.baseAddress, batch, real, nil, 1, realDistance, UnsafeMutablePointer(complex), nil, 1, complexDistance, flags)
+          : fftwf_plan_many_dft_c2r(
+            Int32(n.count), n.baseAddress, batch, UnsafeMutablePointer(complex), nil, 1, complexDistance, real, nil, 1, realDistance, flags)
+      }!
+    }
   }
 
-  deinit { FFTWPlanner.locked { fftwf_destroy_plan(handle) } }
+  deinit {
+    FFTWPlanner.locked {
+      if let single { fftwf_destroy_plan(single) }
+      if let double { fftw_destroy_plan(double) }
+    }
+  }
 
   /// Forward: `input` real → `output` interleaved complex.
   func executeForward(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
-    output.withMemoryRebound(to: fftwf_complex.self, capacity: 1) { fftwf_execute_dft_r2c(handle, input, $0) }
+    output.withMemoryRebound(to: fftwf_complex.self, capacity: 1) { fftwf_execute_dft_r2c(single, input, $0) }
   }
 
   /// Inverse (unnormalized): `input` interleaved complex (overwritten by FFTW) → `output` real.
   func executeInverse(_ input: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>) {
-    input.withMemoryRebound(to: fftwf_complex.self, capacity: 1) { fftwf_execute_dft_c2r(handle, $0, output) }
+    input.withMemoryRebound(to: fftwf_complex.self, capacity: 1) { fftwf_execute_dft_c2r(single, $0, output) }
+  }
+
+  /// Forward in double precision.
+  func executeForward(_ input: UnsafeMutablePointer<Double>, _ output: UnsafeMutablePointer<Double>) {
+    output.withMemoryRebound(to: fftw_complex.self, capacity: 1) { fftw_execute_dft_r2c(double, input, $0) }
+  }
+
+  /// Inverse (unnormalized) in double precision; `input` is overwritten.
+  func executeInverse(_ input: UnsafeMutablePointer<Double>, _ output: UnsafeMutablePointer<Double>) {
+    input.withMemoryRebound(to: fftw_complex.self, capacity: 1) { fftw_execute_dft_c2r(double, $0, output) }
   }
 }
 
