@@ -68,6 +68,6 @@ let package = Package(
     .testTarget(name: "KrylovTests", dependencies: ["Krylov", "TestSupport"]),
     .testTarget(
       name: "opkitTests",
-      dependencies: ["opkit", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["opkit", "OperatorKit", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
   ]
 )

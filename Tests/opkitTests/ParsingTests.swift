@@ -1,4 +1,5 @@
 import ArgumentParser
+import OperatorKit
 import XCTest
 
 @testable import opkit
@@ -23,6 +24,19 @@ final class ParsingTests: XCTestCase {
     XCTAssertEqual(mesh.dirichlet, "outer")
   }
 
+  func testGenerateAndTrainParseTheirOptions() throws {
+    let generate = try XCTUnwrap(
+      try parse(["generate", "darcy", "--solver", "skr", "--preconditioner", "jacobi", "--out", "d"]) as? GenerateDarcy)
+    XCTAssertEqual(generate.solver, .recycling)
+    XCTAssertEqual(generate.preconditioner, .jacobi)
+    let train = try XCTUnwrap(
+      try parse(["train", "fno", "--data", "d", "--out", "m.safetensors", "--modes", "8", "--schedule", "cosine", "--resume"]) as? TrainFNO)
+    XCTAssertEqual(train.modes, 8)
+    XCTAssertEqual(train.training.schedule, .cosine)
+    XCTAssertTrue(train.training.resume)
+    XCTAssertEqual(train.training.options(seed: 3), TrainingOptions(epochs: 100, schedule: .cosine, seed: 3))
+  }
+
   func testBadCombinationsAreRejectedBeforeAnyWork() {
     let rejected: [[String]] = [
       ["solve", "poisson", "--grid", "0x5"],
@@ -37,6 +51,12 @@ final class ParsingTests: XCTestCase {
       ["solve", "poisson", "--grid", "8x8", "--rtol", "2"],
       ["solve", "poisson", "--grid", "8x8", "--threads", "0"],
       ["bench", "--size", "1"],
+      ["bench", "--suite", "generation", "--samples", "0"],
+      ["generate", "darcy", "--solver", "magic", "--out", "d"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--epochs", "0"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--schedule", "linear"],
+      ["train", "fno", "--out", "m.safetensors"],
+      ["evaluate", "--model", "m.safetensors"],
       ["generate", "darcy", "--resolution", "-4", "--out", "d"],
       ["generate", "darcy", "--samples", "0", "--out", "d"],
       ["generate", "heat", "--out", "d"],
