@@ -26,6 +26,9 @@ enum FFTPlanCache {
 
   private static let plans = Mutex<[Key: FFTPlan]>([:])
 
+  /// Complex bins of one half spectrum of real size `sizes` (last axis halved to `n/2 + 1`).
+  static func halfSpectrumCount(_ sizes: [Int]) -> Int { sizes.dropLast().reduce(1, *) * (sizes.last.map { $0 / 2 + 1 } ?? 0) }
+
   /// The single-precision plan for `batch` transforms of real size `sizes` (forward: real →
   /// half spectrum) from `input` to `output`.
   static func plan(sizes: [Int], batch: Int, forward: Bool, input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>)
@@ -57,18 +60,11 @@ enum FFTPlanCache {
 final class FFTPlan: @unchecked Sendable {
   private let single: fftwf_plan?
   private let double: fftw_plan?
-  /// Real elements per transform.
-  let realCount: Int
-  /// Complex elements per transform (last axis halved: `n/2 + 1`).
-  let complexCount: Int
 
   /// Plans `key.batch` contiguous transforms (called under the cache's lock).
   fileprivate init(_ key: FFTPlanCache.Key) {
     let n = key.sizes.map { Int32($0) }
-    let realCount = key.sizes.reduce(1, *)
-    let complexCount = key.sizes.dropLast().reduce(1, *) * (key.sizes.last! / 2 + 1)
-    self.realCount = realCount
-    self.complexCount = complexCount
+    let (realCount, complexCount) = (key.sizes.reduce(1, *), FFTPlanCache.halfSpectrumCount(key.sizes))
     // Scratch arrays with the key's alignments: SIMD-aligned blocks shifted by those bytes.
     let width = key.double ? 8 : 4
     let (inputOffset, outputOffset) = (Int(key.alignments[0]) / width, Int(key.alignments[1]) / width)

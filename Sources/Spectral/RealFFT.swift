@@ -9,7 +9,7 @@ public enum RealFFT {
   /// - Throws: ``FFTError/invalidSize(_:)`` if the count is not a multiple of `Π sizes`.
   public static func forward(_ values: [Double], sizes: [Int]) throws -> [Double] {
     let batch = try batchCount(values.count, sizes: sizes, perTransform: sizes.reduce(1, *))
-    let complexCount = sizes.dropLast().reduce(1, *) * (sizes.last! / 2 + 1)
+    let complexCount = FFTPlanCache.halfSpectrumCount(sizes)
     return values.withUnsafeBufferPointer { x in
       [Double](unsafeUninitializedCapacity: 2 * complexCount * batch) { y, initialized in
         // Out of place, FFTW leaves a forward input intact.
@@ -25,7 +25,7 @@ public enum RealFFT {
   /// divided by `N`.
   /// - Throws: ``FFTError/invalidSize(_:)`` if the count does not match the half spectra.
   public static func inverse(_ spectrum: [Double], sizes: [Int]) throws -> [Double] {
-    let complexCount = sizes.dropLast().reduce(1, *) * (sizes.last.map { $0 / 2 + 1 } ?? 0)
+    let complexCount = FFTPlanCache.halfSpectrumCount(sizes)
     let batch = try batchCount(spectrum.count, sizes: sizes, perTransform: 2 * complexCount)
     let n = sizes.reduce(1, *)
     var input = spectrum  // FFTW's c2r overwrites its input

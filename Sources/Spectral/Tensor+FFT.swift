@@ -19,7 +19,7 @@ extension Tensor {
     let sizes = Array(shape.suffix(d))
     let lead = Array(shape.dropLast(d))
     let batch = lead.reduce(1, *)
-    let complexCount = sizes.dropLast().reduce(1, *) * (sizes.last! / 2 + 1)
+    let complexCount = FFTPlanCache.halfSpectrumCount(sizes)
     // FFTW writes every output element and, out of place, leaves a forward input intact.
     let output = scalars.withUnsafeBufferPointer { x in
       [Float](unsafeUninitializedCapacity: 2 * complexCount * batch) { y, initialized in

@@ -66,8 +66,7 @@ struct Sigmoid: ElementwiseFunction {
 }
 
 struct GELU: ElementwiseFunction {
-  static let inverseSqrt2 = Float(0.5).squareRoot()
-  static let inverseSqrt2Pi = 1 / (2 * Float.pi).squareRoot()
+  // 1/√2 = 0.70710678, 1/√(2π) = 0.39894228
   @inline(__always) func value(_ x: Float) -> Float { 0.5 * x * (1 + fastErf(x * 0.707_106_78)) }
   @inline(__always) func derivative(_ x: Float, _ y: Float) -> Float {
     // Φ(x) + x φ(x)
