@@ -21,6 +21,12 @@ extension Tensor {
       padding: padding ?? Array(repeating: 0, count: d), operation: "convolved")
     let (batch, outChannels) = (shape[0], weight.shape[0])
     let outShape = [batch, outChannels] + Array(geometry.output.suffix(d))
+    if ShiftedConvolution.applies(to: geometry) {
+      return try shiftedConvolved(
+        with: weight, geometry: ShiftedConvolution(geometry: geometry, outChannels: outChannels), outShape: outShape
+      )
+      .addingChannelBias(bias)
+    }
     var out = [Float](repeating: 0, count: outShape.reduce(1, *))
     var columns = [Float](repeating: 0, count: geometry.isPointwise ? 1 : geometry.rows * geometry.outputSize)
     scalars.withUnsafeBufferPointer { x in
@@ -85,6 +91,40 @@ extension Tensor {
       return [Tensor(unchecked: input.shape, dx), Tensor(unchecked: filter.shape, dw)]
     }
     return try result.addingChannelBias(bias)
+  }
+
+  /// A unit-stride convolution by ``ShiftedConvolution`` (no bias), with its gradient.
+  private func shiftedConvolved(with weight: Tensor, geometry shifted: ShiftedConvolution, outShape: [Int]) throws -> Tensor {
+    let batch = shape[0]
+    let taps = weight.scalars.withUnsafeBufferPointer { shifted.taps($0.baseAddress!) }
+    var out = [Float](repeating: 0, count: outShape.reduce(1, *))
+    scalars.withUnsafeBufferPointer { x in
+      taps.withUnsafeBufferPointer { w in
+        out.withUnsafeMutableBufferPointer { y in shifted.forward(x.baseAddress!, taps: w.baseAddress!, y.baseAddress!, batch: batch) }
+      }
+    }
+    let (input, filter) = (self.detached, weight.detached)
+    return GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [self, weight]) { g in
+      var dx = [Float](repeating: 0, count: input.count)
+      var dTaps = [Float](repeating: 0, count: filter.count)
+      input.scalars.withUnsafeBufferPointer { x in
+        taps.withUnsafeBufferPointer { w in
+          g.scalars.withUnsafeBufferPointer { gy in
+            dx.withUnsafeMutableBufferPointer { dxb in
+              dTaps.withUnsafeMutableBufferPointer { dt in
+                shifted.backward(
+                  x.baseAddress!, taps: w.baseAddress!, gy.baseAddress!, dx: dxb.baseAddress!, dTaps: dt.baseAddress!, batch: batch)
+              }
+            }
+          }
+        }
+      }
+      // [taps, out, in] back to the weight layout [out, in, taps].
+      let k = shifted.tapOffsets.count, block = filter.count / k
+      var dw = [Float](repeating: 0, count: filter.count)
+      for t in 0..<k { for oi in 0..<block { dw[oi * k + t] = dTaps[t * block + oi] } }
+      return [Tensor(unchecked: input.shape, dx), Tensor(unchecked: filter.shape, dw)]
+    }
   }
 
   /// The transposed convolution (PyTorch's `conv_transpose1d/2d/3d`), the adjoint of

@@ -67,10 +67,14 @@ extension Tensor {
     case replicate
     /// Wraps around (periodic).
     case circular
+    /// Mirrors about the edge element without repeating it, numpy's `reflect` (symmetric about
+    /// a boundary vertex: Neumann on vertex grids).
+    case reflect
   }
 
   /// The tensor padded by `pads[k] = (before, after)` elements on each of its last
-  /// `pads.count` axes. Circular padding needs `before, after ≤ extent`.
+  /// `pads.count` axes. Circular padding needs `before, after ≤ extent`, reflect padding
+  /// `before, after < extent`.
   /// - Throws: ``TensorError/invalidShape(operation:message:)`` for more pads than axes, a
   ///   negative pad, or circular padding wider than the axis.
   public func padded(_ pads: [(before: Int, after: Int)], mode: PaddingMode = .zero) throws -> Tensor {
@@ -78,10 +82,12 @@ extension Tensor {
       throw TensorError.invalidShape(operation: "padded", message: "pads \(pads.map { [$0.before, $0.after] }) do not fit shape \(shape)")
     }
     let first = rank - pads.count
-    if mode == .circular, let bad = pads.indices.first(where: { pads[$0].before > shape[first + $0] || pads[$0].after > shape[first + $0] })
+    let limit = { (axis: Int) in mode == .reflect ? self.shape[first + axis] - 1 : self.shape[first + axis] }
+    if mode == .circular || mode == .reflect,
+      let bad = pads.indices.first(where: { pads[$0].before > limit($0) || pads[$0].after > limit($0) })
     {
       throw TensorError.invalidShape(
-        operation: "padded", message: "circular padding \(pads[bad]) is wider than axis \(first + bad) of \(shape)")
+        operation: "padded", message: "\(mode) padding \(pads[bad]) is too wide for axis \(first + bad) of \(shape)")
     }
     let newShape = shape.enumerated().map { axis, n in axis < first ? n : n + pads[axis - first].before + pads[axis - first].after }
     let sources = gatherSources(shape: newShape) { axis, i in
@@ -93,6 +99,7 @@ extension Tensor {
       case .zero: return nil
       case .replicate: return Swift.min(Swift.max(j, 0), n - 1)
       case .circular: return (j % n + n) % n
+      case .reflect: return j < 0 ? -j : 2 * (n - 1) - j
       }
     }
     return gathered(shape: newShape, sources: sources)

@@ -30,6 +30,7 @@ struct Evaluate: ParsableCommand {
     let kind = try SafetensorsFile(contentsOf: model).metadata["model"] ?? "?"
     switch kind {
     case FNO.kind: try evaluate(Trainer<FNO>(checkpointAt: model))
+    case MgNO.kind: try evaluate(Trainer<MgNO>(checkpointAt: model))
     default: throw CommandFailure("\(model): unknown model kind '\(kind)'")
     }
   }

@@ -35,8 +35,13 @@ final class ConvolutionTests: XCTestCase {
     // ⟨conv(x, W), y⟩ = ⟨x, convᵀ(y, W)⟩ for every dimension, stride and padding.
     for (spatial, kernel, stride, padding) in [
       ([9], [3], [2], [1]), ([7, 8], [3, 3], [2, 2], [1, 0]), ([5, 4, 6], [2, 3, 3], [1, 2, 2], [0, 1, 1]),
+      // Unit strides take the shifted-GEMM path forward and im2col/col2im transposed; the
+      // large case runs its batch on several workers.
+      ([9], [3], [1], [1]), ([7, 8], [3, 2], [1, 1], [1, 0]), ([5, 4, 6], [3, 3, 3], [1, 1, 1], [1, 1, 2]),
+      ([32, 32], [3, 3], [1, 1], [1, 1]),
     ] {
-      let x = randomTensor([2, 3] + spatial, seed: 5), w = randomTensor([4, 3] + kernel, seed: 6)
+      let channels = spatial == [32, 32] ? 16 : 3, batch = spatial == [32, 32] ? 4 : 2
+      let x = randomTensor([batch, channels] + spatial, seed: 5), w = randomTensor([4, channels] + kernel, seed: 6)
       let y0 = try x.convolved(with: w, stride: stride, padding: padding)
       let y = randomTensor(y0.shape, seed: 7)
       let extra = (0..<spatial.count).map { (spatial[$0] + 2 * padding[$0] - kernel[$0]) % stride[$0] }
@@ -57,6 +62,9 @@ final class ConvolutionTests: XCTestCase {
     }
     try checkGradients([randomTensor([1, 1, 4, 3, 4], seed: 14), randomTensor([2, 1, 2, 2, 3], seed: 15)]) {
       try $0[0].convolved(with: $0[1], stride: [1, 1, 2])
+    }
+    try checkGradients([randomTensor([2, 2, 3, 4, 3], seed: 23), randomTensor([2, 2, 3, 2, 3], seed: 24)]) {
+      try $0[0].convolved(with: $0[1], padding: [1, 0, 1])
     }
     try checkGradients([randomTensor([2, 2, 4], seed: 16), randomTensor([2, 3, 3], seed: 17), randomTensor([3], seed: 18)]) {
       try $0[0].transposedConvolved(with: $0[1], bias: $0[2], stride: [2], padding: [1], outputPadding: [1])
