@@ -51,6 +51,8 @@ let package = Package(
     .executableTarget(name: "darcy-dataset", dependencies: ["OperatorKit"], path: "examples/darcy-dataset", exclude: ["README.md"]),
     .executableTarget(name: "train-cnn", dependencies: ["OperatorKit"], path: "examples/train-cnn", exclude: ["README.md"]),
     .executableTarget(name: "darcy-fno", dependencies: ["OperatorKit"], path: "examples/darcy-fno", exclude: ["README.md"]),
+    .executableTarget(
+      name: "mgno-boundaries", dependencies: ["OperatorKit"], path: "examples/mgno-boundaries", exclude: ["README.md"]),
 
     // Tests: one target per module, a shared support target, and end-to-end CLI tests.
     .target(name: "TestSupport", dependencies: ["Sparse", "Krylov", "Tensors"], path: "Tests/TestSupport"),

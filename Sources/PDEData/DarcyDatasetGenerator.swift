@@ -33,14 +33,20 @@ public struct DarcyDatasetGenerator: Sendable {
   /// A generator; throws ``DatasetError/invalidParameter(_:)`` for `samples < 1` or a bad
   /// resolution, tolerance or shard size.
   public init(
-    resolution: Int, samples: Int, seed: UInt64, solver: DatasetSolver = .independent(.pcgMultigrid),
+    resolution: Int, boundary: DarcyBoundary = .dirichlet, samples: Int, seed: UInt64,
+    solver: DatasetSolver = .independent(.pcgMultigrid),
     preconditioner: PreconditionerKind = .ic,
     rtol: Double = 1e-8, shardSize: Int = 50
   ) throws {
     guard samples >= 1 else { throw DatasetError.invalidParameter("samples must be at least 1, got \(samples)") }
     guard rtol > 0, rtol < 1 else { throw DatasetError.invalidParameter("rtol must be in (0, 1), got \(rtol)") }
     guard shardSize >= 1 else { throw DatasetError.invalidParameter("shard size must be at least 1") }
-    problem = try DarcyProblem(resolution: resolution)
+    let needsMultigrid = solver == .independent(.pcgMultigrid) || (preconditioner == .multigrid && solver.usesPreconditioner)
+    guard !(boundary == .periodic && needsMultigrid) else {
+      throw DatasetError.invalidParameter(
+        "periodic Darcy systems have no geometric multigrid hierarchy; use solver cholmod, pcg-ic or gmres/skr with ic")
+    }
+    problem = try DarcyProblem(resolution: resolution, boundary: boundary)
     self.samples = samples
     self.seed = seed
     self.solver = solver
@@ -141,7 +147,7 @@ public struct DarcyDatasetGenerator: Sendable {
     for i in shard.samples {
       let a = problem.coefficient(index: i, seed: seed)
       let system = try problem.system(coefficient: a)
-      let matrix = CSRMatrix(system.matrix)
+      let matrix = system.matrix
       let (solution, report, residual): ([Double], SolveReport?, Double)
       switch solver {
       case .recycling:
@@ -159,7 +165,7 @@ public struct DarcyDatasetGenerator: Sendable {
         throw DatasetError.solveFailed(sample: i, message: "\(solver.name) reached relative residual \(residual) (rtol \(rtol))")
       }
       coefficients += a
-      solutions += problem.fullField(interior: solution)
+      solutions += problem.fullField(unknowns: solution)
       statistics.iterations.append(report?.iterations ?? 0)
       statistics.residuals.append(residual)
       matvecs += report?.matvecs ?? 0
@@ -195,7 +201,8 @@ public struct DarcyDatasetGenerator: Sendable {
       to: (directory as NSString).appendingPathComponent("sol.npy"))
     let all = ShardStatistics(indices: Array(0..<samples), iterations: iterations, residuals: residuals)
     let meta = DatasetMetadata(
-      family: "darcy", resolution: s, samples: samples, seed: seed, solver: solver.name, rtol: rtol, alpha: problem.field.alpha,
+      family: "darcy", boundary: problem.boundary.rawValue, resolution: s, samples: samples, seed: seed, solver: solver.name, rtol: rtol,
+      alpha: problem.field.alpha,
       tau: problem.field.tau, coefficientValues: [3, 12], iterations: all.iterations, relativeResiduals: all.residuals)
     try writeJSON(meta, to: (directory as NSString).appendingPathComponent("meta.json"))
     return all
@@ -230,6 +237,9 @@ public enum DatasetSolver: Hashable, Sendable {
     }
   }
 
+  /// Whether the solver takes the generator's preconditioner (GMRES and recycling).
+  public var usesPreconditioner: Bool { self == .recycling || self == .independent(.gmres) }
+
   /// Every solver, by name.
   public static var all: [DatasetSolver] { SolveMethod.allCases.map { .independent($0) } + [.recycling] }
 }
@@ -238,6 +248,8 @@ public enum DatasetSolver: Hashable, Sendable {
 public struct DatasetMetadata: Codable, Sendable, Equatable {
   /// Problem family (`"darcy"`).
   public var family: String
+  /// The boundary conditions (a ``DarcyBoundary`` raw value).
+  public var boundary: String
   /// Grid points per side `s`.
   public var resolution: Int
   /// Number of samples `N`.
@@ -260,7 +272,7 @@ public struct DatasetMetadata: Codable, Sendable, Equatable {
   public var relativeResiduals: [Double]
 
   enum CodingKeys: String, CodingKey {
-    case family, resolution, samples, seed, solver, rtol, alpha, tau, iterations
+    case family, boundary, resolution, samples, seed, solver, rtol, alpha, tau, iterations
     case coefficientValues = "coefficient_values", relativeResiduals = "relative_residuals"
   }
 }

@@ -1,23 +1,28 @@
+import Foundation
 import Grids
 import Krylov
 import Sparse
 import Tensors
 
-/// The Darcy benchmark: `−div(a ∇u) = 1` on `[0, 1]²`, `u = 0` on the boundary, with a
-/// piecewise-constant coefficient `a = 12` where a Gaussian random field is non-negative and
-/// `a = 3` elsewhere. Fields live on the `s × s` vertex grid including the boundary
-/// (`h = 1/(s − 1)`), like the standard benchmark files.
+/// The Darcy benchmark family: a piecewise-constant coefficient `a = 12` where a Gaussian random
+/// field is non-negative and `a = 3` elsewhere, mapped to the solution `u` of a diffusion problem
+/// on `[0, 1]²` whose boundary conditions ``DarcyBoundary`` chooses. Fields live on an `s × s`
+/// grid: the vertex grid including the boundary (`h = 1/(s − 1)`) like the standard benchmark
+/// files, or for ``DarcyBoundary/periodic`` the `s` distinct points `x_i = i/s` of the torus.
 public struct DarcyProblem: Sendable {
   /// Grid points per side.
   public let resolution: Int
+  /// The boundary conditions (and with them the equation and the grid).
+  public let boundary: DarcyBoundary
   /// The field sampler.
   public let field: GaussianRandomField
 
   /// A family at resolution `s ≥ 3`.
   /// - Throws: ``DatasetError/invalidParameter(_:)`` for `s < 3`.
-  public init(resolution: Int) throws {
+  public init(resolution: Int, boundary: DarcyBoundary = .dirichlet) throws {
     guard resolution >= 3 else { throw DatasetError.invalidParameter("resolution must be at least 3, got \(resolution)") }
     self.resolution = resolution
+    self.boundary = boundary
     field = GaussianRandomField(size: resolution)
   }
 
@@ -28,22 +33,97 @@ public struct DarcyProblem: Sendable {
     return field.sample(using: &generator).map { $0 >= 0 ? 12 : 3 }
   }
 
-  /// Interior unknowns of each system, `(s − 2)²`.
-  public var unknowns: Int { (resolution - 2) * (resolution - 2) }
-
-  /// The linear system for a coefficient field (interior unknowns, `(s−2)²`).
-  public func system(coefficient: [Double]) throws -> GridSystem {
-    let grid = try UniformGrid(cellCounts: [resolution - 1, resolution - 1])
-    return try GridSystem.diffusion(grid: grid, coefficient: .values(coefficient), source: .constant(1))
+  /// Unknowns of each system: `(s − 2)²` (Dirichlet), `s (s − 2)` (Neumann), `s² − 1` (periodic,
+  /// one point pinned).
+  public var unknowns: Int {
+    let s = resolution
+    switch boundary {
+    case .dirichlet: return (s - 2) * (s - 2)
+    case .neumann: return s * (s - 2)
+    case .periodic: return s * s - 1
+    }
   }
 
-  /// The interior solution embedded in the `s × s` grid with zero boundary values.
-  public func fullField(interior: [Double]) -> [Double] {
-    let s = resolution, n = s - 2
-    var u = [Double](repeating: 0, count: s * s)
-    for i in 0..<n { for j in 0..<n { u[(i + 1) * s + j + 1] = interior[i * n + j] } }
-    return u
+  /// The linear system for a coefficient field (`s × s` values, row-major).
+  /// - Throws: ``DatasetError/invalidParameter(_:)`` for a field of the wrong size or with a
+  ///   non-positive value; `GridError`/`SparseError` from assembly.
+  public func system(coefficient a: [Double]) throws -> DarcySystem {
+    let s = resolution
+    guard a.count == s * s else { throw DatasetError.invalidParameter("coefficient has \(a.count) values, expected \(s)² = \(s * s)") }
+    if boundary == .periodic { return try periodicSystem(coefficient: a) }
+    let grid = try UniformGrid(cellCounts: [s - 1, s - 1])
+    let sides: GridBoundary =
+      boundary == .dirichlet
+      ? .zeroDirichlet(dimension: 2) : GridBoundary(low: [.neumann(0), .dirichlet(0)], high: [.neumann(0), .dirichlet(0)])
+    let assembled = try GridSystem.diffusion(grid: grid, coefficient: .values(a), source: .constant(1), boundary: sides)
+    return DarcySystem(matrix: CSRMatrix(assembled.matrix), rightHandSide: assembled.rightHandSide, layout: assembled.layout)
   }
+
+  /// The cell problem on the torus, `−div(a ∇u) = ∂a/∂x`: five-point finite volumes whose face
+  /// coefficients are harmonic means of the neighbouring point values, wrapping around both
+  /// axes, with the source `(a_{i+½,j} − a_{i−½,j}) / h` from the same face values. The solution
+  /// is unique up to a constant; the unknown at point 0 is pinned to zero (leaving an SPD
+  /// system of `s² − 1` unknowns) and ``fullField(unknowns:)`` shifts the result to mean zero.
+  private func periodicSystem(coefficient a: [Double]) throws -> DarcySystem {
+    let s = resolution, h = 1 / Double(s)
+    func face(_ p: Int, _ q: Int) -> Double { 2 * a[p] * a[q] / (a[p] + a[q]) }
+    var coo = COOMatrix(rowCount: s * s - 1, columnCount: s * s - 1, reserve: 5 * s * s)
+    var rhs = [Double](repeating: 0, count: s * s - 1)
+    for i in 0..<s {
+      for j in 0..<s where i + j > 0 {
+        let p = i * s + j
+        let up = ((i + 1) % s) * s + j, down = ((i + s - 1) % s) * s + j
+        for q in [up, down, i * s + (j + 1) % s, i * s + (j + s - 1) % s] {
+          let c = face(p, q) / (h * h)
+          coo.append(row: p - 1, column: p - 1, value: c)
+          if q != 0 { coo.append(row: p - 1, column: q - 1, value: -c) }
+        }
+        rhs[p - 1] = (face(p, up) - face(p, down)) / h
+      }
+    }
+    return DarcySystem(matrix: try CSRMatrix(coo), rightHandSide: rhs, layout: nil)
+  }
+
+  /// The solution on the full `s × s` grid from the system's unknowns (zeros on Dirichlet sides).
+  public func fullField(unknowns u: [Double]) -> [Double] {
+    let s = resolution
+    switch boundary {
+    case .periodic:
+      let full = [0] + u, mean = full.reduce(0, +) / Double(full.count)
+      return full.map { $0 - mean }
+    case .dirichlet, .neumann:
+      let firstRow = boundary == .neumann ? 0 : 1, rows = boundary == .neumann ? s : s - 2, n = s - 2
+      var full = [Double](repeating: 0, count: s * s)
+      for i in 0..<rows { for j in 0..<n { full[(i + firstRow) * s + j + 1] = u[i * n + j] } }
+      return full
+    }
+  }
+}
+
+/// The boundary conditions of a ``DarcyProblem``; they decide which padding a convolutional
+/// operator such as MgNO should use (zero, reflect, circular).
+public enum DarcyBoundary: String, Sendable, CaseIterable, Codable {
+  /// `−div(a ∇u) = 1`, `u = 0` on all four sides: the standard benchmark.
+  case dirichlet
+  /// `−div(a ∇u) = 1` with insulated walls `a ∂u/∂n = 0` at `x = 0, 1` (the first array axis)
+  /// and `u = 0` at `y = 0, 1`.
+  case neumann
+  /// The periodic cell problem of homogenization on the unit torus: the corrector `u` with
+  /// `−div(a (e₁ + ∇u)) = 0` and mean zero (`a (e₁ + ∇u)` is the flux under a unit mean gradient
+  /// along the first array axis). The coefficient field is read as a field on the torus; the map
+  /// `a ↦ u` commutes with circular shifts.
+  case periodic
+}
+
+/// One assembled Darcy system `A u = b`.
+public struct DarcySystem: Sendable {
+  /// The symmetric positive definite matrix `A`.
+  public var matrix: CSRMatrix
+  /// The right-hand side `b`.
+  public var rightHandSide: [Double]
+  /// The structured-grid layout of the unknowns, for geometric multigrid (nil when periodic:
+  /// the multigrid hierarchy has no wrap-around transfers).
+  public var layout: GridLayout?
 }
 
 /// Errors from data generation; messages name the parameter or file.

@@ -18,6 +18,8 @@ func writeSample(of directory: String, to png: String) throws {
   try FieldPanels(panels: [[a, u]], extent: (rows, columns)).image().write(to: png)
 }
 
+extension DarcyBoundary: ExpressibleByArgument {}
+
 extension DatasetSolver: ExpressibleByArgument {
   public init?(argument: String) { self.init(name: argument) }
   public var defaultValueDescription: String { name }
@@ -33,6 +35,10 @@ struct GenerateDarcy: ParsableCommand {
       Writes DIR/coeff.npy and DIR/sol.npy ((N, s, s) float32 on the vertex grid including the
       boundary) and DIR/meta.json. Samples depend only on (seed, index). Interrupted runs resume:
       finished shards in DIR/shards are kept.
+
+      --boundary neumann insulates the walls x = 0, 1 (first array axis; u = 0 at y = 0, 1);
+      --boundary periodic solves the cell problem of homogenization on the unit torus,
+      −div(a(e₁ + ∇u)) = 0 with mean(u) = 0, sampled at x_i = i/s.
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -44,9 +50,15 @@ struct GenerateDarcy: ParsableCommand {
   var samples: Int = 1000
 
   @Option(
-    help: "Linear solver: skr (sorted Krylov recycling, GCRO-DR(40,20)) or \(SolveMethod.allCases.map(\.rawValue).joined(separator: ", "))."
+    help: """
+      Linear solver: skr (sorted Krylov recycling, GCRO-DR(40,20)) or \(SolveMethod.allCases.map(\.rawValue).joined(separator: ", ")) \
+      (default: pcg-mg, cholmod when periodic).
+      """
   )
-  var solver: DatasetSolver = .independent(.pcgMultigrid)
+  var solver: DatasetSolver?
+
+  @Option(help: "Boundary conditions: dirichlet, neumann (insulated x-walls) or periodic.")
+  var boundary: DarcyBoundary = .dirichlet
 
   @Option(help: "Preconditioner of gmres and skr: none, jacobi, ic.")
   var preconditioner: PreconditionerKind = .ic
@@ -73,7 +85,8 @@ struct GenerateDarcy: ParsableCommand {
   func run() throws {
     global.apply()
     let generator = try DarcyDatasetGenerator(
-      resolution: resolution, samples: samples, seed: global.seed, solver: solver, preconditioner: preconditioner, rtol: rtol,
+      resolution: resolution, boundary: boundary, samples: samples, seed: global.seed,
+      solver: solver ?? .independent(boundary == .periodic ? .cholmod : .pcgMultigrid), preconditioner: preconditioner, rtol: rtol,
       shardSize: shardSize)
     let bar = ProgressBar(label: "darcy \(resolution)²")
     let summary = try generator.generate(in: out) { bar.update($0, $1) }
