@@ -35,7 +35,7 @@ let package = Package(
     .target(name: "Krylov", dependencies: ["Sparse", "Grids", "CBLAS"]),
     .target(name: "Training", dependencies: ["Layers"]),
     // Floor 3.
-    .target(name: "Operators", dependencies: ["Training", "Layers", "Spectral", "Tensors"]),
+    .target(name: "Operators", dependencies: ["Training", "Layers", "Spectral", "Grids", "Tensors"]),
     .target(name: "PDEData", dependencies: ["Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
     // Floor 4: umbrella.
     .target(

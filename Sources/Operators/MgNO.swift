@@ -23,7 +23,7 @@ public struct MgNOConfiguration: Codable, Sendable, Equatable {
   public var paddingMode: Tensor.PaddingMode
 
   /// A configuration; the defaults (width 32, 5 layers, 4 levels with one pre- and one
-  /// post-smoothing step, zero padding) fit the 32² and 64² Darcy sets with about 0.76M
+  /// post-smoothing step, zero padding) fit the 32² and 64² Darcy sets with about 0.70M
   /// parameters. `postSmoothing` defaults to one step per level of `preSmoothing`.
   public init(
     inputChannels: Int = 1, outputChannels: Int = 1, dimension: Int = 2, width: Int = 32, layers: Int = 5,

@@ -1,3 +1,4 @@
+import Grids
 import Layers
 import Tensors
 
@@ -6,7 +7,8 @@ extension MultigridConv {
   /// `(2d+1)`-point Laplacian `−Δ_h` on a vertex grid with spacing `spacing` and zero Dirichlet
   /// values beyond its border: on level `ℓ` (spacing `h_ℓ = 2^ℓ·h`) `A` is `−Δ_{h_ℓ}`, every
   /// smoother is damped Jacobi `S = ω h_ℓ² / (2d)`, `R` is full weighting `⊗[¼, ½, ¼]` and `P`
-  /// linear interpolation `⊗[½, 1, ½]`. Applied to a residual on a grid with `2^L·m − 1` points
+  /// linear interpolation `⊗[½, 1, ½]`, both read from the vertex-grid ``GridTransfer`` of
+  /// `Grids` that the classical multigrid preconditioner uses. Applied to a residual on a grid with `2^L·m − 1` points
   /// per axis it is one classical V-cycle (coarsest level: smoothing only) — the check that the
   /// learned layer contains classical multigrid as a special case.
   /// - Throws: never for `dimension` in 1…3; ``TensorError`` otherwise.
@@ -32,6 +34,7 @@ extension MultigridConv {
       return try Tensor(shape: shape, scalars: entries)
     }
     let product = { (weights: [Double]) in try kernel { o in o.reduce(1.0) { $0 * weights[$1 + 1] } } }
+    let interpolation = try vertexInterpolationStencil()
     for l in cycle.levels.indices {
       let h = spacing * Double(1 << l)
       let centre = { (o: [Int]) in o.allSatisfy { $0 == 0 } }
@@ -42,9 +45,21 @@ extension MultigridConv {
       cycle.levels[l].system.weight = laplacian
       for i in cycle.levels[l].pre.indices { cycle.levels[l].pre[i].weight = jacobi }
       for i in cycle.levels[l].post.indices { cycle.levels[l].post[i].weight = jacobi }
-      cycle.levels[l].restriction?.weight = try product([0.25, 0.5, 0.25])
-      cycle.levels[l].prolongation?.weight = try product([0.5, 1, 0.5])
+      cycle.levels[l].restriction?.weight = try product(interpolation.map { $0 / 2 })  // Pᵀ/2 per axis
+      cycle.levels[l].prolongation?.weight = try product(interpolation)
     }
     return cycle
+  }
+
+  /// The weights with which one coarse vertex value enters the fine vertices at offsets −1, 0, 1
+  /// under the `Grids` multigrid prolongation (a column of `P` on a Dirichlet vertex grid).
+  static func vertexInterpolationStencil() throws -> [Double] {
+    // 7 interior vertices coarsen to 3; coarse unknown 1 sits at fine unknown 3.
+    let layout = try GridLayout(grid: try UniformGrid(cellCounts: [8]), boundary: .zeroDirichlet(dimension: 1))
+    guard let transfer = GridTransfer.hierarchy(for: layout, coarsestUnknowns: 1).first, transfer.coarseCounts == [3] else {
+      throw TensorError.invalidShape(
+        operation: "classicalPoisson", message: "the Grids vertex hierarchy no longer coarsens 7 unknowns to 3")
+    }
+    return (2...4).map { fine in transfer.axisWeights[0][fine].first { $0.coarse == 1 }?.weight ?? 0 }
   }
 }

@@ -109,6 +109,38 @@ final class TrainCommandTests: XCTestCase {
     XCTAssertTrue(different.err.contains("other options"), different.err)
   }
 
+  /// `opkit generate darcy --boundary periodic` → `opkit train mgno --padding circular` →
+  /// `opkit evaluate`: the MgNO path end to end, with its one-line errors.
+  func testMgNOTrainsOnPeriodicDataAndEvaluates() throws {
+    let generated = try run([
+      "generate", "darcy", "--boundary", "periodic", "--resolution", "16", "--samples", "40", "--out", path("p16"), "--json",
+    ])
+    XCTAssertEqual(generated.status, 0, generated.err)
+    let model = path("mgno.safetensors")
+    try? FileManager.default.removeItem(atPath: model)
+    let mgno = ["--width", "8", "--layers", "2", "--levels", "3", "--padding", "circular", "--batch", "5", "--lr", "5e-3"]
+    let trained = try run(["train", "mgno", "--data", path("p16"), "--epochs", "12", "--out", model, "--json"] + mgno)
+    XCTAssertEqual(trained.status, 0, trained.err)
+    let report = try json(trained.out)
+    XCTAssertEqual(report["model"] as? String, "mgno")
+    XCTAssertLessThan(try XCTUnwrap(report["test_relative_l2"] as? Double), 0.6)
+    let evaluated = try run(["evaluate", "--model", model, "--data", path("p16"), "--json"])
+    XCTAssertEqual(evaluated.status, 0, evaluated.err)
+    XCTAssertLessThan(try XCTUnwrap(try json(evaluated.out)["relative_l2"] as? Double), 0.6)
+
+    let cases: [([String], String)] = [
+      (["train", "mgno", "--data", path("p16"), "--out", path("m.safetensors"), "--levels", "6"], "too small for --levels 6"),
+      (["train", "mgno", "--data", path("p16"), "--out", path("m.safetensors"), "--padding", "mirror"], "mirror"),
+      (["generate", "darcy", "--boundary", "periodic", "--solver", "pcg-mg", "--out", path("x")], "no geometric multigrid"),
+    ]
+    for (arguments, expected) in cases {
+      let result = try run(arguments)
+      XCTAssertNotEqual(result.status, 0, arguments.joined(separator: " "))
+      XCTAssertEqual(result.err.split(separator: "\n").count, 1, result.err)
+      XCTAssertTrue(result.err.contains(expected), "'\(expected)' not in: \(result.err)")
+    }
+  }
+
   func testBadDatasetsAndCheckpointsAreOneLineErrors() throws {
     try generate("b16", resolution: 16, samples: 10, seed: 4)
     let corrupt = path("corrupt.safetensors")
