@@ -36,16 +36,7 @@ public struct GaussianRandomField: Sendable {
   /// The KL coefficients of one sample (row-major `size × size`).
   public func coefficients<G: RandomNumberGenerator>(using generator: inout G) -> [Double] {
     let s = size
-    var xi = [Double](repeating: 0, count: s * s)
-    // Box–Muller, two normals per pair of uniforms.
-    var k = 0
-    while k < xi.count {
-      let u1 = Double.random(in: Double.ulpOfOne..<1, using: &generator), u2 = Double.random(in: 0..<1, using: &generator)
-      let r = (-2 * Foundation.log(u1)).squareRoot()
-      xi[k] = r * cos(2 * .pi * u2)
-      if k + 1 < xi.count { xi[k + 1] = r * sin(2 * .pi * u2) }
-      k += 2
-    }
+    var xi = standardNormals(s * s, using: &generator)
     for i in 0..<s { for j in 0..<s { xi[i * s + j] *= Double(s) * modeScale(i, j) } }
     xi[0] = 0
     return xi
@@ -55,4 +46,19 @@ public struct GaussianRandomField: Sendable {
   public func sample<G: RandomNumberGenerator>(using generator: inout G) -> [Double] {
     CosineTransform.inverse2D(coefficients(using: &generator), rows: size, columns: size)
   }
+}
+
+/// `count` independent standard normal numbers (Box–Muller, two per pair of uniforms), the same
+/// on every platform for the same generator.
+func standardNormals<G: RandomNumberGenerator>(_ count: Int, using generator: inout G) -> [Double] {
+  var xi = [Double](repeating: 0, count: count)
+  var k = 0
+  while k < count {
+    let u1 = Double.random(in: Double.ulpOfOne..<1, using: &generator), u2 = Double.random(in: 0..<1, using: &generator)
+    let r = (-2 * Foundation.log(u1)).squareRoot()
+    xi[k] = r * cos(2 * .pi * u2)
+    if k + 1 < count { xi[k + 1] = r * sin(2 * .pi * u2) }
+    k += 2
+  }
+  return xi
 }

@@ -1,14 +1,24 @@
 import Foundation
 
-/// Renders curves (loss or error against epoch) as a PNG with a logarithmic value axis.
+/// Renders curves (loss or error against epoch, or functions of one variable) as a PNG, with a
+/// logarithmic or linear value axis.
 ///
-/// The plot area has a grey frame, light grey lines at every power of ten of the value axis
-/// (and at 2× and 5× when fewer than three decades are shown), and one polyline per series in
-/// the series' colour. There are no text labels: the caller states the colours and the range.
+/// The plot area has a grey frame, light grey lines at every power of ten of a logarithmic
+/// value axis (and at 2× and 5× when fewer than three decades are shown) or at zero on a linear
+/// one, and one polyline per series in the series' colour. There are no text labels: the caller
+/// states the colours and the range.
 public enum LinePlot {
+  /// How values map to heights.
+  public enum Scale: Sendable {
+    /// `log10(v)`; non-positive values are skipped.
+    case logarithmic
+    /// `v`.
+    case linear
+  }
+
   /// One curve: values at x = 1, 2, … in `colour`.
   public struct Series: Sendable {
-    /// The values (non-positive or non-finite ones are skipped on the log axis).
+    /// The values (non-finite ones, and on a log axis non-positive ones, are skipped).
     public var values: [Double]
     /// Line colour.
     public var colour: (UInt8, UInt8, UInt8)
@@ -19,21 +29,30 @@ public enum LinePlot {
     }
   }
 
-  /// The value range (min…max over all series' positive finite values) and the picture.
-  public static func render(_ series: [Series], width: Int = 640, height: Int = 400) -> (range: ClosedRange<Double>, image: PNGImage) {
+  /// The value range (min…max over all series' plotted values) and the picture.
+  public static func render(
+    _ series: [Series], scale: Scale = .logarithmic, width: Int = 640, height: Int = 400
+  ) -> (range: ClosedRange<Double>, image: PNGImage) {
     var image = PNGImage(width: width, height: height)
     for r in 0..<height { for c in 0..<width { image.set(row: r, column: c, (255, 255, 255)) } }
-    let positive = series.flatMap(\.values).filter { $0.isFinite && $0 > 0 }
-    let (lo, hi) = (positive.min() ?? 1, positive.max() ?? 10)
-    let (logLo, logHi) = (Foundation.log10(lo) - 0.05, Foundation.log10(Swift.max(hi, lo * 1.0001)) + 0.05)
+    let plotted = { (v: Double) in v.isFinite && (scale == .linear || v > 0) }
+    let shown = series.flatMap(\.values).filter(plotted)
+    let (lo, hi) = (shown.min() ?? 1, shown.max() ?? 10)
+    let height10 = { (v: Double) in scale == .linear ? v : Foundation.log10(v) }
+    let pad = scale == .linear ? Swift.max(hi - lo, 1e-12) * 0.05 : 0.05
+    let (logLo, logHi) = (height10(lo) - pad, height10(Swift.max(hi, lo + Swift.abs(lo) * 1e-4 + 1e-300)) + pad)
     let margin = 20
     let (plotWidth, plotHeight) = (width - 2 * margin, height - 2 * margin)
     let count = series.map(\.values.count).max() ?? 1
     let column = { (x: Double) -> Double in Double(margin) + (count > 1 ? (x - 1) / Double(count - 1) : 0.5) * Double(plotWidth - 1) }
-    let row = { (v: Double) -> Double in Double(margin) + (logHi - Foundation.log10(v)) / (logHi - logLo) * Double(plotHeight - 1) }
-    // Grid lines at decades (and 2×, 5× on short ranges), then the frame.
+    let row = { (v: Double) -> Double in Double(margin) + (logHi - height10(v)) / (logHi - logLo) * Double(plotHeight - 1) }
+    // Grid lines at decades (and 2×, 5× on short ranges) or at zero, then the frame.
     let fine = logHi - logLo < 3
-    for decade in Int(Foundation.floor(logLo))...Int(Foundation.ceil(logHi)) {
+    if scale == .linear, lo < 0, hi > 0 {
+      let r = Int(row(0).rounded())
+      for c in margin..<(margin + plotWidth) { image.set(row: r, column: c, (200, 200, 200)) }
+    }
+    for decade in scale == .linear ? [] : Array(Int(Foundation.floor(logLo))...Int(Foundation.ceil(logHi))) {
       for factor in fine ? [1.0, 2, 5] : [1.0] {
         let v = factor * Foundation.pow(10, Double(decade))
         let r = Int(row(v).rounded())
@@ -53,7 +72,7 @@ public enum LinePlot {
     for curve in series {
       var previous: (Double, Double)?
       for (i, v) in curve.values.enumerated() {
-        guard v.isFinite, v > 0 else {
+        guard plotted(v) else {
           previous = nil
           continue
         }

@@ -73,8 +73,11 @@ public struct Evaluation: Codable, Sendable, Equatable {
   public var relativeL2: Double
   /// Mean of the relative error in the discrete H¹ norm (values and first differences).
   public var relativeH1: Double
+  /// Mean squared error over samples, channels and grid points, in the data's units squared
+  /// (the DeepONet papers' metric).
+  public var mse: Double
   enum CodingKeys: String, CodingKey {
-    case relativeL2 = "relative_l2", relativeH1 = "relative_h1"
+    case relativeL2 = "relative_l2", relativeH1 = "relative_h1", mse
   }
 }
 
@@ -159,17 +162,21 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
     return parts.map(\.value).reduce(0, +)
   }
 
-  /// Mean relative L2 and H1 errors of the model on `data`, evaluated in batches.
+  /// Mean relative L2 and H1 errors and the mean squared error of the model on `data`,
+  /// evaluated in batches.
   public func evaluate(_ data: OperatorDataset, batchSize: Int = 50) throws -> Evaluation {
-    var (l2, h1) = (0.0, 0.0)
+    var (l2, h1, squares) = (0.0, 0.0, 0.0)
     let spacing = data.spatialShape.map { Float(1) / Float(max($0 - 1, 1)) }
     for start in stride(from: 0, to: data.count, by: batchSize) {
       let batch = data.subset(Array(start..<min(start + batchSize, data.count)))
       let prediction = try predict(batch.inputs)
       l2 += Double(try Loss.relativeL2(prediction, batch.outputs, reduction: .sum).scalar)
       h1 += Double(try Loss.relativeH1(prediction, batch.outputs, spacing: spacing, reduction: .sum).scalar)
+      squares += zip(prediction.scalars, batch.outputs.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
     }
-    return Evaluation(relativeL2: l2 / Double(max(data.count, 1)), relativeH1: h1 / Double(max(data.count, 1)))
+    let samples = Double(max(data.count, 1))
+    return Evaluation(
+      relativeL2: l2 / samples, relativeH1: h1 / samples, mse: squares / Double(max(data.outputs.scalars.count, 1)))
   }
 
   /// Trains from the first unfinished epoch to `options.epochs`, evaluating on `test` after

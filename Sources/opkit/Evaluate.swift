@@ -31,6 +31,7 @@ struct Evaluate: ParsableCommand {
     switch kind {
     case FNO.kind: try evaluate(Trainer<FNO>(checkpointAt: model))
     case MgNO.kind: try evaluate(Trainer<MgNO>(checkpointAt: model))
+    case DeepONet.kind: try evaluate(Trainer<DeepONet>(checkpointAt: model))
     default: throw CommandFailure("\(model): unknown model kind '\(kind)'")
     }
   }
@@ -49,20 +50,35 @@ struct Evaluate: ParsableCommand {
         let (a, u, p) = (field(shown.inputs, i), field(shown.outputs, i), field(prediction, i))
         return [a, u, p, zip(u, p).map { abs($0 - $1) }]
       }
-      let extent = dataset.spatialShape.count == 2 ? (dataset.spatialShape[0], dataset.spatialShape[1]) : (1, points)
-      try FieldPanels(panels: rows, extent: extent, sharedColumns: [1, 2]).image().write(to: png)
+      if dataset.spatialShape.count == 1 {
+        // Curves: each shown sample's truth (blue) and prediction (orange).
+        let series = (0..<shown.count).flatMap { i in
+          [
+            LinePlot.Series(values: field(shown.outputs, i), colour: (31, 119, 180)),
+            .init(values: field(prediction, i), colour: (255, 127, 14)),
+          ]
+        }
+        try LinePlot.render(series, scale: .linear).image.write(to: png)
+      } else {
+        let extent = dataset.spatialShape.count == 2 ? (dataset.spatialShape[0], dataset.spatialShape[1]) : (1, points)
+        try FieldPanels(panels: rows, extent: extent, sharedColumns: [1, 2]).image().write(to: png)
+      }
     }
     let report = EvaluationReport(
       model: Model.kind, samples: dataset.count, resolution: dataset.spatialShape, relativeL2: evaluation.relativeL2,
-      relativeH1: evaluation.relativeH1, seconds: seconds)
+      relativeH1: evaluation.relativeH1, mse: evaluation.mse, seconds: seconds)
     if global.json {
       print(try jsonLine(report))
     } else {
       print(
         String(
-          format: "%@ on %d samples at %@: relative L2 %.4f, relative H1 %.4f (%.2f s)%@", Model.kind, dataset.count,
-          dataset.spatialShape.map(String.init).joined(separator: "x"), evaluation.relativeL2, evaluation.relativeH1, seconds,
-          png.map { "; wrote \($0) (columns: input, truth, prediction, |error|)" } ?? ""))
+          format: "%@ on %d samples at %@: relative L2 %.4f, relative H1 %.4f, MSE %.3g (%.2f s)%@", Model.kind, dataset.count,
+          dataset.spatialShape.map(String.init).joined(separator: "x"), evaluation.relativeL2, evaluation.relativeH1, evaluation.mse,
+          seconds,
+          png.map {
+            dataset.spatialShape.count == 1
+              ? "; wrote \($0) (truth blue, prediction orange)" : "; wrote \($0) (columns: input, truth, prediction, |error|)"
+          } ?? ""))
     }
   }
 }
@@ -74,9 +90,10 @@ struct EvaluationReport: Encodable {
   let resolution: [Int]
   let relativeL2: Double
   let relativeH1: Double
+  let mse: Double
   let seconds: Double
   enum CodingKeys: String, CodingKey {
-    case model, samples, resolution, seconds
+    case model, samples, resolution, seconds, mse
     case relativeL2 = "relative_l2", relativeH1 = "relative_h1"
   }
 }

@@ -6,7 +6,7 @@ import OperatorKit
 struct Generate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Generate PDE training data as .npy datasets.",
-    subcommands: [GenerateDarcy.self])
+    subcommands: [GenerateDarcy.self, GenerateAntiderivative.self])
 }
 
 /// Writes sample 0 of the dataset in `directory` as two heatmaps side by side (coefficient,
@@ -99,6 +99,59 @@ struct GenerateDarcy: ParsableCommand {
           format:
             "%d samples (%d solved now) in %.1f s; mean iterations %.1f; max relative residual %.2e; wrote %@/coeff.npy, sol.npy, meta.json",
           summary.samples, summary.solvedNow, summary.seconds, summary.meanIterations, summary.maxRelativeResidual, out))
+    }
+  }
+}
+
+/// `opkit generate antiderivative`: the DeepONet paper's first operator.
+struct GenerateAntiderivative: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "antiderivative",
+    abstract: "u ↦ ∫₀ˣ u on [0, 1], u a Gaussian process with RBF covariance (length scale 0.2).",
+    discussion: """
+      Writes DIR/coeff.npy (u) and DIR/sol.npy (its antiderivative), both (N, m) float32 on
+      linspace(0, 1, m), and DIR/meta.json. u is piecewise linear between the points, so the
+      antiderivative is exact. Samples depend only on (seed, index).
+      """)
+
+  @OptionGroup var global: GlobalOptions
+
+  @Option(help: "Points m (sensors and query points).")
+  var points: Int = 100
+
+  @Option(help: "Number of samples.")
+  var samples: Int = 1000
+
+  @Option(help: "Correlation length of the RBF kernel.")
+  var lengthScale: Double = 0.2
+
+  @Option(help: "Output dataset directory.")
+  var out: String
+
+  @Option(help: "Also write a PNG of the first samples' inputs (blue) and antiderivatives (orange).")
+  var png: String?
+
+  func validate() throws {
+    guard points >= 2 else { throw ValidationError("--points must be at least 2, got \(points)") }
+    guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
+    guard lengthScale > 0 else { throw ValidationError("--length-scale must be positive, got \(lengthScale)") }
+  }
+
+  func run() throws {
+    global.apply()
+    let generator = try AntiderivativeDatasetGenerator(points: points, samples: samples, seed: global.seed, lengthScale: lengthScale)
+    try generator.generate(in: out)
+    if let png {
+      let series = (0..<min(3, samples)).flatMap { i -> [LinePlot.Series] in
+        let (u, s) = generator.sample(index: i)
+        return [.init(values: u, colour: (31, 119, 180)), .init(values: s, colour: (255, 127, 14))]
+      }
+      try LinePlot.render(series, scale: .linear).image.write(to: png)
+    }
+    if global.json {
+      print(try jsonLine(["samples": samples, "points": points], snakeCaseKeys: true))
+    } else {
+      print("\(samples) antiderivative samples on \(points) points; wrote \(out)/coeff.npy, sol.npy, meta.json")
     }
   }
 }

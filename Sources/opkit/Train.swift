@@ -6,7 +6,7 @@ import OperatorKit
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train a neural operator on a dataset directory (coeff.npy, sol.npy).",
-    subcommands: [TrainFNO.self, TrainMgNO.self])
+    subcommands: [TrainFNO.self, TrainMgNO.self, TrainDeepONet.self])
 }
 
 extension ScheduleKind: ExpressibleByArgument {}
@@ -135,15 +135,15 @@ struct TrainingArguments: ParsableArguments {
       model: Model.kind, parameters: trainer.model.parameterCount, epochs: trainer.history.count, trainSamples: train.count,
       testSamples: test.count, secondsPerEpoch: median(seconds), trainSeconds: seconds.reduce(0, +),
       trainRelativeL2: trainer.history.last?.trainRelativeL2 ?? .nan, testRelativeL2: evaluation.relativeL2,
-      testRelativeH1: evaluation.relativeH1, checkpoint: out)
+      testRelativeH1: evaluation.relativeH1, testMSE: evaluation.mse, checkpoint: out)
     if json {
       print(try jsonLine(report))
     } else {
       print(
         String(
-          format: "%@: %d parameters, %d epochs on %d samples, %.2f s/epoch (median); test relative L2 %.4f, H1 %.4f; wrote %@",
+          format: "%@: %d parameters, %d epochs on %d samples, %.2f s/epoch (median); test relative L2 %.4f, H1 %.4f, MSE %.3g; wrote %@",
           Model.kind, report.parameters, report.epochs, report.trainSamples, report.secondsPerEpoch, report.testRelativeL2,
-          report.testRelativeH1, out))
+          report.testRelativeH1, report.testMSE, out))
     }
   }
 }
@@ -160,12 +160,13 @@ struct TrainingReport: Encodable {
   let trainRelativeL2: Double
   let testRelativeL2: Double
   let testRelativeH1: Double
+  let testMSE: Double
   let checkpoint: String
   enum CodingKeys: String, CodingKey {
     case model, parameters, epochs, checkpoint
     case trainSamples = "train_samples", testSamples = "test_samples", secondsPerEpoch = "seconds_per_epoch"
     case trainSeconds = "train_seconds", trainRelativeL2 = "train_relative_l2", testRelativeL2 = "test_relative_l2"
-    case testRelativeH1 = "test_relative_h1"
+    case testRelativeH1 = "test_relative_h1", testMSE = "test_mse"
   }
 }
 
@@ -264,6 +265,53 @@ struct TrainMgNO: ParsableCommand {
       postSmoothing: Array(repeating: postSmoothing, count: levels), paddingMode: padding)
     try configuration.validate()
     var trainer = try training.trainer(for: configuration, as: MgNO.self, options: training.options(seed: global.seed), train: train)
+    try training.run(&trainer, train: train, test: test, json: global.json)
+  }
+}
+
+extension Activation: ExpressibleByArgument {}
+
+/// `opkit train deeponet`: the deep operator network.
+struct TrainDeepONet: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "deeponet",
+    abstract: "Train a DeepONet: branch network on the input's sensors times trunk network on the query point (Lu et al. 2021).",
+    discussion: """
+      The input grid's values are the branch input (the sensors); the output grid's points,
+      linspace(0, 1, n) per axis, are the trunk's queries (Cartesian-product layout, one batched
+      matrix product). The defaults are the DeepONet paper's antiderivative network.
+      """)
+
+  @OptionGroup var global: GlobalOptions
+  @OptionGroup var training: TrainingArguments
+
+  @Option(help: "Hidden width of the branch and trunk networks.")
+  var width: Int = 40
+
+  @Option(help: "Linear layers of each network (depth 2 = one hidden layer, then the basis layer).")
+  var depth: Int = 2
+
+  @Option(help: "Basis functions per output component (p).")
+  var basis: Int = 40
+
+  @Option(help: "Activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var activation: Activation = .relu
+
+  func validate() throws {
+    guard width >= 1, depth >= 1, basis >= 1 else { throw ValidationError("--width, --depth and --basis must be at least 1") }
+  }
+
+  func run() throws {
+    global.apply()
+    let (train, test) = try training.datasets(seed: global.seed)
+    let spatial = train.spatialShape
+    guard (1...3).contains(spatial.count) else { throw CommandFailure("\(training.data): DeepONet takes 1D to 3D fields, got \(spatial)") }
+    let hidden = Array(repeating: width, count: depth - 1)
+    let configuration = DeepONetConfiguration(
+      sensors: train.inputs.shape.dropFirst().reduce(1, *), queryDimension: spatial.count, outputs: train.outputs.shape[1],
+      branchWidths: hidden, trunkWidths: hidden, basis: basis, activation: activation)
+    try configuration.validate()
+    var trainer = try training.trainer(for: configuration, as: DeepONet.self, options: training.options(seed: global.seed), train: train)
     try training.run(&trainer, train: train, test: test, json: global.json)
   }
 }

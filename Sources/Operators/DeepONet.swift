@@ -1,0 +1,167 @@
+import Layers
+import Tensors
+
+/// The hyperparameters of a ``DeepONet`` (and of a ``ComplexDeepONet``).
+public struct DeepONetConfiguration: Codable, Sendable, Equatable {
+  /// Values of the input function per sample (the branch input, `m`): the input grid's points
+  /// times its channels.
+  public var sensors: Int
+  /// Dimension `d` of the query coordinates (the trunk input).
+  public var queryDimension: Int
+  /// Output components, each with its own `basis` functions (a complex model's components are
+  /// complex and take two real channels each).
+  public var outputs: Int
+  /// Hidden widths of the branch network.
+  public var branchWidths: [Int]
+  /// Hidden widths of the trunk network.
+  public var trunkWidths: [Int]
+  /// Basis functions per output component, `p`.
+  public var basis: Int
+  /// The nonlinearity of both networks (for complex models: applied to real and imaginary parts).
+  public var activation: Activation
+
+  /// A configuration; the defaults are the DeepONet paper's antiderivative network (branch and
+  /// trunk of depth 2, width 40, ReLU, `p = 40`).
+  public init(
+    sensors: Int, queryDimension: Int, outputs: Int = 1, branchWidths: [Int] = [40], trunkWidths: [Int] = [40], basis: Int = 40,
+    activation: Activation = .relu
+  ) {
+    self.sensors = sensors
+    self.queryDimension = queryDimension
+    self.outputs = outputs
+    self.branchWidths = branchWidths
+    self.trunkWidths = trunkWidths
+    self.basis = basis
+    self.activation = activation
+  }
+
+  /// Checks that the numbers make a model.
+  /// - Throws: ``DeepONetConfigurationError`` naming the first value that does not.
+  public func validate() throws {
+    func fail(_ message: String) -> DeepONetConfigurationError { DeepONetConfigurationError(message: message) }
+    guard sensors >= 1 else { throw fail("sensors must be at least 1, got \(sensors)") }
+    guard (1...3).contains(queryDimension) else { throw fail("query dimension must be 1, 2 or 3, got \(queryDimension)") }
+    guard outputs >= 1 else { throw fail("outputs must be at least 1, got \(outputs)") }
+    guard basis >= 1 else { throw fail("basis must be at least 1, got \(basis)") }
+    if let w = (branchWidths + trunkWidths).first(where: { $0 < 1 }) { throw fail("hidden widths must be positive, got \(w)") }
+  }
+
+  /// Branch layer widths, input to output.
+  var branchLayerWidths: [Int] { [sensors] + branchWidths + [outputs * basis] }
+  /// Trunk layer widths, input to output.
+  var trunkLayerWidths: [Int] { [queryDimension] + trunkWidths + [outputs * basis] }
+}
+
+/// A DeepONet configuration that cannot build a model.
+public struct DeepONetConfigurationError: Error, Equatable, CustomStringConvertible {
+  /// What is wrong.
+  public let message: String
+  public var description: String { "DeepONet configuration: \(message)" }
+}
+
+/// DeepONet (Lu et al. 2021): `G(u)(y)_k = Σ_j b_{kj}(u) t_{kj}(y) + c_k`, the branch network
+/// `b` reading the input function at `m` fixed sensors and the trunk network `t` reading the
+/// query point `y`; one set of `p` basis functions per output component `k` (the "unstacked"
+/// DeepONet). The trunk's last layer is activated as in the paper; the branch's is linear.
+///
+/// Two layouts:
+/// - **Cartesian product** (``callAsFunction(_:)``, what the shared ``Trainer`` uses): every
+///   input function is queried on the same uniform grid, the points of `linspace(0, 1, n)` per
+///   axis of the data; the trunk runs once per grid point and all outputs come from one batched
+///   matrix product `[K, B, p] × [K, p, q]`.
+/// - **Pointwise triples** (``callAsFunction(branchInputs:queries:)``): sample `i` is queried at
+///   its own point, for unaligned data.
+///
+/// Parameter paths: `branch.layers.{i}.weight|bias`, `trunk.layers.{i}.weight|bias`, `bias`.
+public struct DeepONet: ConfiguredModel {
+  /// The name checkpoints record for DeepONet models.
+  public static let kind = "deeponet"
+
+  /// The configuration that built the model.
+  public let configuration: DeepONetConfiguration
+  /// The branch network, `[m] → [K·p]`.
+  public var branch: MLP
+  /// The trunk network, `[d] → [K·p]`.
+  public var trunk: MLP
+  /// The output bias `c`, `[K]`.
+  public var bias: Tensor
+
+  /// A model initialized from `generator`.
+  public init<G: RandomNumberGenerator>(_ configuration: DeepONetConfiguration, using generator: inout G) {
+    self.configuration = configuration
+    branch = MLP(widths: configuration.branchLayerWidths, activation: configuration.activation, using: &generator)
+    trunk = MLP(widths: configuration.trunkLayerWidths, activation: configuration.activation, using: &generator)
+    bias = Tensor(zeros: [configuration.outputs])
+  }
+
+  /// The operator on a batch of input functions `[B, C, n₁, …]` (`C · Π nᵢ = sensors`), queried
+  /// on the same grid: `[B, K, n₁, …]`.
+  /// - Throws: ``TensorError`` if the input does not have `sensors` values per sample or its
+  ///   grid is not `queryDimension`-dimensional.
+  public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    let c = configuration
+    let spatial = try DeepONet.checkedSpatialShape(x, configuration: c)
+    let (batch, points, k, p) = (x.shape[0], spatial.reduce(1, *), c.outputs, c.basis)
+    let coefficients = try branch(x.reshaped(to: [batch, c.sensors]))  // [B, K·p]
+    let basis = try c.activation(trunk(DeepONet.gridCoordinates(spatial)))  // [q, K·p]
+    let b = try coefficients.reshaped(to: [batch, k, p]).permuted([1, 0, 2])  // [K, B, p]
+    let t = try basis.reshaped(to: [points, k, p]).permuted([1, 2, 0])  // [K, p, q]
+    let y = try b.matmul(t).permuted([1, 0, 2])  // [B, K, q]
+    return try (y + bias.reshaped(to: [k, 1])).reshaped(to: [batch, k] + spatial)
+  }
+
+  /// The operator on unaligned triples: input functions `[N, sensors]`, one query point per
+  /// sample `[N, d]`; returns `[N, K]`.
+  /// - Throws: ``TensorError`` for inputs of other shapes.
+  public func callAsFunction(branchInputs u: Tensor, queries y: Tensor) throws -> Tensor {
+    let c = configuration
+    guard u.rank == 2, u.shape[1] == c.sensors, y.rank == 2, y.shape == [u.shape[0], c.queryDimension] else {
+      throw TensorError.shapeMismatch(
+        operation: "DeepONet (\(c.sensors) sensors, \(c.queryDimension)D queries)", shapes: [u.shape, y.shape])
+    }
+    let n = u.shape[0]
+    let b = try branch(u).reshaped(to: [n, c.outputs, c.basis])
+    let t = try c.activation(trunk(y)).reshaped(to: [n, c.outputs, c.basis])
+    return try (b * t).summed(alongAxes: [2]) + bias
+  }
+
+  /// The spatial shape of a Cartesian batch, after checking it against the configuration.
+  static func checkedSpatialShape(_ x: Tensor, configuration c: DeepONetConfiguration) throws -> [Int] {
+    let spatial = Array(x.shape.dropFirst(2))
+    guard x.rank >= 3, x.shape.dropFirst().reduce(1, *) == c.sensors, spatial.count == c.queryDimension else {
+      throw TensorError.invalidShape(
+        operation: "DeepONet",
+        message: "input \(x.shape) does not fit \(c.sensors) sensors on a \(c.queryDimension)D grid (the branch is tied to its sensor grid)"
+      )
+    }
+    return spatial
+  }
+
+  /// The points of the uniform grid `spatial` on `[0, 1]^d` (`linspace(0, 1, n)` per axis),
+  /// row-major: `[Π nᵢ, d]`.
+  public static func gridCoordinates(_ spatial: [Int]) throws -> Tensor {
+    let points = spatial.reduce(1, *)
+    var values = [Float](repeating: 0, count: points * spatial.count)
+    for flat in 0..<points {
+      var rest = flat
+      for axis in spatial.indices.reversed() {
+        let n = spatial[axis]
+        values[flat * spatial.count + axis] = n > 1 ? Float(rest % n) / Float(n - 1) : 0
+        rest /= n
+      }
+    }
+    return try Tensor(shape: [points, spatial.count], scalars: values)
+  }
+
+  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
+    try branch.visitParameters { try visit(parameterPath("branch", $0), $1) }
+    try trunk.visitParameters { try visit(parameterPath("trunk", $0), $1) }
+    try visit("bias", bias)
+  }
+
+  public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
+    try branch.updateParameters { try update(parameterPath("branch", $0), &$1) }
+    try trunk.updateParameters { try update(parameterPath("trunk", $0), &$1) }
+    try update("bias", &bias)
+  }
+}

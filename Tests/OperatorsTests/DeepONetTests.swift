@@ -1,0 +1,72 @@
+import Foundation
+import Layers
+import Operators
+import PDEData
+import Tensors
+import TestSupport
+import Training
+import XCTest
+
+final class DeepONetTests: XCTestCase {
+  private func model(outputs: Int = 2, sensors: Int = 6, dimension: Int = 1, seed: UInt64 = 1) -> DeepONet {
+    var g = SeededGenerator(seed: seed)
+    return DeepONet(
+      DeepONetConfiguration(
+        sensors: sensors, queryDimension: dimension, outputs: outputs, branchWidths: [5], trunkWidths: [4, 4], basis: 3,
+        activation: .tanh), using: &g)
+  }
+
+  func testParameterCountAndGradientsInBothLayouts() throws {
+    let net = model()
+    // Branch 6→5→6, trunk 1→4→4→6 (K·p = 2·3), output bias 2.
+    XCTAssertEqual(net.parameterCount, (6 * 5 + 5 + 5 * 6 + 6) + (4 + 4 + 16 + 4 + 4 * 6 + 6) + 2)
+    try checkGradients([randomTensor([3, 1, 6], seed: 2)], tolerance: 2e-2) { try net($0[0]) }
+    try checkGradients([randomTensor([4, 6], seed: 3), randomTensor([4, 1], seed: 4)], tolerance: 2e-2) {
+      try net(branchInputs: $0[0], queries: $0[1])
+    }
+    let x = randomTensor([3, 1, 6], seed: 5)
+    let (_, gradients) = try net.valueWithGradients { try $0(x).squared().mean() }
+    XCTAssertEqual(Set(gradients.keys), Set(net.parameters.keys))
+  }
+
+  /// The Cartesian layout (one batched product) equals the pointwise layout queried at every
+  /// grid point — on a 2D grid with two output components.
+  func testCartesianAndPointwiseLayoutsAgree() throws {
+    let net = model(outputs: 2, sensors: 12, dimension: 2)
+    let x = randomTensor([2, 1, 3, 4], seed: 6)
+    let grid = try net(x)
+    XCTAssertEqual(grid.shape, [2, 2, 3, 4])
+    let points = try DeepONet.gridCoordinates([3, 4])
+    XCTAssertEqual(Array(points.scalars[(5 * 2)..<(6 * 2)]), [0.5, 1.0 / 3.0], "point 5 is (1/2, 1/3)")
+    for sample in 0..<2 {
+      let u = try x.rows([sample]).reshaped(to: [1, 12]).broadcasted(to: [12, 12])
+      let pointwise = try net(branchInputs: u, queries: points)  // [12 points, 2 outputs]
+      for k in 0..<2 {
+        for q in 0..<12 {
+          XCTAssertEqual(pointwise.scalars[q * 2 + k], grid.scalars[(sample * 2 + k) * 12 + q], accuracy: 1e-5)
+        }
+      }
+    }
+    XCTAssertThrowsError(try net(randomTensor([2, 1, 4, 4], seed: 7))) { error in
+      XCTAssertTrue("\(error)".contains("12 sensors"), "\(error)")
+    }
+  }
+
+  /// The paper's antiderivative network, trained briefly by the shared trainer, learns the
+  /// operator to a small test error (the full-length figure is in the README).
+  func testTheAntiderivativeIsLearned() throws {
+    let directory = temporaryDirectory("deeponet-antiderivative")
+    let trainPath = directory.appendingPathComponent("train").path, testPath = directory.appendingPathComponent("test").path
+    try AntiderivativeDatasetGenerator(samples: 150, seed: 0).generate(in: trainPath)
+    try AntiderivativeDatasetGenerator(samples: 200, seed: 1).generate(in: testPath)
+    let (train, test) = (try OperatorDataset(directory: trainPath), try OperatorDataset(directory: testPath))
+    var g = SeededGenerator(seed: 8)
+    let net = DeepONet(DeepONetConfiguration(sensors: 100, queryDimension: 1), using: &g)
+    var trainer = Trainer(model: net, options: TrainingOptions(epochs: 150), fittingNormalizersTo: train)
+    let before = try trainer.evaluate(test).mse
+    try trainer.train(on: train, testingOn: test)
+    let after = try trainer.evaluate(test)
+    XCTAssertLessThan(after.mse, 1e-3, "test MSE \(before) → \(after.mse)")
+    XCTAssertLessThan(after.mse, before / 50)
+  }
+}
