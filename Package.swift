@@ -62,7 +62,8 @@ let package = Package(
     .testTarget(
       name: "TensorsTests", dependencies: ["Tensors", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
     .testTarget(name: "SparseTests", dependencies: ["Sparse", "TestSupport"]),
-    .testTarget(name: "LayersTests", dependencies: ["Layers", "TestSupport"]),
+    .testTarget(
+      name: "LayersTests", dependencies: ["Layers", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
     .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport"]),
     .testTarget(name: "PDEDataTests", dependencies: ["PDEData", "Krylov", "Sparse", "TestSupport"]),
     .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Training", "Layers", "PDEData", "TestSupport"]),

@@ -38,6 +38,12 @@ extension Tensor {
     return try squared().summed(alongAxes: [rank - 1]).squareRoot()
   }
 
+  /// This real tensor as a complex one with zero imaginary parts: shape `shape + [2]`.
+  /// Differentiable (the gradient is the real part of the incoming one).
+  public func embeddedAsComplex() throws -> Tensor {
+    try Tensor.concatenated([reshaped(to: shape + [1]), Tensor(zeros: shape + [1])], alongAxis: rank)
+  }
+
   /// The elementwise complex product `a ⊙ b`, broadcasting over the leading axes.
   public static func complexMultiplied(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     try a.requireComplex("complexMultiplied")

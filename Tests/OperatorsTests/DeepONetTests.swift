@@ -70,3 +70,47 @@ final class DeepONetTests: XCTestCase {
     XCTAssertLessThan(after.mse, before / 50)
   }
 }
+
+final class ComplexDeepONetTests: XCTestCase {
+  private let configuration = DeepONetConfiguration(
+    sensors: 5, queryDimension: 1, outputs: 2, branchWidths: [4], trunkWidths: [3], basis: 3, activation: .tanh)
+
+  func testGradientsThroughTheComplexForwardPass() throws {
+    var g = SeededGenerator(seed: 1)
+    let net = ComplexDeepONet(configuration, using: &g)
+    // Complex parameters count twice: branch 5→4→6, trunk 1→3→6, bias 2.
+    XCTAssertEqual(net.parameterCount, 2 * ((5 * 4 + 4 + 4 * 6 + 6) + (3 + 3 + 3 * 6 + 6) + 2))
+    XCTAssertEqual(try net(randomTensor([3, 1, 5], seed: 2)).shape, [3, 4, 5])
+    try checkGradients([randomTensor([3, 1, 5], seed: 2)], tolerance: 2e-2) { try net($0[0]) }
+    let x = randomTensor([3, 1, 5], seed: 3)
+    let (_, gradients) = try net.valueWithGradients { try $0(x).squared().mean() }
+    XCTAssertEqual(Set(gradients.keys), Set(net.parameters.keys))
+  }
+
+  /// With every imaginary part set to zero the complex network is the real DeepONet with the same
+  /// weights (split activations act on the real parts alone), and its imaginary channels vanish.
+  func testWithRealParametersItIsTheRealDeepONet() throws {
+    var g = SeededGenerator(seed: 4)
+    var complex = ComplexDeepONet(configuration, using: &g)
+    var real = DeepONet(configuration, using: &g)
+    // Real weights [out, in] ↔ complex weights [in, out, (re, im)].
+    let realParameters = real.parameters
+    complex.updateParameters { path, p in
+      let r = realParameters[path]!
+      let values = path.hasSuffix("weight") ? try! r.transposed().scalars : r.scalars
+      p = try! Tensor(shape: p.shape, scalars: values.flatMap { [$0, 0] })
+    }
+    real.bias = try Tensor(shape: [2], scalars: [0.3, -0.2])
+    complex.bias = try Tensor(shape: [2, 2], scalars: [0.3, 0, -0.2, 0])
+    let x = randomTensor([2, 1, 5], seed: 5)
+    let (y, z) = (try real(x), try complex(x))  // [2, 2, 5] and [2, 4, 5]
+    for b in 0..<2 {
+      for k in 0..<2 {
+        for q in 0..<5 {
+          XCTAssertEqual(z.scalars[(b * 4 + 2 * k) * 5 + q], y.scalars[(b * 2 + k) * 5 + q], accuracy: 1e-5)
+          XCTAssertEqual(z.scalars[(b * 4 + 2 * k + 1) * 5 + q], 0, accuracy: 1e-6)
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import Layers
+import Tensors
+
+/// A DeepONet whose forward pass runs in complex arithmetic, for complex fields such as
+/// time-harmonic waves: `G(u)(y)_k = Σ_j b_{kj}(u) t_{kj}(y) + c_k` with complex branch and trunk
+/// networks (``ComplexMLP``: complex weights and biases, split activation), complex biases and
+/// the bilinear complex inner product (no conjugation, so the output is holomorphic in the
+/// basis coefficients). Real inputs and query points enter with zero imaginary part.
+///
+/// Data layout (Cartesian product, as ``DeepONet``): inputs `[B, C, n₁, …]`; outputs
+/// `[B, 2K, n₁, …]` with the real and imaginary parts of component `k` in channels `2k` and
+/// `2k + 1` — the layout of a complex `sol.npy` read by `OperatorDataset`.
+///
+/// Parameter paths: `branch.layers.{i}.weight|bias`, `trunk.layers.{i}.weight|bias`, `bias`.
+public struct ComplexDeepONet: ConfiguredModel {
+  /// The name checkpoints record for complex DeepONet models.
+  public static let kind = "complex-deeponet"
+
+  /// The configuration that built the model (widths count complex features).
+  public let configuration: DeepONetConfiguration
+  /// The branch network, `[m] → [K·p]` complex.
+  public var branch: ComplexMLP
+  /// The trunk network, `[d] → [K·p]` complex.
+  public var trunk: ComplexMLP
+  /// The complex output bias `c`, `[K, 2]`.
+  public var bias: Tensor
+
+  /// A model initialized from `generator`.
+  public init<G: RandomNumberGenerator>(_ configuration: DeepONetConfiguration, using generator: inout G) {
+    self.configuration = configuration
+    branch = ComplexMLP(widths: configuration.branchLayerWidths, activation: configuration.activation, using: &generator)
+    trunk = ComplexMLP(widths: configuration.trunkLayerWidths, activation: configuration.activation, using: &generator)
+    bias = Tensor(zeros: [configuration.outputs, 2])
+  }
+
+  /// The complex operator on a batch of real input functions `[B, C, n₁, …]` queried on the
+  /// same grid, as real and imaginary channels `[B, 2K, n₁, …]`.
+  /// - Throws: ``TensorError`` if the input does not fit the configuration.
+  public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    let c = configuration
+    let spatial = try DeepONet.checkedSpatialShape(x, configuration: c)
+    let (batch, points, k, p) = (x.shape[0], spatial.reduce(1, *), c.outputs, c.basis)
+    let coefficients = try branch(x.reshaped(to: [batch, c.sensors]).embeddedAsComplex())  // [B, K·p, 2]
+    let basis = try c.activation(trunk(DeepONet.gridCoordinates(spatial).embeddedAsComplex()))  // [q, K·p, 2]
+    let b = try coefficients.reshaped(to: [batch, k, p, 2]).permuted([1, 0, 2, 3])  // [K, B, p, 2]
+    let t = try basis.reshaped(to: [points, k, p, 2]).permuted([1, 2, 0, 3])  // [K, p, q, 2]
+    let y = try b.complexMatmul(t) + bias.reshaped(to: [k, 1, 1, 2])  // [K, B, q, 2]
+    return try y.permuted([1, 0, 3, 2]).reshaped(to: [batch, 2 * k] + spatial)  // [B, K, 2, q] → channels
+  }
+
+  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
+    try branch.visitParameters { try visit(parameterPath("branch", $0), $1) }
+    try trunk.visitParameters { try visit(parameterPath("trunk", $0), $1) }
+    try visit("bias", bias)
+  }
+
+  public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
+    try branch.updateParameters { try update(parameterPath("branch", $0), &$1) }
+    try trunk.updateParameters { try update(parameterPath("trunk", $0), &$1) }
+    try update("bias", &bias)
+  }
+}
