@@ -3,7 +3,8 @@ import Foundation
 /// An n-dimensional array read from or written to numpy's `.npy` format (version 1.0).
 ///
 /// Values are held as `Double` whatever the file's element type; ``dtype`` records what the file
-/// stored. Layout is C order (row-major, last axis fastest), numpy's default.
+/// stored. Layout is C order (row-major, last axis fastest), numpy's default; complex elements
+/// hold two values each, real then imaginary.
 ///
 /// Format: the magic `\x93NUMPY`, version bytes, a little-endian header length, a Python-dict
 /// header `{'descr': '<f8', 'fortran_order': False, 'shape': (…), }` padded with spaces to a
@@ -11,7 +12,8 @@ import Foundation
 public struct NumpyArray: Sendable, Equatable {
   /// Extent of each axis (empty for a scalar).
   public var shape: [Int]
-  /// The elements in C order, `shape.reduce(1, *)` of them.
+  /// The elements in C order, `shape.reduce(1, *)` of them (twice that for complex types:
+  /// real and imaginary parts interleaved).
   public var values: [Double]
   /// Element type stored in (or to be written to) the file.
   public var dtype: NumpyDType
@@ -19,8 +21,8 @@ public struct NumpyArray: Sendable, Equatable {
   /// An array of the given shape and values.
   /// - Throws: ``NumpyError/shapeMismatch(_:)`` if the counts disagree.
   public init(shape: [Int], values: [Double], dtype: NumpyDType = .float64) throws {
-    guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == values.count else {
-      throw NumpyError.shapeMismatch("shape \(shape) holds \(shape.reduce(1, *)) values, got \(values.count)")
+    guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) * dtype.components == values.count else {
+      throw NumpyError.shapeMismatch("shape \(shape) holds \(shape.reduce(1, *) * dtype.components) values, got \(values.count)")
     }
     self.shape = shape
     self.values = values
@@ -73,7 +75,7 @@ public struct NumpyArray: Sendable, Equatable {
         file: path, message: "shape \(shape) needs \(count * dtype.byteCount) data bytes, file has \(bytes.count - dataStart)")
     }
     let values = bytes.withUnsafeBytes { raw in
-      (0..<count).map { dtype.load(from: raw, at: dataStart + $0 * dtype.byteCount) }
+      (0..<(count * dtype.components)).map { dtype.load(from: raw, at: dataStart + $0 * dtype.byteCount / dtype.components) }
     }
     try self.init(shape: shape, values: values, dtype: dtype)
   }
@@ -123,13 +125,19 @@ public enum NumpyDType: String, Sendable, CaseIterable {
   case int32 = "<i4"
   /// 64-bit signed integer.
   case int64 = "<i8"
+  /// Complex number of two 32-bit floats (`np.complex64`).
+  case complex64 = "<c8"
 
   /// Bytes per element.
   public var byteCount: Int { self == .float32 || self == .int32 ? 4 : 8 }
 
+  /// Values per element: 2 (real, imaginary) for complex types, else 1.
+  public var components: Int { self == .complex64 ? 2 : 1 }
+
   func load(from raw: UnsafeRawBufferPointer, at offset: Int) -> Double {
     switch self {
-    case .float32: return Double(Float(bitPattern: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian))
+    case .float32, .complex64:
+      return Double(Float(bitPattern: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian))
     case .float64: return Double(bitPattern: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian)
     case .int32: return Double(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
     case .int64: return Double(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self)))
@@ -138,7 +146,7 @@ public enum NumpyDType: String, Sendable, CaseIterable {
 
   func append(_ v: Double, to data: inout Data) {
     switch self {
-    case .float32: withUnsafeBytes(of: Float(v).bitPattern.littleEndian) { data.append(contentsOf: $0) }
+    case .float32, .complex64: withUnsafeBytes(of: Float(v).bitPattern.littleEndian) { data.append(contentsOf: $0) }
     case .float64: withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) }
     case .int32: withUnsafeBytes(of: Int32(v).littleEndian) { data.append(contentsOf: $0) }
     case .int64: withUnsafeBytes(of: Int64(v).littleEndian) { data.append(contentsOf: $0) }

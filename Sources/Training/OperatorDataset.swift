@@ -6,7 +6,7 @@ import Tensors
 ///
 /// On disk a dataset is a directory with `coeff.npy` (`(N, s, s)`, the input function),
 /// `sol.npy` (`(N, s, s)`, the solution) and `meta.json`, as `opkit generate` writes it and
-/// as numpy reads it.
+/// as numpy reads it. A complex file (`complex64`) becomes two channels, real and imaginary part.
 public struct OperatorDataset: Sendable {
   /// Input functions, `[N, inputChannels, spatial…]`.
   public let inputs: Tensor
@@ -43,12 +43,19 @@ public struct OperatorDataset: Sendable {
       guard array.shape.count >= 2, array.shape.allSatisfy({ $0 >= 1 }) else {
         throw DatasetFileError(file: path, message: "expected an (N, s, ...) array of samples, got shape \(array.shape)")
       }
-      let tensor = try Tensor(shape: [array.shape[0], 1] + array.shape.dropFirst(), scalars: array.values.map { Float($0) })
+      let (samples, points, parts) = (array.shape[0], array.shape.dropFirst().reduce(1, *), array.dtype.components)
+      var scalars = [Float](repeating: 0, count: array.values.count)
+      for n in 0..<samples {
+        for k in 0..<points {
+          for c in 0..<parts { scalars[(n * parts + c) * points + k] = Float(array.values[(n * points + k) * parts + c]) }
+        }
+      }
+      let tensor = try Tensor(shape: [samples, parts] + array.shape.dropFirst(), scalars: scalars)
       do { try tensor.checkFinite("values") } catch { throw DatasetFileError(file: path, message: "\(error)") }
       return tensor
     }
     let (inputs, outputs) = (try load("coeff.npy"), try load("sol.npy"))
-    guard inputs.shape == outputs.shape else {
+    guard inputs.shape[0] == outputs.shape[0], inputs.shape.dropFirst(2) == outputs.shape.dropFirst(2) else {
       throw DatasetFileError(
         file: (directory as NSString).appendingPathComponent("sol.npy"),
         message: "shape \(Array(outputs.shape[0...0] + outputs.shape.dropFirst(2))) does not match coeff.npy's "

@@ -32,6 +32,7 @@ struct Evaluate: ParsableCommand {
     case FNO.kind: try evaluate(Trainer<FNO>(checkpointAt: model))
     case MgNO.kind: try evaluate(Trainer<MgNO>(checkpointAt: model))
     case DeepONet.kind: try evaluate(Trainer<DeepONet>(checkpointAt: model))
+    case ComplexDeepONet.kind: try evaluate(Trainer<ComplexDeepONet>(checkpointAt: model))
     default: throw CommandFailure("\(model): unknown model kind '\(kind)'")
     }
   }

@@ -297,6 +297,13 @@ struct TrainDeepONet: ParsableCommand {
   @Option(help: "Activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).")
   var activation: Activation = .relu
 
+  @Flag(
+    help: """
+      Complex-valued DeepONet: complex weights, split activation, complex inner product; output \
+      channels are read as (real, imaginary) pairs (a complex64 sol.npy).
+      """)
+  var complex = false
+
   func validate() throws {
     guard width >= 1, depth >= 1, basis >= 1 else { throw ValidationError("--width, --depth and --basis must be at least 1") }
   }
@@ -307,11 +314,21 @@ struct TrainDeepONet: ParsableCommand {
     let spatial = train.spatialShape
     guard (1...3).contains(spatial.count) else { throw CommandFailure("\(training.data): DeepONet takes 1D to 3D fields, got \(spatial)") }
     let hidden = Array(repeating: width, count: depth - 1)
+    let channels = train.outputs.shape[1]
+    if complex && channels % 2 != 0 {
+      throw CommandFailure("\(training.data): --complex needs (real, imaginary) output channels, sol.npy has \(channels) channel")
+    }
     let configuration = DeepONetConfiguration(
-      sensors: train.inputs.shape.dropFirst().reduce(1, *), queryDimension: spatial.count, outputs: train.outputs.shape[1],
+      sensors: train.inputs.shape.dropFirst().reduce(1, *), queryDimension: spatial.count, outputs: complex ? channels / 2 : channels,
       branchWidths: hidden, trunkWidths: hidden, basis: basis, activation: activation)
     try configuration.validate()
-    var trainer = try training.trainer(for: configuration, as: DeepONet.self, options: training.options(seed: global.seed), train: train)
-    try training.run(&trainer, train: train, test: test, json: global.json)
+    let options = training.options(seed: global.seed)
+    if complex {
+      var trainer = try training.trainer(for: configuration, as: ComplexDeepONet.self, options: options, train: train)
+      try training.run(&trainer, train: train, test: test, json: global.json)
+    } else {
+      var trainer = try training.trainer(for: configuration, as: DeepONet.self, options: options, train: train)
+      try training.run(&trainer, train: train, test: test, json: global.json)
+    }
   }
 }

@@ -1,0 +1,106 @@
+import Foundation
+import Grids
+import Sparse
+import Tensors
+
+/// Time-harmonic waves radiating from a fixed source through a random medium: the complex field
+/// `u` with `−Δu − k(x)² u = f` in `[0, 1]²` and the first-order absorbing (impedance) condition
+/// `∂u/∂n − i k u = 0` on the boundary (outgoing waves for the `e^{−iωt}` convention).
+///
+/// The wavenumber field is `k(x) = k̄ (1 + ½ c g(x) / max|g|)` with `g` a
+/// ``GaussianRandomField`` sample, contrast `c = 0.4` (±20%), and mean `k̄` drawn uniformly from
+/// `wavenumbers` per sample. The source is a Gaussian bump of width 0.05 at `(0.3, 0.4)`
+/// (`x` along the first array axis) with unit integral. Fields live on the `s × s` vertex grid
+/// including the boundary, `h = 1/(s − 1)`; every vertex is an unknown.
+///
+/// Discretization: the finite-volume Laplacian of ``GridSystem/helmholtz(grid:wavenumber:source:boundary:)``
+/// with insulated sides (half and quarter control volumes on the boundary), to which each
+/// boundary face adds `−i k · (face area / cell volume)` on the diagonal. The complex system
+/// `(A − iC) u = f` is solved in the real block form `[[A, C], [−C, A]] [Re u; Im u] = [f; 0]`
+/// by UMFPACK.
+public struct HelmholtzProblem: Sendable {
+  /// Grid points per side `s`.
+  public let resolution: Int
+  /// The range of the mean wavenumber `k̄`.
+  public let wavenumbers: ClosedRange<Double>
+  /// Relative contrast of the wavenumber field (peak to peak).
+  public let contrast: Double
+  /// The field sampler for the medium.
+  public let field: GaussianRandomField
+
+  /// A family at resolution `s ≥ 3` with `0 < k̄_min ≤ k̄_max`.
+  /// - Throws: ``DatasetError/invalidParameter(_:)`` otherwise.
+  public init(resolution: Int, wavenumbers: ClosedRange<Double> = 8...16, contrast: Double = 0.4) throws {
+    guard resolution >= 3 else { throw DatasetError.invalidParameter("resolution must be at least 3, got \(resolution)") }
+    guard wavenumbers.lowerBound > 0, wavenumbers.upperBound.isFinite else {
+      throw DatasetError.invalidParameter("wavenumbers must be positive and finite, got \(wavenumbers)")
+    }
+    guard (0..<2).contains(contrast) else { throw DatasetError.invalidParameter("contrast must be in [0, 2), got \(contrast)") }
+    self.resolution = resolution
+    self.wavenumbers = wavenumbers
+    self.contrast = contrast
+    field = GaussianRandomField(size: resolution)
+  }
+
+  /// The wavenumber field of sample `index` under `seed`, `s × s` row-major.
+  public func wavenumber(index: Int, seed: UInt64) -> [Double] {
+    var generator = SplitMix64(seed: seed &+ 0x632B_E59B_D9B4_E019 &* UInt64(index + 1))
+    let mean = Double.random(in: wavenumbers, using: &generator)
+    let g = field.sample(using: &generator)
+    let peak = max(g.map(abs).max() ?? 1, 1e-12)
+    return g.map { mean * (1 + 0.5 * contrast * $0 / peak) }
+  }
+
+  /// The source `f` at the grid points.
+  public var source: [Double] {
+    let s = resolution, h = 1 / Double(s - 1), width = 0.05
+    return (0..<(s * s)).map { p in
+      let (x, y) = (Double(p / s) * h - 0.3, Double(p % s) * h - 0.4)
+      return exp(-(x * x + y * y) / (2 * width * width)) / (2 * .pi * width * width)
+    }
+  }
+
+  /// Solves for the complex field: real and imaginary parts, each `s × s` row-major.
+  /// - Throws: `GridError`/`SparseError` from assembly or the factorization;
+  ///   ``DatasetError/solveFailed(sample:message:)`` if the residual exceeds `1e-8`.
+  public func solve(wavenumber k: [Double], sample: Int = 0) throws -> (real: [Double], imaginary: [Double]) {
+    let s = resolution, n = s * s, h = 1 / Double(s - 1)
+    let grid = try UniformGrid(cellCounts: [s - 1, s - 1])
+    let helmholtz = try GridSystem.helmholtz(
+      grid: grid, wavenumber: .values(k), source: .values(source), boundary: .all(.neumann(0), dimension: 2))
+    let a = CSRMatrix(helmholtz.matrix)
+    // Impedance: each boundary face of vertex p contributes k_p · (face area / cell volume); on
+    // a side of axis 0 the face spans the vertex's extent along axis 1 (half a cell at corners).
+    var impedance = [Double](repeating: 0, count: n)
+    for i in 0..<s {
+      for j in 0..<s {
+        let onRow = i == 0 || i == s - 1, onColumn = j == 0 || j == s - 1
+        if onRow { impedance[i * s + j] += (onColumn ? 0.5 : 1) / h }
+        if onColumn { impedance[i * s + j] += (onRow ? 0.5 : 1) / h }
+        impedance[i * s + j] *= k[i * s + j]
+      }
+    }
+    var block = COOMatrix(rowCount: 2 * n, columnCount: 2 * n, reserve: 2 * a.values.count + 2 * n)
+    for row in 0..<n {
+      for e in Int(a.rowPointers[row])..<Int(a.rowPointers[row + 1]) {
+        let column = Int(a.columnIndices[e])
+        block.append(row: row, column: column, value: a.values[e])
+        block.append(row: n + row, column: n + column, value: a.values[e])
+      }
+      if impedance[row] != 0 {
+        block.append(row: row, column: n + row, value: impedance[row])
+        block.append(row: n + row, column: row, value: -impedance[row])
+      }
+    }
+    let matrix = try CSRMatrix(block)
+    let rhs = helmholtz.rightHandSide + [Double](repeating: 0, count: n)
+    let x = try LUFactorization(matrix).solve(rhs)
+    let r = try matrix.multiplied(by: x)
+    let residual = zip(r, rhs).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+    let norm = rhs.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+    guard residual <= 1e-8 * norm else {
+      throw DatasetError.solveFailed(sample: sample, message: "UMFPACK reached relative residual \(residual / norm)")
+    }
+    return (Array(x[0..<n]), Array(x[n...]))
+  }
+}
