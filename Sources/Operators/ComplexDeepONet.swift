@@ -18,19 +18,13 @@ public struct ComplexDeepONet: ConfiguredModel {
 
   /// The configuration that built the model (widths count complex features).
   public let configuration: DeepONetConfiguration
-  /// The branch network, `[m] → [K·p]` complex.
-  public var branch: ComplexMLP
-  /// The trunk network, `[d] → [K·p]` complex.
-  public var trunk: ComplexMLP
-  /// The complex output bias `c`, `[K, 2]`.
-  public var bias: Tensor
+  /// The branch and trunk networks and the output bias.
+  public var networks: BranchTrunkNetworks<ComplexLinear>
 
   /// A model initialized from `generator`.
   public init<G: RandomNumberGenerator>(_ configuration: DeepONetConfiguration, using generator: inout G) {
     self.configuration = configuration
-    branch = ComplexMLP(widths: configuration.branchLayerWidths, activation: configuration.activation, using: &generator)
-    trunk = ComplexMLP(widths: configuration.trunkLayerWidths, activation: configuration.activation, using: &generator)
-    bias = Tensor(zeros: [configuration.outputs, 2])
+    networks = BranchTrunkNetworks(configuration, biasShape: [configuration.outputs, 2], using: &generator)
   }
 
   /// The complex operator on a batch of real input functions `[B, C, n₁, …]` queried on the
@@ -40,23 +34,17 @@ public struct ComplexDeepONet: ConfiguredModel {
     let c = configuration
     let spatial = try DeepONet.checkedSpatialShape(x, configuration: c)
     let (batch, points, k, p) = (x.shape[0], spatial.reduce(1, *), c.outputs, c.basis)
-    let coefficients = try branch(x.reshaped(to: [batch, c.sensors]).embeddedAsComplex())  // [B, K·p, 2]
-    let basis = try c.activation(trunk(DeepONet.gridCoordinates(spatial).embeddedAsComplex()))  // [q, K·p, 2]
+    let coefficients = try networks.branch(x.reshaped(to: [batch, c.sensors]).embeddedAsComplex())  // [B, K·p, 2]
+    let basis = try c.activation(networks.trunk(DeepONet.gridCoordinates(spatial).embeddedAsComplex()))  // [q, K·p, 2]
     let b = try coefficients.reshaped(to: [batch, k, p, 2]).permuted([1, 0, 2, 3])  // [K, B, p, 2]
     let t = try basis.reshaped(to: [points, k, p, 2]).permuted([1, 2, 0, 3])  // [K, p, q, 2]
-    let y = try b.complexMatmul(t) + bias.reshaped(to: [k, 1, 1, 2])  // [K, B, q, 2]
+    let y = try b.complexMatmul(t) + networks.bias.reshaped(to: [k, 1, 1, 2])  // [K, B, q, 2]
     return try y.permuted([1, 0, 3, 2]).reshaped(to: [batch, 2 * k] + spatial)  // [B, K, 2, q] → channels
   }
 
-  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
-    try branch.visitParameters { try visit(parameterPath("branch", $0), $1) }
-    try trunk.visitParameters { try visit(parameterPath("trunk", $0), $1) }
-    try visit("bias", bias)
-  }
+  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows { try networks.visitParameters(visit) }
 
   public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
-    try branch.updateParameters { try update(parameterPath("branch", $0), &$1) }
-    try trunk.updateParameters { try update(parameterPath("trunk", $0), &$1) }
-    try update("bias", &bias)
+    try networks.updateParameters(update)
   }
 }

@@ -79,19 +79,13 @@ public struct DeepONet: ConfiguredModel {
 
   /// The configuration that built the model.
   public let configuration: DeepONetConfiguration
-  /// The branch network, `[m] → [K·p]`.
-  public var branch: MLP
-  /// The trunk network, `[d] → [K·p]`.
-  public var trunk: MLP
-  /// The output bias `c`, `[K]`.
-  public var bias: Tensor
+  /// The branch and trunk networks and the output bias.
+  public var networks: BranchTrunkNetworks<Linear>
 
   /// A model initialized from `generator`.
   public init<G: RandomNumberGenerator>(_ configuration: DeepONetConfiguration, using generator: inout G) {
     self.configuration = configuration
-    branch = MLP(widths: configuration.branchLayerWidths, activation: configuration.activation, using: &generator)
-    trunk = MLP(widths: configuration.trunkLayerWidths, activation: configuration.activation, using: &generator)
-    bias = Tensor(zeros: [configuration.outputs])
+    networks = BranchTrunkNetworks(configuration, biasShape: [configuration.outputs], using: &generator)
   }
 
   /// The operator on a batch of input functions `[B, C, n₁, …]` (`C · Π nᵢ = sensors`), queried
@@ -102,12 +96,12 @@ public struct DeepONet: ConfiguredModel {
     let c = configuration
     let spatial = try DeepONet.checkedSpatialShape(x, configuration: c)
     let (batch, points, k, p) = (x.shape[0], spatial.reduce(1, *), c.outputs, c.basis)
-    let coefficients = try branch(x.reshaped(to: [batch, c.sensors]))  // [B, K·p]
-    let basis = try c.activation(trunk(DeepONet.gridCoordinates(spatial)))  // [q, K·p]
+    let coefficients = try networks.branch(x.reshaped(to: [batch, c.sensors]))  // [B, K·p]
+    let basis = try c.activation(networks.trunk(DeepONet.gridCoordinates(spatial)))  // [q, K·p]
     let b = try coefficients.reshaped(to: [batch, k, p]).permuted([1, 0, 2])  // [K, B, p]
     let t = try basis.reshaped(to: [points, k, p]).permuted([1, 2, 0])  // [K, p, q]
     let y = try b.matmul(t).permuted([1, 0, 2])  // [B, K, q]
-    return try (y + bias.reshaped(to: [k, 1])).reshaped(to: [batch, k] + spatial)
+    return try (y + networks.bias.reshaped(to: [k, 1])).reshaped(to: [batch, k] + spatial)
   }
 
   /// The operator on unaligned triples: input functions `[N, sensors]`, one query point per
@@ -120,9 +114,9 @@ public struct DeepONet: ConfiguredModel {
         operation: "DeepONet (\(c.sensors) sensors, \(c.queryDimension)D queries)", shapes: [u.shape, y.shape])
     }
     let n = u.shape[0]
-    let b = try branch(u).reshaped(to: [n, c.outputs, c.basis])
-    let t = try c.activation(trunk(y)).reshaped(to: [n, c.outputs, c.basis])
-    return try (b * t).summed(alongAxes: [2]) + bias
+    let b = try networks.branch(u).reshaped(to: [n, c.outputs, c.basis])
+    let t = try c.activation(networks.trunk(y)).reshaped(to: [n, c.outputs, c.basis])
+    return try (b * t).summed(alongAxes: [2]) + networks.bias
   }
 
   /// The spatial shape of a Cartesian batch, after checking it against the configuration.
@@ -153,15 +147,9 @@ public struct DeepONet: ConfiguredModel {
     return try Tensor(shape: [points, spatial.count], scalars: values)
   }
 
-  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
-    try branch.visitParameters { try visit(parameterPath("branch", $0), $1) }
-    try trunk.visitParameters { try visit(parameterPath("trunk", $0), $1) }
-    try visit("bias", bias)
-  }
+  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows { try networks.visitParameters(visit) }
 
   public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
-    try branch.updateParameters { try update(parameterPath("branch", $0), &$1) }
-    try trunk.updateParameters { try update(parameterPath("trunk", $0), &$1) }
-    try update("bias", &bias)
+    try networks.updateParameters(update)
   }
 }

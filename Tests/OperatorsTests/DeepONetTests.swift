@@ -100,8 +100,8 @@ final class ComplexDeepONetTests: XCTestCase {
       let values = path.hasSuffix("weight") ? try! r.transposed().scalars : r.scalars
       p = try! Tensor(shape: p.shape, scalars: values.flatMap { [$0, 0] })
     }
-    real.bias = try Tensor(shape: [2], scalars: [0.3, -0.2])
-    complex.bias = try Tensor(shape: [2, 2], scalars: [0.3, 0, -0.2, 0])
+    real.networks.bias = try Tensor(shape: [2], scalars: [0.3, -0.2])
+    complex.networks.bias = try Tensor(shape: [2, 2], scalars: [0.3, 0, -0.2, 0])
     let x = randomTensor([2, 1, 5], seed: 5)
     let (y, z) = (try real(x), try complex(x))  // [2, 2, 5] and [2, 4, 5]
     for b in 0..<2 {

@@ -13,7 +13,7 @@ import Foundation
 import OperatorKit
 
 let arguments = CommandLine.arguments.dropFirst()
-let epochs = arguments.compactMap(Int.init).first ?? 15
+let epochs = arguments.compactMap(Int.init).first ?? 10
 let boundaries = arguments.compactMap(DarcyBoundary.init(rawValue:))
 let root = "out/examples/mgno-boundaries"
 
