@@ -51,6 +51,7 @@ let package = Package(
     .executableTarget(name: "darcy-dataset", dependencies: ["OperatorKit"], path: "examples/darcy-dataset", exclude: ["README.md"]),
     .executableTarget(name: "train-cnn", dependencies: ["OperatorKit"], path: "examples/train-cnn", exclude: ["README.md"]),
     .executableTarget(name: "darcy-fno", dependencies: ["OperatorKit"], path: "examples/darcy-fno", exclude: ["README.md"]),
+    .executableTarget(name: "deeponet", dependencies: ["OperatorKit"], path: "examples/deeponet", exclude: ["README.md"]),
     .executableTarget(
       name: "mgno-boundaries", dependencies: ["OperatorKit"], path: "examples/mgno-boundaries", exclude: ["README.md"]),
 
