@@ -32,7 +32,7 @@ public struct ComplexDeepONet: ConfiguredModel {
   /// - Throws: ``TensorError`` if the input does not fit the configuration.
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
     let c = configuration
-    let spatial = try DeepONet.checkedSpatialShape(x, configuration: c)
+    let spatial = try DeepONet.queryGrid(for: x, configuration: c)
     let (batch, points, k, p) = (x.shape[0], spatial.reduce(1, *), c.outputs, c.basis)
     let coefficients = try networks.branch(x.reshaped(to: [batch, c.sensors]).embeddedAsComplex())  // [B, K·p, 2]
     let basis = try c.activation(networks.trunk(DeepONet.gridCoordinates(spatial).embeddedAsComplex()))  // [q, K·p, 2]

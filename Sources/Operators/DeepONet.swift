@@ -19,12 +19,15 @@ public struct DeepONetConfiguration: Codable, Sendable, Equatable {
   public var basis: Int
   /// The nonlinearity of both networks (for complex models: applied to real and imaginary parts).
   public var activation: Activation
+  /// Points per axis of the output grid the Cartesian layout queries (`linspace(0, 1, n)` per
+  /// axis); nil: the input grid.
+  public var queryShape: [Int]?
 
   /// A configuration; the defaults are the DeepONet paper's antiderivative network (branch and
   /// trunk of depth 2, width 40, ReLU, `p = 40`).
   public init(
     sensors: Int, queryDimension: Int, outputs: Int = 1, branchWidths: [Int] = [40], trunkWidths: [Int] = [40], basis: Int = 40,
-    activation: Activation = .relu
+    activation: Activation = .relu, queryShape: [Int]? = nil
   ) {
     self.sensors = sensors
     self.queryDimension = queryDimension
@@ -33,6 +36,7 @@ public struct DeepONetConfiguration: Codable, Sendable, Equatable {
     self.trunkWidths = trunkWidths
     self.basis = basis
     self.activation = activation
+    self.queryShape = queryShape
   }
 
   /// Checks that the numbers make a model.
@@ -44,6 +48,9 @@ public struct DeepONetConfiguration: Codable, Sendable, Equatable {
     guard outputs >= 1 else { throw fail("outputs must be at least 1, got \(outputs)") }
     guard basis >= 1 else { throw fail("basis must be at least 1, got \(basis)") }
     if let w = (branchWidths + trunkWidths).first(where: { $0 < 1 }) { throw fail("hidden widths must be positive, got \(w)") }
+    if let q = queryShape, q.count != queryDimension || q.contains(where: { $0 < 1 }) {
+      throw fail("query grid \(q) is not a \(queryDimension)D grid")
+    }
   }
 
   /// Branch layer widths, input to output.
@@ -77,8 +84,8 @@ public struct DeepONet: ConfiguredModel {
   /// The name checkpoints record for DeepONet models.
   public static let kind = "deeponet"
 
-  /// The configuration that built the model.
-  public let configuration: DeepONetConfiguration
+  /// The configuration that built the model (its query grid changes with ``querying(_:)``).
+  public private(set) var configuration: DeepONetConfiguration
   /// The branch and trunk networks and the output bias.
   public var networks: BranchTrunkNetworks<Linear>
 
@@ -89,12 +96,12 @@ public struct DeepONet: ConfiguredModel {
   }
 
   /// The operator on a batch of input functions `[B, C, n₁, …]` (`C · Π nᵢ = sensors`), queried
-  /// on the same grid: `[B, K, n₁, …]`.
+  /// on the same grid or on ``DeepONetConfiguration/queryShape``: `[B, K, q₁, …]`.
   /// - Throws: ``TensorError`` if the input does not have `sensors` values per sample or its
   ///   grid is not `queryDimension`-dimensional.
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
     let c = configuration
-    let spatial = try DeepONet.checkedSpatialShape(x, configuration: c)
+    let spatial = try DeepONet.queryGrid(for: x, configuration: c)
     let (batch, points, k, p) = (x.shape[0], spatial.reduce(1, *), c.outputs, c.basis)
     let coefficients = try networks.branch(x.reshaped(to: [batch, c.sensors]))  // [B, K·p]
     let basis = try c.activation(networks.trunk(DeepONet.gridCoordinates(spatial)))  // [q, K·p]
@@ -102,6 +109,14 @@ public struct DeepONet: ConfiguredModel {
     let t = try basis.reshaped(to: [points, k, p]).permuted([1, 2, 0])  // [K, p, q]
     let y = try b.matmul(t).permuted([1, 0, 2])  // [B, K, q]
     return try (y + networks.bias.reshaped(to: [k, 1])).reshaped(to: [batch, k] + spatial)
+  }
+
+  /// The same network queried on another output grid (nil: the input grid) — the trunk takes
+  /// any points, so a model trained on a few query points evaluates on a fine grid.
+  public func querying(_ grid: [Int]?) -> DeepONet {
+    var copy = self
+    copy.configuration.queryShape = grid
+    return copy
   }
 
   /// The operator on unaligned triples: input functions `[N, sensors]`, one query point per
@@ -119,8 +134,9 @@ public struct DeepONet: ConfiguredModel {
     return try (b * t).summed(alongAxes: [2]) + networks.bias
   }
 
-  /// The spatial shape of a Cartesian batch, after checking it against the configuration.
-  static func checkedSpatialShape(_ x: Tensor, configuration c: DeepONetConfiguration) throws -> [Int] {
+  /// The grid a Cartesian batch is queried on (``DeepONetConfiguration/queryShape`` or the
+  /// input's), after checking the input against the configuration.
+  static func queryGrid(for x: Tensor, configuration c: DeepONetConfiguration) throws -> [Int] {
     let spatial = Array(x.shape.dropFirst(2))
     guard x.rank >= 3, x.shape.dropFirst().reduce(1, *) == c.sensors, spatial.count == c.queryDimension else {
       throw TensorError.invalidShape(
@@ -128,7 +144,7 @@ public struct DeepONet: ConfiguredModel {
         message: "input \(x.shape) does not fit \(c.sensors) sensors on a \(c.queryDimension)D grid (the branch is tied to its sensor grid)"
       )
     }
-    return spatial
+    return c.queryShape ?? spatial
   }
 
   /// The points of the uniform grid `spatial` on `[0, 1]^d` (`linspace(0, 1, n)` per axis),

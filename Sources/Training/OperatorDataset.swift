@@ -15,14 +15,19 @@ public struct OperatorDataset: Sendable {
 
   /// Number of samples `N`.
   public var count: Int { inputs.shape[0] }
-  /// The spatial grid extents.
+  /// The spatial grid extents of the inputs.
   public var spatialShape: [Int] { Array(inputs.shape.dropFirst(2)) }
+  /// The spatial grid extents of the outputs (those of the inputs unless the dataset was read
+  /// with `sameGrid: false`).
+  public var outputSpatialShape: [Int] { Array(outputs.shape.dropFirst(2)) }
 
   /// A dataset of paired tensors.
-  /// - Throws: ``DatasetFileError`` if the sample counts or the spatial shapes differ.
-  public init(inputs: Tensor, outputs: Tensor) throws {
+  /// - Parameter sameGrid: whether inputs and outputs must share their grid (grid-to-grid
+  ///   operators such as FNO); DeepONet can query outputs on another grid of the same dimension.
+  /// - Throws: ``DatasetFileError`` if the sample counts or the grids do not pair up.
+  public init(inputs: Tensor, outputs: Tensor, sameGrid: Bool = true) throws {
     guard inputs.rank >= 3, outputs.rank == inputs.rank, inputs.shape[0] == outputs.shape[0],
-      inputs.shape.dropFirst(2) == outputs.shape.dropFirst(2)
+      !sameGrid || inputs.shape.dropFirst(2) == outputs.shape.dropFirst(2)
     else {
       throw DatasetFileError(file: "(memory)", message: "inputs \(inputs.shape) and outputs \(outputs.shape) do not pair up")
     }
@@ -30,11 +35,11 @@ public struct OperatorDataset: Sendable {
     self.outputs = outputs
   }
 
-  /// Reads `coeff.npy` and `sol.npy` of `directory`: both `(N, s₁, …)` with the same shape,
-  /// finite values, `N ≥ 1`.
+  /// Reads `coeff.npy` and `sol.npy` of `directory`: both `(N, s₁, …)` with the same shape
+  /// (with `sameGrid: false`, the same `N` and number of axes), finite values, `N ≥ 1`.
   /// - Throws: ``DatasetFileError`` naming the file: missing, unreadable, of another shape than
   ///   its partner, or holding NaN/Inf.
-  public init(directory: String) throws {
+  public init(directory: String, sameGrid: Bool = true) throws {
     func load(_ name: String) throws -> Tensor {
       let path = (directory as NSString).appendingPathComponent(name)
       guard FileManager.default.fileExists(atPath: path) else { throw DatasetFileError(file: path, message: "no such file") }
@@ -55,19 +60,21 @@ public struct OperatorDataset: Sendable {
       return tensor
     }
     let (inputs, outputs) = (try load("coeff.npy"), try load("sol.npy"))
-    guard inputs.shape[0] == outputs.shape[0], inputs.shape.dropFirst(2) == outputs.shape.dropFirst(2) else {
+    guard inputs.shape[0] == outputs.shape[0], inputs.rank == outputs.rank,
+      !sameGrid || inputs.shape.dropFirst(2) == outputs.shape.dropFirst(2)
+    else {
       throw DatasetFileError(
         file: (directory as NSString).appendingPathComponent("sol.npy"),
         message: "shape \(Array(outputs.shape[0...0] + outputs.shape.dropFirst(2))) does not match coeff.npy's "
           + "\(Array(inputs.shape[0...0] + inputs.shape.dropFirst(2)))")
     }
-    try self.init(inputs: inputs, outputs: outputs)
+    try self.init(inputs: inputs, outputs: outputs, sameGrid: sameGrid)
   }
 
   /// The samples at `indices`, in that order.
   public func subset(_ indices: [Int]) -> OperatorDataset {
     // Safe: rows of two tensors that already pair up.
-    (try? OperatorDataset(inputs: inputs.rows(indices), outputs: outputs.rows(indices)))!
+    (try? OperatorDataset(inputs: inputs.rows(indices), outputs: outputs.rows(indices), sameGrid: false))!
   }
 
   /// A seeded split into a training part and a held-out part of `round(fraction·N)` samples

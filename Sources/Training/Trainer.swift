@@ -166,7 +166,7 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   /// evaluated in batches.
   public func evaluate(_ data: OperatorDataset, batchSize: Int = 50) throws -> Evaluation {
     var (l2, h1, squares) = (0.0, 0.0, 0.0)
-    let spacing = data.spatialShape.map { Float(1) / Float(max($0 - 1, 1)) }
+    let spacing = data.outputSpatialShape.map { Float(1) / Float(max($0 - 1, 1)) }
     for start in stride(from: 0, to: data.count, by: batchSize) {
       let batch = data.subset(Array(start..<min(start + batchSize, data.count)))
       let prediction = try predict(batch.inputs)

@@ -28,30 +28,42 @@ struct Evaluate: ParsableCommand {
   func run() throws {
     global.apply()
     let kind = try SafetensorsFile(contentsOf: model).metadata["model"] ?? "?"
+    // DeepONets may be queried on another grid than their input's: outputs need not match it.
+    let deepONet = kind == DeepONet.kind || kind == ComplexDeepONet.kind
+    let dataset = try OperatorDataset(directory: data, sameGrid: !deepONet)
     switch kind {
-    case FNO.kind: try evaluate(Trainer<FNO>(checkpointAt: model))
-    case MgNO.kind: try evaluate(Trainer<MgNO>(checkpointAt: model))
-    case DeepONet.kind: try evaluate(Trainer<DeepONet>(checkpointAt: model))
-    case ComplexDeepONet.kind: try evaluate(Trainer<ComplexDeepONet>(checkpointAt: model))
+    case FNO.kind: try evaluate(Trainer<FNO>(checkpointAt: model), on: dataset)
+    case MgNO.kind: try evaluate(Trainer<MgNO>(checkpointAt: model), on: dataset)
+    case DeepONet.kind:
+      // Queried on the data's output grid, whatever grid it was trained on.
+      var trainer = try Trainer<DeepONet>(checkpointAt: model)
+      trainer.model = trainer.model.querying(dataset.outputSpatialShape)
+      try evaluate(trainer, on: dataset)
+    case ComplexDeepONet.kind: try evaluate(Trainer<ComplexDeepONet>(checkpointAt: model), on: dataset)
     default: throw CommandFailure("\(model): unknown model kind '\(kind)'")
     }
   }
 
-  private func evaluate<Model: ConfiguredModel>(_ trainer: Trainer<Model>) throws {
-    let dataset = try OperatorDataset(directory: data)
+  /// Evaluates on the `--data` set, with pictures and a report.
+  private func evaluate<Model: ConfiguredModel>(_ trainer: Trainer<Model>, on dataset: OperatorDataset) throws {
     let start = ContinuousClock.now
     let evaluation = try trainer.evaluate(dataset)
     let seconds = (ContinuousClock.now - start) / .seconds(1)
     if let png {
       let shown = dataset.subset(Array(0..<min(pictures, dataset.count)))
       let prediction = try trainer.predict(shown.inputs)
-      let points = dataset.spatialShape.reduce(1, *)
-      let field = { (t: Tensor, i: Int) in t.scalars[(i * points)..<((i + 1) * points)].map(Double.init) }
-      let rows = (0..<shown.count).map { i -> [[Double]] in
-        let (a, u, p) = (field(shown.inputs, i), field(shown.outputs, i), field(prediction, i))
-        return [a, u, p, zip(u, p).map { abs($0 - $1) }]
+      // Channel 0 of each field; the input panel only when inputs and outputs share the grid.
+      let (grid, points) = (dataset.outputSpatialShape, dataset.outputSpatialShape.reduce(1, *))
+      let sameGrid = dataset.spatialShape == grid
+      let field = { (t: Tensor, i: Int) in
+        let size = t.shape.dropFirst(2).reduce(1, *), start = i * t.shape[1] * size
+        return t.scalars[start..<(start + size)].map(Double.init)
       }
-      if dataset.spatialShape.count == 1 {
+      let rows = (0..<shown.count).map { i -> [[Double]] in
+        let (u, p) = (field(shown.outputs, i), field(prediction, i))
+        return (sameGrid ? [field(shown.inputs, i)] : []) + [u, p, zip(u, p).map { abs($0 - $1) }]
+      }
+      if grid.count == 1 {
         // Curves: each shown sample's truth (blue) and prediction (orange).
         let series = (0..<shown.count).flatMap { i in
           [
@@ -61,8 +73,8 @@ struct Evaluate: ParsableCommand {
         }
         try LinePlot.render(series, scale: .linear).image.write(to: png)
       } else {
-        let extent = dataset.spatialShape.count == 2 ? (dataset.spatialShape[0], dataset.spatialShape[1]) : (1, points)
-        try FieldPanels(panels: rows, extent: extent, sharedColumns: [1, 2]).image().write(to: png)
+        let extent = grid.count == 2 ? (grid[0], grid[1]) : (1, points)
+        try FieldPanels(panels: rows, extent: extent, sharedColumns: sameGrid ? [1, 2] : [0, 1]).image().write(to: png)
       }
     }
     let report = EvaluationReport(
@@ -77,8 +89,9 @@ struct Evaluate: ParsableCommand {
           dataset.spatialShape.map(String.init).joined(separator: "x"), evaluation.relativeL2, evaluation.relativeH1, evaluation.mse,
           seconds,
           png.map {
-            dataset.spatialShape.count == 1
-              ? "; wrote \($0) (truth blue, prediction orange)" : "; wrote \($0) (columns: input, truth, prediction, |error|)"
+            dataset.outputSpatialShape.count == 1
+              ? "; wrote \($0) (truth blue, prediction orange)"
+              : "; wrote \($0) (columns: \(dataset.spatialShape == dataset.outputSpatialShape ? "input, " : "")truth, prediction, |error|)"
           } ?? ""))
     }
   }

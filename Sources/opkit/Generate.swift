@@ -109,15 +109,18 @@ struct GenerateAntiderivative: ParsableCommand {
     commandName: "antiderivative",
     abstract: "u ↦ ∫₀ˣ u on [0, 1], u a Gaussian process with RBF covariance (length scale 0.2).",
     discussion: """
-      Writes DIR/coeff.npy (u) and DIR/sol.npy (its antiderivative), both (N, m) float32 on
-      linspace(0, 1, m), and DIR/meta.json. u is piecewise linear between the points, so the
+      Writes DIR/coeff.npy (u, (N, m) on linspace(0, 1, m)), DIR/sol.npy (its antiderivative,
+      (N, q) on linspace(0, 1, q)), float32, and DIR/meta.json. u is piecewise linear between the points, so the
       antiderivative is exact. Samples depend only on (seed, index).
       """)
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: "Points m (sensors and query points).")
+  @Option(help: "Sensors m: points of linspace(0, 1, m) where u is given.")
   var points: Int = 100
+
+  @Option(help: "Query points q of the antiderivative (default: the sensors).")
+  var queryPoints: Int?
 
   @Option(help: "Number of samples.")
   var samples: Int = 1000
@@ -128,23 +131,27 @@ struct GenerateAntiderivative: ParsableCommand {
   @Option(help: "Output dataset directory.")
   var out: String
 
-  @Option(help: "Also write a PNG of the first samples' inputs (blue) and antiderivatives (orange).")
+  @Option(help: "Also write a PNG of the first samples' inputs (blue, unless --query-points differs) and antiderivatives (orange).")
   var png: String?
 
   func validate() throws {
     guard points >= 2 else { throw ValidationError("--points must be at least 2, got \(points)") }
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
+    guard (queryPoints ?? 2) >= 2 else { throw ValidationError("--query-points must be at least 2") }
     guard lengthScale > 0 else { throw ValidationError("--length-scale must be positive, got \(lengthScale)") }
   }
 
   func run() throws {
     global.apply()
-    let generator = try AntiderivativeDatasetGenerator(points: points, samples: samples, seed: global.seed, lengthScale: lengthScale)
+    let generator = try AntiderivativeDatasetGenerator(
+      points: points, queryPoints: queryPoints, samples: samples, seed: global.seed, lengthScale: lengthScale)
     try generator.generate(in: out)
     if let png {
       let series = (0..<min(3, samples)).flatMap { i -> [LinePlot.Series] in
         let (u, s) = generator.sample(index: i)
-        return [.init(values: u, colour: (31, 119, 180)), .init(values: s, colour: (255, 127, 14))]
+        // Both on one x axis only when they share the grid.
+        return (generator.queryPoints == points ? [.init(values: u, colour: (31, 119, 180))] : [])
+          + [.init(values: s, colour: (255, 127, 14))]
       }
       try LinePlot.render(series, scale: .linear).image.write(to: png)
     }

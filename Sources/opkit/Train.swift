@@ -54,10 +54,11 @@ struct TrainingArguments: ParsableArguments {
     guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
   }
 
-  /// The training and test sets.
-  func datasets(seed: UInt64) throws -> (train: OperatorDataset, test: OperatorDataset) {
-    let all = try OperatorDataset(directory: data)
-    if let testData { return (all, try OperatorDataset(directory: testData)) }
+  /// The training and test sets; `sameGrid: false` lets outputs sit on another grid than the
+  /// inputs (DeepONet).
+  func datasets(seed: UInt64, sameGrid: Bool = true) throws -> (train: OperatorDataset, test: OperatorDataset) {
+    let all = try OperatorDataset(directory: data, sameGrid: sameGrid)
+    if let testData { return (all, try OperatorDataset(directory: testData, sameGrid: sameGrid)) }
     guard all.count >= 2 else { throw CommandFailure("\(data): needs at least 2 samples to hold out a test set") }
     return all.split(testFraction: 0.2, seed: seed)
   }
@@ -279,7 +280,8 @@ struct TrainDeepONet: ParsableCommand {
     discussion: """
       The input grid's values are the branch input (the sensors); the output grid's points,
       linspace(0, 1, n) per axis, are the trunk's queries (Cartesian-product layout, one batched
-      matrix product). The defaults are the DeepONet paper's antiderivative network.
+      matrix product); sol.npy may use another grid than coeff.npy (e.g. fewer query points).
+      The defaults are the DeepONet paper's antiderivative network.
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -310,9 +312,14 @@ struct TrainDeepONet: ParsableCommand {
 
   func run() throws {
     global.apply()
-    let (train, test) = try training.datasets(seed: global.seed)
+    let (train, test) = try training.datasets(seed: global.seed, sameGrid: false)
     let spatial = train.spatialShape
     guard (1...3).contains(spatial.count) else { throw CommandFailure("\(training.data): DeepONet takes 1D to 3D fields, got \(spatial)") }
+    guard test.spatialShape == spatial, test.outputSpatialShape == train.outputSpatialShape else {
+      throw CommandFailure(
+        "\(training.testData ?? training.data): test grids \(test.spatialShape) → \(test.outputSpatialShape) differ from the training "
+          + "grids \(spatial) → \(train.outputSpatialShape)")
+    }
     let hidden = Array(repeating: width, count: depth - 1)
     let channels = train.outputs.shape[1]
     if complex && channels % 2 != 0 {
@@ -320,7 +327,8 @@ struct TrainDeepONet: ParsableCommand {
     }
     let configuration = DeepONetConfiguration(
       sensors: train.inputs.shape.dropFirst().reduce(1, *), queryDimension: spatial.count, outputs: complex ? channels / 2 : channels,
-      branchWidths: hidden, trunkWidths: hidden, basis: basis, activation: activation)
+      branchWidths: hidden, trunkWidths: hidden, basis: basis, activation: activation,
+      queryShape: train.outputSpatialShape == spatial ? nil : train.outputSpatialShape)
     try configuration.validate()
     let options = training.options(seed: global.seed)
     if complex {

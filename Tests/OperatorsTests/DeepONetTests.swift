@@ -47,6 +47,14 @@ final class DeepONetTests: XCTestCase {
         }
       }
     }
+    // The same network on another query grid: the trunk at the new points.
+    let fine = net.querying([5, 2])
+    let y = try fine(x)
+    XCTAssertEqual(y.shape, [2, 2, 5, 2])
+    let finePoints = try DeepONet.gridCoordinates([5, 2])
+    let u0 = try x.rows([0]).reshaped(to: [1, 12]).broadcasted(to: [10, 12])
+    let atPoints = try fine(branchInputs: u0, queries: finePoints)
+    for q in 0..<10 { XCTAssertEqual(atPoints.scalars[q * 2 + 1], y.scalars[1 * 10 + q], accuracy: 1e-5) }
     XCTAssertThrowsError(try net(randomTensor([2, 1, 4, 4], seed: 7))) { error in
       XCTAssertTrue("\(error)".contains("12 sensors"), "\(error)")
     }

@@ -37,6 +37,20 @@ final class AntiderivativeTests: XCTestCase {
       print(u.shape, u.dtype, abs(s - ref).max() < 1e-6, meta['family'], meta['length_scale'])
       """)
     XCTAssertEqual(result, "(30, 50) float32 True antiderivative 0.2")
+    // Query points between the sensors: the exact integral of the piecewise-linear input.
+    let coarse = temporaryDirectory("antiderivative-queries").path
+    try AntiderivativeDatasetGenerator(points: 50, queryPoints: 7, samples: 5, seed: 4).generate(in: coarse)
+    let between = try runPython(
+      """
+      import numpy as np
+      u = np.load('\(coarse)/coeff.npy').astype(np.float64); s = np.load('\(coarse)/sol.npy')
+      x = np.linspace(0, 1, 200001); y = np.linspace(0, 1, 7)
+      trapezoid = getattr(np, 'trapezoid', None) or np.trapz
+      upto = lambda q: np.append(x[x < q], q)
+      ref = np.array([[trapezoid(np.interp(upto(q), np.linspace(0, 1, 50), f), upto(q)) for q in y] for f in u])
+      print(s.shape, abs(s - ref).max() < 1e-6)
+      """)
+    XCTAssertEqual(between, "(5, 7) True")
     let again = try AntiderivativeDatasetGenerator(points: 50, samples: 40, seed: 4)
     let first = try NumpyArray(contentsOf: directory + "/coeff.npy").values
     XCTAssertEqual(again.sample(index: 29).input.map { Double(Float($0)) }, Array(first[(29 * 50)..<(30 * 50)]))

@@ -141,6 +141,32 @@ final class TrainCommandTests: XCTestCase {
     }
   }
 
+  /// `opkit generate antiderivative` on few query points → `opkit train deeponet` → `opkit
+  /// evaluate` on the full grid (the trunk takes any points), with `test_mse` in the JSON and a
+  /// curve picture.
+  func testDeepONetTrainsOnQueryPointsAndEvaluatesOnAFinerGrid() throws {
+    for (name, extra) in [("a-train", ["--query-points", "20"]), ("a-test", ["--seed", "1"])] {
+      let generated = try run(["generate", "antiderivative", "--points", "30", "--samples", "60", "--out", path(name)] + extra)
+      XCTAssertEqual(generated.status, 0, generated.err)
+    }
+    let model = path("deeponet.safetensors")
+    try? FileManager.default.removeItem(atPath: model)
+    let trained = try run(["train", "deeponet", "--data", path("a-train"), "--epochs", "40", "--batch", "10", "--out", model, "--json"])
+    XCTAssertEqual(trained.status, 0, trained.err)
+    let report = try json(trained.out)
+    XCTAssertEqual(report["model"] as? String, "deeponet")
+    XCTAssertLessThan(try XCTUnwrap(report["test_mse"] as? Double), 0.05)
+    let evaluated = try run(["evaluate", "--model", model, "--data", path("a-test"), "--json", "--png", path("anti.png")])
+    XCTAssertEqual(evaluated.status, 0, evaluated.err)
+    let metrics = try json(evaluated.out)
+    XCTAssertEqual(metrics["resolution"] as? [Int], [30])
+    XCTAssertLessThan(try XCTUnwrap(metrics["mse"] as? Double), 0.05)
+    XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path("anti.png"))).prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+    let fno = try run(["train", "fno", "--data", path("a-train"), "--out", path("f.safetensors")])
+    XCTAssertNotEqual(fno.status, 0)
+    XCTAssertTrue(fno.err.contains("does not match"), fno.err)
+  }
+
   func testBadDatasetsAndCheckpointsAreOneLineErrors() throws {
     try generate("b16", resolution: 16, samples: 10, seed: 4)
     let corrupt = path("corrupt.safetensors")
