@@ -14,4 +14,14 @@ public protocol ConfiguredModel: Module, Sendable {
   init<G: RandomNumberGenerator>(_ configuration: Configuration, using generator: inout G)
   /// Applies the model to a batch `[batch, inputChannels, spatial…]`.
   func callAsFunction(_ x: Tensor) throws -> Tensor
+  /// Applies the model at per-sample query points `[batch, P, d]` (unaligned data), giving
+  /// `[batch, outputChannels, P]`. Models tied to a grid throw (the default).
+  func callAsFunction(_ x: Tensor, queries: Tensor) throws -> Tensor
+}
+
+extension ConfiguredModel {
+  public func callAsFunction(_ x: Tensor, queries: Tensor) throws -> Tensor {
+    throw TensorError.invalidShape(
+      operation: Self.kind, message: "this model maps grids to grids and takes no per-sample query points \(queries.shape)")
+  }
 }

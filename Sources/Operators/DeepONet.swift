@@ -119,6 +119,24 @@ public struct DeepONet: ConfiguredModel {
     return copy
   }
 
+  /// The operator at per-sample query points: input functions `[B, C, n₁, …]` (`sensors`
+  /// values each), points `[B, P, d]`; returns `[B, K, P]` — unaligned data, where every
+  /// function is observed at its own points. One batched product `[B, K, 1, p] × [B, K, p, P]`.
+  /// - Throws: ``TensorError`` for inputs or points of other shapes.
+  public func callAsFunction(_ x: Tensor, queries y: Tensor) throws -> Tensor {
+    let c = configuration
+    let (batch, k, p) = (x.shape[0], c.outputs, c.basis)
+    guard x.shape.dropFirst().reduce(1, *) == c.sensors, y.rank == 3, y.shape[0] == batch, y.shape[2] == c.queryDimension else {
+      throw TensorError.shapeMismatch(
+        operation: "DeepONet (\(c.sensors) sensors, \(c.queryDimension)D queries)", shapes: [x.shape, y.shape])
+    }
+    let points = y.shape[1]
+    let b = try networks.branch(x.reshaped(to: [batch, c.sensors])).reshaped(to: [batch, k, 1, p])
+    let t = try c.activation(networks.trunk(y.reshaped(to: [batch * points, c.queryDimension])))
+      .reshaped(to: [batch, points, k, p]).permuted([0, 2, 3, 1])  // [B, K, p, P]
+    return try b.matmul(t).reshaped(to: [batch, k, points]) + networks.bias.reshaped(to: [k, 1])
+  }
+
   /// The operator on unaligned triples: input functions `[N, sensors]`, one query point per
   /// sample `[N, d]`; returns `[N, K]`.
   /// - Throws: ``TensorError`` for inputs of other shapes.

@@ -5,7 +5,9 @@ import Tensors
 /// first example — as a dataset: `coeff.npy` holds `u` on the `m` sensors `linspace(0, 1, m)`
 /// and `sol.npy` holds `s` on `q` query points `linspace(0, 1, q)` (`q = m` by default), both
 /// float32, and `meta.json` the parameters. Fewer query points than sensors give the same number
-/// of training triples from more input functions.
+/// of training triples from more input functions. With `randomQueries: P` every function is
+/// observed at its own `P` uniform random points instead (unaligned data, the DeepONet paper's
+/// setting): `queries.npy` `(N, P)` holds them and `sol.npy` `(N, P)` the values there.
 ///
 /// Inputs are ``SquaredExponentialProcess`` samples read as piecewise linear between the
 /// points, so the trapezoidal rule gives their antiderivative exactly. Sample `i` depends only
@@ -17,35 +19,47 @@ public struct AntiderivativeDatasetGenerator: Sendable {
   public let samples: Int
   /// The dataset seed.
   public let seed: UInt64
-  /// Query points `q` of the antiderivative.
+  /// Query points `q` of the antiderivative (per function when random).
   public let queryPoints: Int
+  /// Whether each function has its own uniform random query points.
+  public let randomQueries: Bool
 
   /// A generator of `samples ≥ 1` pairs on `points` sensors, the antiderivative at `queryPoints`
   /// points (default: the sensors).
   /// - Throws: ``DatasetError/invalidParameter(_:)`` for a bad count, point number or length.
-  public init(points: Int = 100, queryPoints: Int? = nil, samples: Int, seed: UInt64, lengthScale: Double = 0.2) throws {
+  /// With `randomQueries`, `queryPoints` random points per function (default 1).
+  public init(
+    points: Int = 100, queryPoints: Int? = nil, randomQueries: Bool = false, samples: Int, seed: UInt64, lengthScale: Double = 0.2
+  ) throws {
     guard samples >= 1 else { throw DatasetError.invalidParameter("samples must be at least 1, got \(samples)") }
-    guard (queryPoints ?? 2) >= 2 else { throw DatasetError.invalidParameter("query points must be at least 2, got \(queryPoints!)") }
-    self.queryPoints = queryPoints ?? points
+    guard (queryPoints ?? 2) >= (randomQueries ? 1 : 2) else {
+      throw DatasetError.invalidParameter("query points must be at least \(randomQueries ? 1 : 2), got \(queryPoints!)")
+    }
+    self.queryPoints = queryPoints ?? (randomQueries ? 1 : points)
+    self.randomQueries = randomQueries
     process = try SquaredExponentialProcess(points: points, lengthScale: lengthScale)
     self.samples = samples
     self.seed = seed
   }
 
-  /// Input function `index` at the sensors and its antiderivative at the query points.
-  public func sample(index: Int) -> (input: [Double], antiderivative: [Double]) {
+  /// Input function `index` at the sensors, its query points and its antiderivative there.
+  public func sample(index: Int) -> (input: [Double], queries: [Double], antiderivative: [Double]) {
     var generator = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
     let u = process.sample(using: &generator)
+    let queries =
+      randomQueries
+      ? (0..<queryPoints).map { _ in Double.random(in: 0...1, using: &generator) }
+      : (0..<queryPoints).map { Double($0) / Double(queryPoints - 1) }
     let h = 1 / Double(process.points - 1)
     var cumulative = [Double](repeating: 0, count: u.count)
     for j in 1..<u.count { cumulative[j] = cumulative[j - 1] + h * (u[j - 1] + u[j]) / 2 }
     // ∫₀ʸ of the piecewise-linear u: whole intervals, then the part of the one holding y.
-    let s = (0..<queryPoints).map { q -> Double in
-      let y = Double(q) / Double(queryPoints - 1), j = min(Int(y / h), u.count - 2), t = y - Double(j) * h
+    let s = queries.map { y -> Double in
+      let j = min(Int(y / h), u.count - 2), t = y - Double(j) * h
       let slope = (u[j + 1] - u[j]) / h
       return cumulative[j] + t * u[j] + 0.5 * slope * t * t
     }
-    return (u, s)
+    return (u, queries, s)
   }
 
   /// Writes the dataset into `directory` (created if needed; files replaced atomically).
@@ -54,15 +68,21 @@ public struct AntiderivativeDatasetGenerator: Sendable {
     do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
       throw DatasetError.io(path: directory, message: "cannot create: \(error.localizedDescription)")
     }
-    var inputs = [Double](), outputs = [Double]()
+    var inputs = [Double](), queries = [Double](), outputs = [Double]()
     for i in 0..<samples {
-      let (u, s) = sample(index: i)
+      let (u, y, s) = sample(index: i)
       inputs += u
+      queries += y
       outputs += s
     }
     let path = { (name: String) in (directory as NSString).appendingPathComponent(name) }
     try NumpyArray(shape: [samples, process.points], values: inputs, dtype: .float32).write(to: path("coeff.npy"))
     try NumpyArray(shape: [samples, queryPoints], values: outputs, dtype: .float32).write(to: path("sol.npy"))
+    if randomQueries {
+      try NumpyArray(shape: [samples, queryPoints], values: queries, dtype: .float32).write(to: path("queries.npy"))
+    } else {
+      try? FileManager.default.removeItem(atPath: path("queries.npy"))  // a grid dataset has none
+    }
     let meta = AntiderivativeMetadata(
       points: process.points, queryPoints: queryPoints, samples: samples, seed: seed, lengthScale: process.lengthScale)
     try writeJSON(meta, to: (directory as NSString).appendingPathComponent("meta.json"))

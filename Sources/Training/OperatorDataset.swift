@@ -10,8 +10,11 @@ import Tensors
 public struct OperatorDataset: Sendable {
   /// Input functions, `[N, inputChannels, spatial…]`.
   public let inputs: Tensor
-  /// Output functions, `[N, outputChannels, spatial…]`.
+  /// Output functions, `[N, outputChannels, spatial…]`; with ``queries``, `[N, outputChannels, P]`.
   public let outputs: Tensor
+  /// Per-sample query points `[N, P, d]` of unaligned data (each input function observed at
+  /// its own points), or nil when every output sits on the output grid.
+  public let queries: Tensor?
 
   /// Number of samples `N`.
   public var count: Int { inputs.shape[0] }
@@ -25,14 +28,22 @@ public struct OperatorDataset: Sendable {
   /// - Parameter sameGrid: whether inputs and outputs must share their grid (grid-to-grid
   ///   operators such as FNO); DeepONet can query outputs on another grid of the same dimension.
   /// - Throws: ``DatasetFileError`` if the sample counts or the grids do not pair up.
-  public init(inputs: Tensor, outputs: Tensor, sameGrid: Bool = true) throws {
-    guard inputs.rank >= 3, outputs.rank == inputs.rank, inputs.shape[0] == outputs.shape[0],
-      !sameGrid || inputs.shape.dropFirst(2) == outputs.shape.dropFirst(2)
+  /// - Parameter queries: per-sample query points `[N, P, d]` for outputs `[N, K, P]` (then the
+  ///   grids need not match).
+  public init(inputs: Tensor, outputs: Tensor, sameGrid: Bool = true, queries: Tensor? = nil) throws {
+    guard inputs.rank >= 3, inputs.shape[0] == outputs.shape[0],
+      queries != nil || (outputs.rank == inputs.rank && (!sameGrid || inputs.shape.dropFirst(2) == outputs.shape.dropFirst(2)))
     else {
       throw DatasetFileError(file: "(memory)", message: "inputs \(inputs.shape) and outputs \(outputs.shape) do not pair up")
     }
+    if let queries {
+      guard queries.rank == 3, outputs.rank == 3, queries.shape[0] == outputs.shape[0], queries.shape[1] == outputs.shape[2] else {
+        throw DatasetFileError(file: "(memory)", message: "query points \(queries.shape) do not fit outputs \(outputs.shape)")
+      }
+    }
     self.inputs = inputs
     self.outputs = outputs
+    self.queries = queries
   }
 
   /// Reads `coeff.npy` and `sol.npy` of `directory`: both `(N, s₁, …)` with the same shape
@@ -60,6 +71,18 @@ public struct OperatorDataset: Sendable {
       return tensor
     }
     let (inputs, outputs) = (try load("coeff.npy"), try load("sol.npy"))
+    // Unaligned data: queries.npy holds each sample's query points, (N, P) or (N, P, d).
+    let queriesPath = (directory as NSString).appendingPathComponent("queries.npy")
+    if FileManager.default.fileExists(atPath: queriesPath) {
+      let points = try load("queries.npy")  // [N, 1, P(, d)]
+      let (n, p) = (points.shape[0], points.shape[2])
+      let queries = try points.reshaped(to: [n, p, points.count / max(n * p, 1)])
+      guard outputs.rank == 3, n == outputs.shape[0], p == outputs.shape[2] else {
+        throw DatasetFileError(file: queriesPath, message: "shape \([n, p]) does not match sol.npy's \(outputs.shape)")
+      }
+      try self.init(inputs: inputs, outputs: outputs, queries: queries)
+      return
+    }
     guard inputs.shape[0] == outputs.shape[0], inputs.rank == outputs.rank,
       !sameGrid || inputs.shape.dropFirst(2) == outputs.shape.dropFirst(2)
     else {
@@ -74,7 +97,8 @@ public struct OperatorDataset: Sendable {
   /// The samples at `indices`, in that order.
   public func subset(_ indices: [Int]) -> OperatorDataset {
     // Safe: rows of two tensors that already pair up.
-    (try? OperatorDataset(inputs: inputs.rows(indices), outputs: outputs.rows(indices), sameGrid: false))!
+    (try? OperatorDataset(
+      inputs: inputs.rows(indices), outputs: outputs.rows(indices), sameGrid: false, queries: queries.map { $0.rows(indices) }))!
   }
 
   /// A seeded split into a training part and a held-out part of `round(fraction·N)` samples

@@ -16,12 +16,14 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
   public var schedule: ScheduleKind
   /// Seed of the per-epoch shuffles.
   public var seed: UInt64
+  /// The training loss.
+  public var loss: LossKind
 
   /// Options; the defaults are the original FNO paper's (batch 20, Adam 1e-3, weight decay
   /// 1e-4, learning rate halved every `epochs/5` epochs).
   public init(
     epochs: Int, batchSize: Int = 20, learningRate: Float = 1e-3, weightDecay: Float = 1e-4, schedule: ScheduleKind = .step,
-    seed: UInt64 = 0
+    seed: UInt64 = 0, loss: LossKind = .relativeL2
   ) {
     self.epochs = epochs
     self.batchSize = batchSize
@@ -29,6 +31,19 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     self.weightDecay = weightDecay
     self.schedule = schedule
     self.seed = seed
+    self.loss = loss
+  }
+
+  enum CodingKeys: String, CodingKey { case epochs, batchSize, learningRate, weightDecay, schedule, seed, loss }
+
+  /// Decodes options; checkpoints written before the loss was selectable trained on relative L2.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      epochs: try c.decode(Int.self, forKey: .epochs), batchSize: try c.decode(Int.self, forKey: .batchSize),
+      learningRate: try c.decode(Float.self, forKey: .learningRate), weightDecay: try c.decode(Float.self, forKey: .weightDecay),
+      schedule: try c.decode(ScheduleKind.self, forKey: .schedule), seed: try c.decode(UInt64.self, forKey: .seed),
+      loss: try c.decodeIfPresent(LossKind.self, forKey: .loss) ?? .relativeL2)
   }
 
   /// The learning rate of (0-based) epoch `epoch`.
@@ -38,6 +53,15 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     case .cosine: CosineAnnealing(initial: learningRate, total: epochs).learningRate(epoch: epoch)
     }
   }
+}
+
+/// The loss a training run minimizes, summed over the samples of a batch.
+public enum LossKind: String, Codable, Sendable, CaseIterable {
+  /// Per-sample relative L2 error `‖û − u‖ / ‖u‖` (the FNO recipe).
+  case relativeL2 = "relative-l2"
+  /// Per-sample mean squared error in the data's units (the DeepONet papers'; needed when a
+  /// sample holds a few scattered points, whose norm says little).
+  case mse
 }
 
 /// Learning-rate schedules a training run can use.
@@ -54,7 +78,8 @@ public struct EpochSummary: Codable, Sendable, Equatable {
   public var epoch: Int
   /// The learning rate used.
   public var learningRate: Float
-  /// Mean per-sample relative L2 error on the training batches (the training loss).
+  /// Mean per-sample training loss over the epoch's batches (relative L2, or MSE with
+  /// ``LossKind/mse``).
   public var trainRelativeL2: Double
   /// Mean per-sample relative L2 error on the test set.
   public var testRelativeL2: Double
@@ -140,19 +165,34 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
     try outputNormalizer.decode(model(inputNormalizer.encode(inputs)))
   }
 
-  /// One optimizer step on a batch; returns the summed relative L2 loss of the batch.
+  /// The prediction at per-sample query points `[B, P, d]` (unaligned data, see
+  /// ``OperatorDataset/queries``), or on the grid when `queries` is nil.
+  public func predict(_ inputs: Tensor, queries: Tensor?) throws -> Tensor {
+    guard let queries else { return try predict(inputs) }
+    return try outputNormalizer.decode(model(inputNormalizer.encode(inputs), queries: queries))
+  }
+
+  /// One optimizer step on a batch; returns the batch's loss (``TrainingOptions/loss``) summed
+  /// over its samples.
   ///
   /// The batch is split into one shard of consecutive samples per worker; the shards' forward
   /// and backward passes run concurrently and their gradients are summed, which is exact
   /// because the loss is a sum over samples. Here the step's gradients are complete.
-  public mutating func step(inputs: Tensor, targets: Tensor) throws -> Float {
-    let (encoder, decoder, model) = (inputNormalizer, outputNormalizer, self.model)
+  /// With `queries` (`[B, P, d]`, unaligned data) the model is applied at those points.
+  public mutating func step(inputs: Tensor, targets: Tensor, queries: Tensor? = nil) throws -> Float {
+    let (encoder, decoder, model, options) = (inputNormalizer, outputNormalizer, self.model, self.options)
     let batch = inputs.shape[0]
     let shards = max(1, min(TensorThreads.workerCount, batch))
     let parts = try TensorThreads.concurrentMap(count: shards) { shard in
       let rows = Array((batch * shard / shards)..<(batch * (shard + 1) / shards))
-      let (x, y) = (try encoder.encode(inputs.rows(rows)), targets.rows(rows))
-      return try model.valueWithGradients { model in try Loss.relativeL2(decoder.decode(model(x)), y, reduction: .sum) }
+      let (x, y, points) = (try encoder.encode(inputs.rows(rows)), targets.rows(rows), queries?.rows(rows))
+      return try model.valueWithGradients { model in
+        let prediction = try decoder.decode(points.map { try model(x, queries: $0) } ?? model(x))
+        switch options.loss {
+        case .relativeL2: return try Loss.relativeL2(prediction, y, reduction: .sum)
+        case .mse: return try Loss.meanSquaredError(prediction, y) * Float(rows.count)
+        }
+      }
     }
     var gradients = parts[0].gradients
     for part in parts.dropFirst() {
@@ -163,15 +203,15 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   }
 
   /// Mean relative L2 and H1 errors and the mean squared error of the model on `data`,
-  /// evaluated in batches.
+  /// evaluated in batches. The H1 error needs a grid: NaN for unaligned data.
   public func evaluate(_ data: OperatorDataset, batchSize: Int = 50) throws -> Evaluation {
     var (l2, h1, squares) = (0.0, 0.0, 0.0)
     let spacing = data.outputSpatialShape.map { Float(1) / Float(max($0 - 1, 1)) }
     for start in stride(from: 0, to: data.count, by: batchSize) {
       let batch = data.subset(Array(start..<min(start + batchSize, data.count)))
-      let prediction = try predict(batch.inputs)
+      let prediction = try predict(batch.inputs, queries: batch.queries)
       l2 += Double(try Loss.relativeL2(prediction, batch.outputs, reduction: .sum).scalar)
-      h1 += Double(try Loss.relativeH1(prediction, batch.outputs, spacing: spacing, reduction: .sum).scalar)
+      h1 += data.queries == nil ? Double(try Loss.relativeH1(prediction, batch.outputs, spacing: spacing, reduction: .sum).scalar) : .nan
       squares += zip(prediction.scalars, batch.outputs.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
     }
     let samples = Double(max(data.count, 1))
@@ -196,7 +236,7 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
       var total = 0.0
       for (done, indices) in batches.enumerated() {
         let batch = train.subset(indices)
-        total += Double(try step(inputs: batch.inputs, targets: batch.outputs))
+        total += Double(try step(inputs: batch.inputs, targets: batch.outputs, queries: batch.queries))
         guard total.isFinite else { throw TrainingError.diverged(epoch: epoch + 1) }
         monitor(.batch(epoch: epoch + 1, done: done + 1, total: batches.count))
       }

@@ -49,6 +49,9 @@ struct Evaluate: ParsableCommand {
     let start = ContinuousClock.now
     let evaluation = try trainer.evaluate(dataset)
     let seconds = (ContinuousClock.now - start) / .seconds(1)
+    if png != nil, dataset.queries != nil {
+      throw CommandFailure("\(data): unaligned data (queries.npy) has no grid to draw; evaluate on a grid dataset for --png")
+    }
     if let png {
       let shown = dataset.subset(Array(0..<min(pictures, dataset.count)))
       let prediction = try trainer.predict(shown.inputs)

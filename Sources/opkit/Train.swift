@@ -34,6 +34,9 @@ struct TrainingArguments: ParsableArguments {
   @Option(help: "Learning-rate schedule: step (halve every epochs/5) or cosine.")
   var schedule: ScheduleKind = .step
 
+  @Option(help: "Training loss per sample: relative-l2 (FNO recipe) or mse (DeepONet; for scattered query points).")
+  var loss: LossKind = .relativeL2
+
   @Option(help: "Write the checkpoint every N epochs (and after the last).")
   var checkpointEvery: Int = 1
 
@@ -64,7 +67,8 @@ struct TrainingArguments: ParsableArguments {
   }
 
   func options(seed: UInt64) -> TrainingOptions {
-    TrainingOptions(epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: weightDecay, schedule: schedule, seed: seed)
+    TrainingOptions(
+      epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: weightDecay, schedule: schedule, seed: seed, loss: loss)
   }
 
   /// A new trainer for `model`, or the one saved in `--out` when resuming (which must have been
@@ -107,7 +111,8 @@ struct TrainingArguments: ParsableArguments {
             FileHandle.standardError.write(
               Data(
                 String(
-                  format: "epoch %d/%d  train rel. L2 %.4f  test rel. L2 %.4f  lr %.2e  %.2f s\n", summary.epoch, epochs,
+                  format: "epoch %d/%d  train %@ %.4g  test rel. L2 %.4f  lr %.2e  %.2f s\n", summary.epoch, epochs,
+                  loss == .mse ? "MSE" : "rel. L2",
                   summary.trainRelativeL2, summary.testRelativeL2, summary.learningRate, summary.seconds
                 ).utf8))
           }
@@ -272,6 +277,8 @@ struct TrainMgNO: ParsableCommand {
 
 extension Activation: ExpressibleByArgument {}
 
+extension LossKind: ExpressibleByArgument {}
+
 /// `opkit train deeponet`: the deep operator network.
 struct TrainDeepONet: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -315,7 +322,8 @@ struct TrainDeepONet: ParsableCommand {
     let (train, test) = try training.datasets(seed: global.seed, sameGrid: false)
     let spatial = train.spatialShape
     guard (1...3).contains(spatial.count) else { throw CommandFailure("\(training.data): DeepONet takes 1D to 3D fields, got \(spatial)") }
-    guard test.spatialShape == spatial, test.outputSpatialShape == train.outputSpatialShape else {
+    guard test.spatialShape == spatial, test.queries != nil || train.queries != nil || test.outputSpatialShape == train.outputSpatialShape
+    else {
       throw CommandFailure(
         "\(training.testData ?? training.data): test grids \(test.spatialShape) → \(test.outputSpatialShape) differ from the training "
           + "grids \(spatial) → \(train.outputSpatialShape)")
@@ -326,9 +334,9 @@ struct TrainDeepONet: ParsableCommand {
       throw CommandFailure("\(training.data): --complex needs (real, imaginary) output channels, sol.npy has \(channels) channel")
     }
     let configuration = DeepONetConfiguration(
-      sensors: train.inputs.shape.dropFirst().reduce(1, *), queryDimension: spatial.count, outputs: complex ? channels / 2 : channels,
-      branchWidths: hidden, trunkWidths: hidden, basis: basis, activation: activation,
-      queryShape: train.outputSpatialShape == spatial ? nil : train.outputSpatialShape)
+      sensors: train.inputs.shape.dropFirst().reduce(1, *), queryDimension: train.queries?.shape[2] ?? spatial.count,
+      outputs: complex ? channels / 2 : channels, branchWidths: hidden, trunkWidths: hidden, basis: basis, activation: activation,
+      queryShape: train.queries != nil || train.outputSpatialShape == spatial ? nil : train.outputSpatialShape)
     try configuration.validate()
     let options = training.options(seed: global.seed)
     if complex {

@@ -89,4 +89,13 @@ final class CNNTrainingTests: XCTestCase {
     }
     XCTAssertLessThan(last, 0.05, "relative L2 after 300 steps (started at \(first))")
   }
+
+  /// Checkpoints written before the loss was selectable decode as relative-L2 runs.
+  func testOptionsWithoutALossDecodeAsRelativeL2() throws {
+    let old = #"{"epochs": 3, "batchSize": 20, "learningRate": 0.001, "weightDecay": 0.0001, "schedule": "step", "seed": 0}"#
+    let options = try JSONDecoder().decode(TrainingOptions.self, from: Data(old.utf8))
+    XCTAssertEqual(options, TrainingOptions(epochs: 3))
+    let mse = TrainingOptions(epochs: 3, loss: .mse)
+    XCTAssertEqual(try JSONDecoder().decode(TrainingOptions.self, from: JSONEncoder().encode(mse)), mse)
+  }
 }

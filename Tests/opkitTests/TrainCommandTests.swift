@@ -162,6 +162,23 @@ final class TrainCommandTests: XCTestCase {
     XCTAssertEqual(metrics["resolution"] as? [Int], [30])
     XCTAssertLessThan(try XCTUnwrap(metrics["mse"] as? Double), 0.05)
     XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path("anti.png"))).prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+    // Unaligned data: every function at its own random points, trained with the MSE loss.
+    let scattered = try run([
+      "generate", "antiderivative", "--points", "30", "--samples", "200", "--random-queries", "--query-points", "3", "--out",
+      path("a-scattered"),
+    ])
+    XCTAssertEqual(scattered.status, 0, scattered.err)
+    let unaligned = path("deeponet-unaligned.safetensors")
+    try? FileManager.default.removeItem(atPath: unaligned)
+    let fitted = try run([
+      "train", "deeponet", "--data", path("a-scattered"), "--test-data", path("a-test"), "--loss", "mse", "--epochs", "20", "--out",
+      unaligned, "--json",
+    ])
+    XCTAssertEqual(fitted.status, 0, fitted.err)
+    XCTAssertLessThan(try XCTUnwrap(try json(fitted.out)["test_mse"] as? Double), 0.05)
+    let picture = try run(["evaluate", "--model", unaligned, "--data", path("a-scattered"), "--png", path("x.png")])
+    XCTAssertNotEqual(picture.status, 0)
+    XCTAssertTrue(picture.err.hasPrefix("opkit: error: ") && picture.err.contains("unaligned"), picture.err)
     let fno = try run(["train", "fno", "--data", path("a-train"), "--out", path("f.safetensors")])
     XCTAssertNotEqual(fno.status, 0)
     XCTAssertTrue(fno.err.contains("does not match"), fno.err)
