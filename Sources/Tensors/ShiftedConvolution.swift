@@ -170,7 +170,6 @@ struct ShiftedConvolution {
     let work = batch * outChannels * inChannels * tapOffsets.count * span
     let workers = TensorThreads.isWorker ? 1 : min(TensorThreads.workerCount, batch, work >> 18)
     guard workers > 1 else { return [body(0..<batch)] }
-    // `body` does not throw, so neither does the map.
-    return try! TensorThreads.concurrentMap(count: workers) { w in body(batch * w / workers..<batch * (w + 1) / workers) }
+    return TensorThreads.concurrentMap(count: workers) { w in body(batch * w / workers..<batch * (w + 1) / workers) }
   }
 }

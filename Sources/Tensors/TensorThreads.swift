@@ -28,18 +28,24 @@ public enum TensorThreads {
   /// and backward passes run side by side.
   /// - Throws: the error of the lowest `i` whose `body` threw.
   public static func concurrentMap<T>(count: Int, _ body: (Int) throws -> T) throws -> [T] {
-    if count <= 1 || workerCount <= 1 || isWorker { return try (0..<count).map(body) }
-    var results = [Result<T, Error>?](repeating: nil, count: count)
+    try concurrentMap(count: count) { i in Result { try body(i) } }.map { try $0.get() }
+  }
+
+  /// `body(i)` for `i` in `0..<count`, run concurrently, for bodies that cannot fail (see the
+  /// throwing overload).
+  public static func concurrentMap<T>(count: Int, _ body: (Int) -> T) -> [T] {
+    if count <= 1 || workerCount <= 1 || isWorker { return (0..<count).map(body) }
+    var results = [T?](repeating: nil, count: count)
     results.withUnsafeMutableBufferPointer { slots in
       let slots = UncheckedSendableBox(slots.baseAddress!)
       withoutActuallyEscaping(body) { body in
         let body = UncheckedSendableBox(body)
         DispatchQueue.concurrentPerform(iterations: count) { i in
-          slots.value[i] = TensorThreads.$isWorker.withValue(true) { Result { try body.value(i) } }
+          slots.value[i] = TensorThreads.$isWorker.withValue(true) { body.value(i) }
         }
       }
     }
-    return try results.map { try $0!.get() }
+    return results.map { $0! }
   }
 
   /// Runs `body` over `0..<count` split into contiguous ranges, one per worker, in parallel
