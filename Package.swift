@@ -36,6 +36,7 @@ let package = Package(
     .target(name: "Training", dependencies: ["Layers"]),
     // Floor 3.
     .target(name: "Operators", dependencies: ["Training", "Layers", "Spectral", "Grids", "Tensors"]),
+    .target(name: "Koopman", dependencies: ["Training", "Layers", "Spectral", "Tensors"]),
     .target(name: "PDEData", dependencies: ["Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
     // Floor 4: umbrella.
     .target(
@@ -66,6 +67,7 @@ let package = Package(
     .testTarget(
       name: "LayersTests", dependencies: ["Layers", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
     .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport"]),
+    .testTarget(name: "KoopmanTests", dependencies: ["Koopman", "Tensors", "TestSupport"]),
     .testTarget(name: "PDEDataTests", dependencies: ["PDEData", "Krylov", "Sparse", "Training", "TestSupport"]),
     .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Training", "Layers", "PDEData", "TestSupport"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "TestSupport"]),
