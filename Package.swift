@@ -67,7 +67,7 @@ let package = Package(
     .testTarget(
       name: "LayersTests", dependencies: ["Layers", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
     .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport"]),
-    .testTarget(name: "KoopmanTests", dependencies: ["Koopman", "Tensors", "Spectral", "TestSupport"]),
+    .testTarget(name: "KoopmanTests", dependencies: ["Koopman", "Tensors", "Spectral", "Layers", "Training", "TestSupport"]),
     .testTarget(name: "PDEDataTests", dependencies: ["PDEData", "Krylov", "Sparse", "Training", "TestSupport"]),
     .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Training", "Layers", "PDEData", "TestSupport"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "TestSupport"]),
