@@ -41,7 +41,9 @@ let package = Package(
     // Floor 4: umbrella.
     .target(
       name: "OperatorKit",
-      dependencies: ["Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Training", "Spectral", "Operators", "PDEData"]),
+      dependencies: [
+        "Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Training", "Spectral", "Operators", "PDEData", "Koopman",
+      ]),
     // Floor 5: the CLI and the examples.
     .executableTarget(
       name: "opkit",

@@ -102,7 +102,8 @@ public struct ForecastMetrics: Sendable, Equatable, Codable {
 
 extension TimeSeries {
   /// The period (in steps, `2…maxPeriod`) at which the autocorrelation of the first `prefix`
-  /// steps, averaged over channels, peaks — the season the seasonal-naive baseline repeats.
+  /// steps (differenced, averaged over channels) peaks after first turning negative — the
+  /// season the seasonal-naive baseline repeats.
   public func dominantPeriod(maxPeriod: Int, prefix: Int? = nil) -> Int {
     let n = min(prefix ?? count, count)
     guard maxPeriod >= 2, n > maxPeriod + 1 else { return 1 }
@@ -112,15 +113,18 @@ extension TimeSeries {
       let mean = d.reduce(0, +) / Double(d.count)
       return d.map { $0 - mean }
     }
-    var best = (period: 2, score: -Double.infinity)
-    for lag in 2...maxPeriod {
-      let score = differences.reduce(0.0) { total, d in
+    // Mean autocorrelation over channels at each lag; the season is the highest peak after the
+    // curve first turns negative (before that, smooth series correlate at every short lag).
+    let correlation = (0...maxPeriod).map { lag -> Double in
+      differences.reduce(0.0) { total, d in
         let energy = d.reduce(0) { $0 + $1 * $1 }
         let shifted = (0..<(d.count - lag)).reduce(0.0) { $0 + d[$1] * d[$1 + lag] }
         return total + (energy > 0 ? shifted / energy : 0)
-      }
-      if score > best.score { best = (lag, score) }
+      } / Double(max(differences.count, 1))
     }
+    let start = max(2, (1...maxPeriod).first { correlation[$0] < 0 } ?? 2)
+    var best = (period: start, score: -Double.infinity)
+    for lag in start...maxPeriod where correlation[lag] > best.score { best = (lag, correlation[lag]) }
     return best.period
   }
 }

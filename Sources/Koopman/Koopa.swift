@@ -52,7 +52,10 @@ public struct KoopaConfiguration: Codable, Sendable, Equatable {
 ///
 /// Shapes: `[B, L, C]` → `[B, H, C]`. Parameter paths: `invariantEncoder.…`,
 /// `invariantDecoder.…`, `variantEncoder.…`, `variantDecoder.…`, `blocks.{i}.operator`.
-public struct Koopa: Module, Sendable {
+public struct Koopa: ConfiguredModel {
+  /// The name checkpoints record for Koopa models.
+  public static let kind = "koopa"
+
   /// The configuration that built the model.
   public let configuration: KoopaConfiguration
   /// Window → state, per channel (`L → D`).

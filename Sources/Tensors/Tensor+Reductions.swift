@@ -8,23 +8,26 @@ extension Tensor {
     let kept = shape.enumerated().map { axes.contains($0.offset) ? 1 : $0.element }
     var out = [Float](repeating: 0, count: kept.reduce(1, *))
     let target = rowMajorStrides(kept).enumerated().map { axes.contains($0.offset) ? 0 : $0.element }
-    scalars.withUnsafeBufferPointer { x in
-      out.withUnsafeMutableBufferPointer { y in
-        if axes.count == rank {
-          var total: Float = 0
-          for v in x { total += v }
-          y[0] = total
-        } else {
-          let (walk, t, _) = coalescedAxes(shape: shape, strides: target, target)
-          let n = walk.last!
-          if t.last! == 0 {
-            // The innermost run is reduced: sum it whole, then add to its target.
-            let rows = Array(walk.dropLast()) + [1], rowTargets = Array(t.dropLast()) + [0]
-            forEachOffset(shape: rows, strides: rowTargets, rowTargets, rows: 0..<(count / n)) { row, o, _ in
-              y[o] += runSum(x.baseAddress! + row * n, n)
-            }
+    // An empty tensor sums to zeros (the loops below assume at least one element).
+    if count > 0 {
+      scalars.withUnsafeBufferPointer { x in
+        out.withUnsafeMutableBufferPointer { y in
+          if axes.count == rank {
+            var total: Float = 0
+            for v in x { total += v }
+            y[0] = total
           } else {
-            forEachOffset(shape: walk, strides: t, t, rows: 0..<(count / n)) { k, o, _ in y[o] += x[k] }
+            let (walk, t, _) = coalescedAxes(shape: shape, strides: target, target)
+            let n = walk.last!
+            if t.last! == 0 {
+              // The innermost run is reduced: sum it whole, then add to its target.
+              let rows = Array(walk.dropLast()) + [1], rowTargets = Array(t.dropLast()) + [0]
+              forEachOffset(shape: rows, strides: rowTargets, rowTargets, rows: 0..<(count / n)) { row, o, _ in
+                y[o] += runSum(x.baseAddress! + row * n, n)
+              }
+            } else {
+              forEachOffset(shape: walk, strides: t, t, rows: 0..<(count / n)) { k, o, _ in y[o] += x[k] }
+            }
           }
         }
       }

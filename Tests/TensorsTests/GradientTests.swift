@@ -36,6 +36,9 @@ final class GradientTests: XCTestCase {
     try checkGradients([x]) { try $0[0].sum() }
     try checkGradients([x]) { try $0[0].summed(alongAxes: [1]) }
     try checkGradients([x]) { try $0[0].summed(alongAxes: [0, -1], keepingAxes: true) }
+    // Empty axes sum to zero (an H1 norm along an axis of one point has no differences).
+    XCTAssertEqual(try Tensor(zeros: [2, 0, 3]).summed(alongAxes: [1]).scalars, [0, 0, 0, 0, 0, 0])
+    XCTAssertEqual(try Tensor(zeros: [2, 0]).sum().scalars, [0])
     try checkGradients([x]) { try $0[0].mean(alongAxes: [2]) }
     try checkGradients([x]) { try $0[0].max(alongAxes: [1]) }
     try checkGradients([x]) { try $0[0].l2Norm(alongAxes: [0, 2]) }

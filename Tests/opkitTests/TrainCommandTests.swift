@@ -184,6 +184,40 @@ final class TrainCommandTests: XCTestCase {
     XCTAssertTrue(fno.err.contains("does not match"), fno.err)
   }
 
+  /// `opkit forecast` on a small seasonal CSV: the JSON report with the baselines, a picture,
+  /// and one-line errors naming the line and column of bad cells.
+  func testForecastReportsKoopaBesideTheBaselines() throws {
+    let rows = (0..<400).map { t in "d\(t),\(sin(Double(t) * 2 * .pi / 12) + 0.01 * Double(t)),\(0.5 * cos(Double(t) * 2 * .pi / 12))" }
+    let csv = path("series.csv")
+    try (["date,a,b"] + rows).joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+    let model = path("koopa.safetensors")
+    try? FileManager.default.removeItem(atPath: model)
+    let result = try run([
+      "forecast", "--csv", csv, "--lookback", "24", "--horizon", "6", "--epochs", "3", "--state-dimension", "8", "--out", model,
+      "--json", "--png", path("forecast.png"),
+    ])
+    XCTAssertEqual(result.status, 0, result.err)
+    let report = try json(result.out)
+    for key in ["test_mse", "test_mae", "seconds_per_epoch", "peak_memory_mb"] { XCTAssertNotNil(report[key], key) }
+    let baselines = try XCTUnwrap(report["baselines"] as? [String: Double])
+    XCTAssertEqual(Set(baselines.keys), ["repeat_last", "seasonal_naive", "linear"])
+    XCTAssertEqual(report["seasonal_period"] as? Int, 12)
+    XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path("forecast.png"))).prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+    let broken = path("broken.csv")
+    try "date,a\nd0,1\nd1,oops\n".write(toFile: broken, atomically: true, encoding: .utf8)
+    let cases: [([String], String)] = [
+      (["forecast", "--csv", broken, "--out", path("k.safetensors")], "broken.csv:3: column 'a': 'oops' is not a number"),
+      (["forecast", "--csv", csv, "--columns", "z", "--out", path("k.safetensors")], "no column 'z'"),
+      (["forecast", "--csv", csv, "--lookback", "200", "--horizon", "60", "--out", path("k.safetensors")], "too few for lookback 200"),
+    ]
+    for (arguments, expected) in cases {
+      let failed = try run(arguments)
+      XCTAssertNotEqual(failed.status, 0)
+      XCTAssertEqual(failed.err.split(separator: "\n").count, 1, failed.err)
+      XCTAssertTrue(failed.err.hasPrefix("opkit: error: ") && failed.err.contains(expected), "'\(expected)' not in: \(failed.err)")
+    }
+  }
+
   func testBadDatasetsAndCheckpointsAreOneLineErrors() throws {
     try generate("b16", resolution: 16, samples: 10, seed: 4)
     let corrupt = path("corrupt.safetensors")
