@@ -102,8 +102,8 @@ public struct ForecastMetrics: Sendable, Equatable, Codable {
 
 extension TimeSeries {
   /// The period (in steps, `2…maxPeriod`) at which the autocorrelation of the first `prefix`
-  /// steps (differenced, averaged over channels) peaks after first turning negative — the
-  /// season the seasonal-naive baseline repeats.
+  /// steps (differenced, averaged over channels) first comes within 10% of its peak after
+  /// turning negative — the season the seasonal-naive baseline repeats (not a multiple of it).
   public func dominantPeriod(maxPeriod: Int, prefix: Int? = nil) -> Int {
     let n = min(prefix ?? count, count)
     guard maxPeriod >= 2, n > maxPeriod + 1 else { return 1 }
@@ -123,8 +123,8 @@ extension TimeSeries {
       } / Double(max(differences.count, 1))
     }
     let start = max(2, (1...maxPeriod).first { correlation[$0] < 0 } ?? 2)
-    var best = (period: start, score: -Double.infinity)
-    for lag in start...maxPeriod where correlation[lag] > best.score { best = (lag, correlation[lag]) }
-    return best.period
+    let peak = correlation[start...].max() ?? 0
+    // Multiples of the season correlate about as well: take the first lag close to the peak.
+    return (start...maxPeriod).first { correlation[$0] >= 0.9 * peak } ?? start
   }
 }
