@@ -54,6 +54,8 @@ let package = Package(
     .executableTarget(name: "darcy-dataset", dependencies: ["OperatorKit"], path: "examples/darcy-dataset", exclude: ["README.md"]),
     .executableTarget(name: "train-cnn", dependencies: ["OperatorKit"], path: "examples/train-cnn", exclude: ["README.md"]),
     .executableTarget(name: "darcy-fno", dependencies: ["OperatorKit"], path: "examples/darcy-fno", exclude: ["README.md"]),
+    .executableTarget(
+      name: "koopa-co2", dependencies: ["OperatorKit"], path: "examples/koopa-co2", exclude: ["README.md", "co2.csv", "extract_co2.py"]),
     .executableTarget(name: "deeponet", dependencies: ["OperatorKit"], path: "examples/deeponet", exclude: ["README.md"]),
     .executableTarget(
       name: "mgno-boundaries", dependencies: ["OperatorKit"], path: "examples/mgno-boundaries", exclude: ["README.md"]),
