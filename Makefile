@@ -51,11 +51,13 @@ test: deps python-deps
 
 ## Benchmarks: SpMV vs STREAM triad, every solve method on 2D Poisson 1024x1024, tensor kernels,
 ## then FNO training against the PyTorch reference on the same files (installs PyTorch on demand),
-## then MgNO against FNO (parameters, time per epoch, test error; EPOCHS=100 for the accuracy run).
+## then MgNO against FNO (parameters, time per epoch, test error; EPOCHS=100 for the accuracy run),
+## then Koopa's time per epoch and peak memory on the shipped CO2 series.
 bench: build
 	$(OPKIT) bench
 	bash bench/compare-fno.sh
 	bash bench/compare-operators.sh $(EPOCHS)
+	bash bench/forecast-co2.sh
 
 clean:
 	rm -rf .build $(OUT)
