@@ -105,9 +105,9 @@ struct Forecast: ParsableCommand {
       ).image
       try image.write(to: png)
     }
-    let seconds = trainer.history.map(\.seconds).sorted()
+    let secondsPerEpoch = median(trainer.history.map(\.seconds))
     let report = ForecastReport(
-      testMSE: koopa.mse, testMAE: koopa.mae, secondsPerEpoch: seconds[seconds.count / 2], peakMemoryMB: peakResidentMegabytes(),
+      testMSE: koopa.mse, testMAE: koopa.mae, secondsPerEpoch: secondsPerEpoch, peakMemoryMB: peakResidentMegabytes(),
       baselines: baselines,
       parameters: trainer.model.parameterCount, testWindows: windows.test.count, seasonalPeriod: period, checkpoint: out)
     if global.json {
