@@ -17,9 +17,15 @@ public protocol ConfiguredModel: Module, Sendable {
   /// Applies the model at per-sample query points `[batch, P, d]` (unaligned data), giving
   /// `[batch, outputChannels, P]`. Models tied to a grid throw (the default).
   func callAsFunction(_ x: Tensor, queries: Tensor) throws -> Tensor
+  /// Whether the model's zero outputs are constraints (a boundary condition built into the
+  /// output) that output normalization must keep: the trainer then scales outputs per channel
+  /// without shifting them. False by default.
+  var keepsOutputZeros: Bool { get }
 }
 
 extension ConfiguredModel {
+  public var keepsOutputZeros: Bool { false }
+
   public func callAsFunction(_ x: Tensor, queries: Tensor) throws -> Tensor {
     throw TensorError.invalidShape(
       operation: Self.kind, message: "this model maps grids to grids and takes no per-sample query points \(queries.shape)")

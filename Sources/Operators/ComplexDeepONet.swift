@@ -7,6 +7,10 @@ import Tensors
 /// the bilinear complex inner product (no conjugation, so the output is holomorphic in the
 /// basis coefficients). Real inputs and query points enter with zero imaginary part.
 ///
+/// With ``DeepONetConfiguration/conductingWalls`` the complex vector field is assembled from
+/// its components so that its tangential part vanishes on those walls (`n × E = 0`), as for
+/// ``DeepONet``.
+///
 /// Data layout (Cartesian product, as ``DeepONet``): inputs `[B, C, n₁, …]`; outputs
 /// `[B, 2K, n₁, …]` with the real and imaginary parts of component `k` in channels `2k` and
 /// `2k + 1` — the layout of a complex `sol.npy` read by `OperatorDataset`.
@@ -38,9 +42,14 @@ public struct ComplexDeepONet: ConfiguredModel {
     let basis = try c.activation(networks.trunk(DeepONet.gridCoordinates(spatial).embeddedAsComplex()))  // [q, K·p, 2]
     let b = try coefficients.reshaped(to: [batch, k, p, 2]).permuted([1, 0, 2, 3])  // [K, B, p, 2]
     let t = try basis.reshaped(to: [points, k, p, 2]).permuted([1, 2, 0, 3])  // [K, p, q, 2]
-    let y = try b.complexMatmul(t) + networks.bias.reshaped(to: [k, 1, 1, 2])  // [K, B, q, 2]
+    var y = try b.complexMatmul(t) + networks.bias.reshaped(to: [k, 1, 1, 2])  // [K, B, q, 2]
+    if let walls = try c.wallFactors(grid: spatial) { y = try y * walls.reshaped(to: [k, 1, points, 1]) }
     return try y.permuted([1, 0, 3, 2]).reshaped(to: [batch, 2 * k] + spatial)  // [B, K, 2, q] → channels
   }
+
+  /// True with conducting walls: the tangential components must stay zero on the walls after
+  /// the trainer's output normalization.
+  public var keepsOutputZeros: Bool { configuration.conductingWalls != nil }
 
   public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows { try networks.visitParameters(visit) }
 

@@ -22,12 +22,16 @@ public struct DeepONetConfiguration: Codable, Sendable, Equatable {
   /// Points per axis of the output grid the Cartesian layout queries (`linspace(0, 1, n)` per
   /// axis); nil: the input grid.
   public var queryShape: [Int]?
+  /// Axes of `[0, 1]^d` whose two walls are perfect conductors: the output is then a vector
+  /// field (`outputs = queryDimension`) whose tangential components vanish on those walls by
+  /// construction (see `DeepONet+ConductingWalls.swift`); nil: no constraint.
+  public var conductingWalls: [Int]?
 
   /// A configuration; the defaults are the DeepONet paper's antiderivative network (branch and
   /// trunk of depth 2, width 40, ReLU, `p = 40`).
   public init(
     sensors: Int, queryDimension: Int, outputs: Int = 1, branchWidths: [Int] = [40], trunkWidths: [Int] = [40], basis: Int = 40,
-    activation: Activation = .relu, queryShape: [Int]? = nil
+    activation: Activation = .relu, queryShape: [Int]? = nil, conductingWalls: [Int]? = nil
   ) {
     self.sensors = sensors
     self.queryDimension = queryDimension
@@ -37,6 +41,7 @@ public struct DeepONetConfiguration: Codable, Sendable, Equatable {
     self.basis = basis
     self.activation = activation
     self.queryShape = queryShape
+    self.conductingWalls = conductingWalls
   }
 
   /// Checks that the numbers make a model.
@@ -51,6 +56,7 @@ public struct DeepONetConfiguration: Codable, Sendable, Equatable {
     if let q = queryShape, q.count != queryDimension || q.contains(where: { $0 < 1 }) {
       throw fail("query grid \(q) is not a \(queryDimension)D grid")
     }
+    try validateConductingWalls()
   }
 
   /// Branch layer widths, input to output.
@@ -107,8 +113,9 @@ public struct DeepONet: ConfiguredModel {
     let basis = try c.activation(networks.trunk(DeepONet.gridCoordinates(spatial)))  // [q, K·p]
     let b = try coefficients.reshaped(to: [batch, k, p]).permuted([1, 0, 2])  // [K, B, p]
     let t = try basis.reshaped(to: [points, k, p]).permuted([1, 2, 0])  // [K, p, q]
-    let y = try b.matmul(t).permuted([1, 0, 2])  // [B, K, q]
-    return try (y + networks.bias.reshaped(to: [k, 1])).reshaped(to: [batch, k] + spatial)
+    var y = try b.matmul(t).permuted([1, 0, 2]) + networks.bias.reshaped(to: [k, 1])  // [B, K, q]
+    if let walls = try c.wallFactors(grid: spatial) { y = try y * walls }
+    return try y.reshaped(to: [batch, k] + spatial)
   }
 
   /// The same network queried on another output grid (nil: the input grid) — the trunk takes
@@ -134,7 +141,10 @@ public struct DeepONet: ConfiguredModel {
     let b = try networks.branch(x.reshaped(to: [batch, c.sensors])).reshaped(to: [batch, k, 1, p])
     let t = try c.activation(networks.trunk(y.reshaped(to: [batch * points, c.queryDimension])))
       .reshaped(to: [batch, points, k, p]).permuted([0, 2, 3, 1])  // [B, K, p, P]
-    return try b.matmul(t).reshaped(to: [batch, k, points]) + networks.bias.reshaped(to: [k, 1])
+    let out = try b.matmul(t).reshaped(to: [batch, k, points]) + networks.bias.reshaped(to: [k, 1])
+    guard c.conductingWalls != nil else { return out }
+    let walls = try Tensor(shape: [batch, points, k], scalars: c.wallFactors(points: y.scalars))
+    return try out * walls.permuted([0, 2, 1])
   }
 
   /// The operator on unaligned triples: input functions `[N, sensors]`, one query point per
@@ -149,7 +159,9 @@ public struct DeepONet: ConfiguredModel {
     let n = u.shape[0]
     let b = try networks.branch(u).reshaped(to: [n, c.outputs, c.basis])
     let t = try c.activation(networks.trunk(y)).reshaped(to: [n, c.outputs, c.basis])
-    return try (b * t).summed(alongAxes: [2]) + networks.bias
+    let out = try (b * t).summed(alongAxes: [2]) + networks.bias
+    guard c.conductingWalls != nil else { return out }
+    return try out * Tensor(shape: [n, c.outputs], scalars: c.wallFactors(points: y.scalars))
   }
 
   /// The grid a Cartesian batch is queried on (``DeepONetConfiguration/queryShape`` or the
@@ -180,6 +192,10 @@ public struct DeepONet: ConfiguredModel {
     }
     return try Tensor(shape: [points, spatial.count], scalars: values)
   }
+
+  /// True with conducting walls: the tangential components must stay zero on the walls after
+  /// the trainer's output normalization.
+  public var keepsOutputZeros: Bool { configuration.conductingWalls != nil }
 
   public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows { try networks.visitParameters(visit) }
 

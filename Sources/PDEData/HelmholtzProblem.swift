@@ -5,7 +5,8 @@ import Tensors
 
 /// Time-harmonic waves radiating from a fixed source through a random medium: the complex field
 /// `u` with `−Δu − k(x)² u = f` in `[0, 1]²` and the first-order absorbing (impedance) condition
-/// `∂u/∂n − i k u = 0` on the boundary (outgoing waves for the `e^{−iωt}` convention).
+/// `∂u/∂n − i k u = 0` on the boundary (outgoing waves for the `e^{−iωt}` convention) — on the
+/// sides of the ``absorbingAxes``; the other sides are insulated (`∂u/∂n = 0`).
 ///
 /// The wavenumber field is `k(x) = k̄ (1 + ½ c g(x) / max|g|)` with `g` a
 /// ``GaussianRandomField`` sample, contrast `c = 0.4` (±20%), and mean `k̄` drawn uniformly from
@@ -27,15 +28,25 @@ public struct HelmholtzProblem: Sendable {
   public let contrast: Double
   /// The field sampler for the medium.
   public let field: GaussianRandomField
+  /// The axes whose two sides absorb (impedance condition); the sides of the other axes are
+  /// insulated. All axes: radiation into open space; `[0]`: a channel open at both ends.
+  public let absorbingAxes: [Int]
 
-  /// A family at resolution `s ≥ 3` with `0 < k̄_min ≤ k̄_max`.
+  /// A family at resolution `s ≥ 3` with `0 < k̄_min ≤ k̄_max`, absorbing on the sides of
+  /// `absorbingAxes` (a non-empty subset of `[0, 1]`: without absorption the problem resonates).
   /// - Throws: ``DatasetError/invalidParameter(_:)`` otherwise.
-  public init(resolution: Int, wavenumbers: ClosedRange<Double> = 8...16, contrast: Double = 0.4) throws {
+  public init(
+    resolution: Int, wavenumbers: ClosedRange<Double> = 8...16, contrast: Double = 0.4, absorbingAxes: [Int] = [0, 1]
+  ) throws {
     guard resolution >= 3 else { throw DatasetError.invalidParameter("resolution must be at least 3, got \(resolution)") }
     guard wavenumbers.lowerBound > 0, wavenumbers.upperBound.isFinite else {
       throw DatasetError.invalidParameter("wavenumbers must be positive and finite, got \(wavenumbers)")
     }
     guard (0..<2).contains(contrast) else { throw DatasetError.invalidParameter("contrast must be in [0, 2), got \(contrast)") }
+    guard !absorbingAxes.isEmpty, absorbingAxes.allSatisfy({ (0..<2).contains($0) }) else {
+      throw DatasetError.invalidParameter("absorbing axes must be a non-empty subset of [0, 1], got \(absorbingAxes)")
+    }
+    self.absorbingAxes = absorbingAxes
     self.resolution = resolution
     self.wavenumbers = wavenumbers
     self.contrast = contrast
@@ -43,12 +54,16 @@ public struct HelmholtzProblem: Sendable {
   }
 
   /// The wavenumber field of sample `index` under `seed`, `s × s` row-major.
-  public func wavenumber(index: Int, seed: UInt64) -> [Double] {
+  public func wavenumber(index: Int, seed: UInt64) -> [Double] { medium(index: index, seed: seed).field }
+
+  /// The medium of sample `index` under `seed`: the mean wavenumber `k̄` (the frequency `ω` in
+  /// units where the background speed is 1) and the field `k(x)`, `s × s` row-major.
+  public func medium(index: Int, seed: UInt64) -> (mean: Double, field: [Double]) {
     var generator = SplitMix64(seed: seed &+ 0x632B_E59B_D9B4_E019 &* UInt64(index + 1))
     let mean = Double.random(in: wavenumbers, using: &generator)
     let g = field.sample(using: &generator)
     let peak = max(g.map(abs).max() ?? 1, 1e-12)
-    return g.map { mean * (1 + 0.5 * contrast * $0 / peak) }
+    return (mean, g.map { mean * (1 + 0.5 * contrast * $0 / peak) })
   }
 
   /// The source `f` at the grid points.
@@ -72,11 +87,12 @@ public struct HelmholtzProblem: Sendable {
     // Impedance: each boundary face of vertex p contributes k_p · (face area / cell volume); on
     // a side of axis 0 the face spans the vertex's extent along axis 1 (half a cell at corners).
     var impedance = [Double](repeating: 0, count: n)
+    let (absorbs0, absorbs1) = (absorbingAxes.contains(0), absorbingAxes.contains(1))
     for i in 0..<s {
       for j in 0..<s {
         let onRow = i == 0 || i == s - 1, onColumn = j == 0 || j == s - 1
-        if onRow { impedance[i * s + j] += (onColumn ? 0.5 : 1) / h }
-        if onColumn { impedance[i * s + j] += (onRow ? 0.5 : 1) / h }
+        if onRow && absorbs0 { impedance[i * s + j] += (onColumn ? 0.5 : 1) / h }
+        if onColumn && absorbs1 { impedance[i * s + j] += (onRow ? 0.5 : 1) / h }
         impedance[i * s + j] *= k[i * s + j]
       }
     }

@@ -20,8 +20,10 @@ public struct GaussianNormalizer: Sendable, Equatable {
     self.standardDeviation = standardDeviation
   }
 
-  /// The statistics of `data` (`[N, channels, spatial…]`), accumulated in `Double`.
-  public init(fitting data: Tensor) {
+  /// The statistics of `data` (`[N, channels, spatial…]`), accumulated in `Double`. Not
+  /// `centered`: the mean is taken as zero and `σ` is the root mean square, so zero maps to
+  /// zero both ways (for outputs whose zeros are constraints).
+  public init(fitting data: Tensor, centered: Bool = true) {
     let channels = data.shape[1]
     let points = data.shape.dropFirst(2).reduce(1, *)
     var sums = [Double](repeating: 0, count: channels), squares = sums
@@ -37,6 +39,7 @@ public struct GaussianNormalizer: Sendable, Equatable {
       }
     }
     let n = Double(data.shape[0] * points)
+    if !centered { sums = sums.map { _ in 0 } }
     mean = sums.map { Float($0 / n) }
     standardDeviation = zip(sums, squares).map { s, q in Float(max(q / n - (s / n) * (s / n), 0).squareRoot()) }
   }

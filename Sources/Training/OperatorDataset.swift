@@ -7,6 +7,8 @@ import Tensors
 /// On disk a dataset is a directory with `coeff.npy` (`(N, s, s)`, the input function),
 /// `sol.npy` (`(N, s, s)`, the solution) and `meta.json`, as `opkit generate` writes it and
 /// as numpy reads it. A complex file (`complex64`) becomes two channels, real and imaginary part.
+/// A vector-valued solution `(N, K, s, s)` (one axis more than `coeff.npy`) becomes `K` channels,
+/// or `2K` — component `k`'s real and imaginary parts in channels `2k`, `2k + 1` — if complex.
 public struct OperatorDataset: Sendable {
   /// Input functions, `[N, inputChannels, spatial…]`.
   public let inputs: Tensor
@@ -70,7 +72,15 @@ public struct OperatorDataset: Sendable {
       do { try tensor.checkFinite("values") } catch { throw DatasetFileError(file: path, message: "\(error)") }
       return tensor
     }
-    let (inputs, outputs) = (try load("coeff.npy"), try load("sol.npy"))
+    let inputs = try load("coeff.npy")
+    var outputs = try load("sol.npy")
+    // A vector-valued solution (N, K, s₁, …) has one axis more than coeff.npy: its components
+    // become channels, each complex component as its (real, imaginary) pair.
+    if outputs.rank == inputs.rank + 1 {
+      let (n, parts, components) = (outputs.shape[0], outputs.shape[1], outputs.shape[2])
+      let order = [0, 2, 1] + Array(3..<outputs.rank)
+      outputs = try outputs.permuted(order).reshaped(to: [n, components * parts] + outputs.shape.dropFirst(3))
+    }
     // Unaligned data: queries.npy holds each sample's query points, (N, P) or (N, P, d).
     let queriesPath = (directory as NSString).appendingPathComponent("queries.npy")
     if FileManager.default.fileExists(atPath: queriesPath) {

@@ -144,7 +144,7 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   public init(model: Model, options: TrainingOptions, fittingNormalizersTo train: OperatorDataset) {
     self.init(
       model: model, options: options, inputNormalizer: GaussianNormalizer(fitting: train.inputs),
-      outputNormalizer: GaussianNormalizer(fitting: train.outputs), history: [],
+      outputNormalizer: GaussianNormalizer(fitting: train.outputs, centered: !model.keepsOutputZeros), history: [],
       optimizer: Adam(learningRate: options.learningRate, weightDecay: options.weightDecay))
   }
 

@@ -21,6 +21,13 @@ struct Evaluate: ParsableCommand {
   @Option(help: "Samples shown in the PNG.")
   var pictures: Int = 4
 
+  @Option(
+    help: """
+      Write the predictions to this .npy file in sol.npy's layout: (N, s, …) or, for several \
+      components, (N, K, s, …); complex64 for complex models.
+      """)
+  var predictions: String?
+
   func validate() throws {
     guard pictures >= 1 else { throw ValidationError("--pictures must be at least 1") }
   }
@@ -80,6 +87,9 @@ struct Evaluate: ParsableCommand {
         try FieldPanels(panels: rows, extent: extent, sharedColumns: sameGrid ? [1, 2] : [0, 1]).image().write(to: png)
       }
     }
+    if let predictions {
+      try writePredictions(of: trainer, on: dataset, complex: Model.kind == ComplexDeepONet.kind, to: predictions)
+    }
     let report = EvaluationReport(
       model: Model.kind, samples: dataset.count, resolution: dataset.spatialShape, relativeL2: evaluation.relativeL2,
       relativeH1: evaluation.relativeH1, mse: evaluation.mse, seconds: seconds)
@@ -97,6 +107,40 @@ struct Evaluate: ParsableCommand {
               : "; wrote \($0) (columns: \(dataset.spatialShape == dataset.outputSpatialShape ? "input, " : "")truth, prediction, |error|)"
           } ?? ""))
     }
+  }
+}
+
+extension Evaluate {
+  /// Writes the model's predictions on every sample of `dataset` to `path` (atomically), in
+  /// the layout of `sol.npy`: channels become components, complex models' channel pairs become
+  /// complex64 values, and a single component is squeezed away.
+  private func writePredictions<Model: ConfiguredModel>(
+    of trainer: Trainer<Model>, on dataset: OperatorDataset, complex: Bool, to path: String
+  ) throws {
+    var values = [Double]()
+    var shape = [Int]()
+    for start in stride(from: 0, to: dataset.count, by: 50) {
+      let batch = dataset.subset(Array(start..<min(start + 50, dataset.count)))
+      let y = try batch.queries.map { try trainer.predict(batch.inputs, queries: $0) } ?? trainer.predict(batch.inputs)
+      shape = Array(y.shape.dropFirst())
+      let (channels, points) = (y.shape[1], y.shape.dropFirst(2).reduce(1, *))
+      for n in 0..<y.shape[0] {
+        if complex {
+          // Channels (2k, 2k + 1) → interleaved (re, im) of component k.
+          for k in 0..<(channels / 2) {
+            for q in 0..<points {
+              values.append(Double(y.scalars[(n * channels + 2 * k) * points + q]))
+              values.append(Double(y.scalars[(n * channels + 2 * k + 1) * points + q]))
+            }
+          }
+        } else {
+          values += y.scalars[(n * channels * points)..<((n + 1) * channels * points)].map(Double.init)
+        }
+      }
+    }
+    let components = complex ? shape[0] / 2 : shape[0]
+    let fileShape = [dataset.count] + (components > 1 ? [components] : []) + shape.dropFirst()
+    try NumpyArray(shape: fileShape, values: values, dtype: complex ? .complex64 : .float32).write(to: path)
   }
 }
 

@@ -19,6 +19,7 @@ func writeSample(of directory: String, to png: String) throws {
 }
 
 extension DarcyBoundary: ExpressibleByArgument {}
+extension HelmholtzGeometry: ExpressibleByArgument {}
 
 extension DatasetSolver: ExpressibleByArgument {
   public init?(argument: String) { self.init(name: argument) }
@@ -176,6 +177,10 @@ struct GenerateHelmholtz: ParsableCommand {
       k(x) = k̄(1 + 0.2 g/max|g|), g a Gaussian random field, k̄ uniform in [--k-min, --k-max]; f a
       unit Gaussian bump at (0.3, 0.4). Writes DIR/coeff.npy (k, (N, s, s) float32), DIR/sol.npy
       (u, (N, s, s) complex64) and DIR/meta.json; solved by UMFPACK in real 2x2 block form.
+      --geometry waveguide: TE waves between perfectly conducting plates at y = 0, 1 with open
+      ends at x = 0, 1 (u = H_z, ∂H/∂n = 0 on the plates); sol.npy holds the electric field
+      E = (i/k̄)(∂_y H, −∂_x H), (N, 2, s, s) complex64, whose tangential part E_x vanishes on the
+      plates (train with --conducting-walls y to build that into a DeepONet).
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -192,10 +197,13 @@ struct GenerateHelmholtz: ParsableCommand {
   @Option(help: "Largest mean wavenumber.")
   var kMax: Double = 16
 
+  @Option(help: "open (absorbing on all sides; sol.npy = u) or waveguide (conducting plates at y = 0, 1; sol.npy = E).")
+  var geometry: HelmholtzGeometry = .open
+
   @Option(help: "Output dataset directory.")
   var out: String
 
-  @Option(help: "Also write a PNG of the first samples: k, Re u, Im u, |u| (left to right).")
+  @Option(help: "Also write a PNG of the first samples: k, Re u, Im u, |u| (left to right; per component of E).")
   var png: String?
 
   func validate() throws {
@@ -206,7 +214,8 @@ struct GenerateHelmholtz: ParsableCommand {
 
   func run() throws {
     global.apply()
-    let generator = try HelmholtzDatasetGenerator(resolution: resolution, samples: samples, seed: global.seed, wavenumbers: kMin...kMax)
+    let generator = try HelmholtzDatasetGenerator(
+      resolution: resolution, samples: samples, seed: global.seed, wavenumbers: kMin...kMax, geometry: geometry)
     let bar = ProgressBar(label: "helmholtz \(resolution)²")
     let start = ContinuousClock.now
     try generator.generate(in: out) { bar.update($0, $1) }
@@ -214,16 +223,26 @@ struct GenerateHelmholtz: ParsableCommand {
     if let png {
       let k = try NumpyArray(contentsOf: out + "/coeff.npy").values, u = try NumpyArray(contentsOf: out + "/sol.npy").values
       let points = resolution * resolution
+      let components = geometry == .waveguide ? 2 : 1
+      // Per sample: k, then the real part, imaginary part and modulus of each component.
       let rows = (0..<min(3, samples)).map { n -> [[Double]] in
-        let re = (0..<points).map { u[2 * (n * points + $0)] }, im = (0..<points).map { u[2 * (n * points + $0) + 1] }
-        return [Array(k[(n * points)..<((n + 1) * points)]), re, im, zip(re, im).map { ($0 * $0 + $1 * $1).squareRoot() }]
+        var row = [Array(k[(n * points)..<((n + 1) * points)])]
+        for c in 0..<components {
+          let offset = (n * components + c) * points
+          let re = (0..<points).map { u[2 * (offset + $0)] }, im = (0..<points).map { u[2 * (offset + $0) + 1] }
+          row += [re, im, zip(re, im).map { ($0 * $0 + $1 * $1).squareRoot() }]
+        }
+        return row
       }
       try FieldPanels(panels: rows, extent: (resolution, resolution)).image().write(to: png)
     }
     if global.json {
       print(try jsonLine(HelmholtzSummary(samples: samples, seconds: seconds)))
     } else {
-      print(String(format: "%d Helmholtz samples in %.1f s; wrote %@/coeff.npy, sol.npy (complex64), meta.json", samples, seconds, out))
+      print(
+        String(
+          format: "%d Helmholtz samples (%@) in %.1f s; wrote %@/coeff.npy, sol.npy (complex64), meta.json", samples,
+          geometry.rawValue, seconds, out))
     }
   }
 }

@@ -313,8 +313,30 @@ struct TrainDeepONet: ParsableCommand {
       """)
   var complex = false
 
+  @Option(
+    help: """
+      Axes whose two walls are perfect conductors, comma-separated (x, y, z = array axes 0, 1, 2): \
+      the output is a vector field whose tangential components vanish on those walls by \
+      construction (e.g. y for `opkit generate helmholtz --geometry waveguide`).
+      """)
+  var conductingWalls: String?
+
+  /// The axes of `--conducting-walls`, or nil.
+  var conductingWallAxes: [Int]? {
+    get throws {
+      guard let conductingWalls else { return nil }
+      return try conductingWalls.split(separator: ",").map { name in
+        guard let axis = ["x", "y", "z"].firstIndex(of: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
+          throw ValidationError("--conducting-walls takes axes x, y, z, got '\(name)'")
+        }
+        return axis
+      }
+    }
+  }
+
   func validate() throws {
     guard width >= 1, depth >= 1, basis >= 1 else { throw ValidationError("--width, --depth and --basis must be at least 1") }
+    _ = try conductingWallAxes
   }
 
   func run() throws {
@@ -336,8 +358,9 @@ struct TrainDeepONet: ParsableCommand {
     let configuration = DeepONetConfiguration(
       sensors: train.inputs.shape.dropFirst().reduce(1, *), queryDimension: train.queries?.shape[2] ?? spatial.count,
       outputs: complex ? channels / 2 : channels, branchWidths: hidden, trunkWidths: hidden, basis: basis, activation: activation,
-      queryShape: train.queries != nil || train.outputSpatialShape == spatial ? nil : train.outputSpatialShape)
-    try configuration.validate()
+      queryShape: train.queries != nil || train.outputSpatialShape == spatial ? nil : train.outputSpatialShape,
+      conductingWalls: try conductingWallAxes)
+    do { try configuration.validate() } catch { throw CommandFailure("\(training.data): \(error)") }
     let options = training.options(seed: global.seed)
     if complex {
       var trainer = try training.trainer(for: configuration, as: ComplexDeepONet.self, options: options, train: train)

@@ -78,4 +78,74 @@ final class HelmholtzTests: XCTestCase {
     XCTAssertEqual(data.outputs.scalars[realIndex], Float(raw.values[stored]))
     XCTAssertEqual(data.outputs.scalars[imaginaryIndex], Float(raw.values[stored + 1]))
   }
+
+  /// The waveguide's electric field at s = 33, 65, 129 approaches the s = 257 one at second
+  /// order (constant k = 10, shared points), and its tangential part `E_x` is exactly zero on
+  /// the plates `y = 0, 1` while `E_y` is not.
+  func testWaveguideFieldConvergesAndIsTangentialFreeOnThePlates() throws {
+    func field(_ s: Int) throws -> (x: [Double], y: [Double]) {
+      let problem = try WaveguideProblem(resolution: s, wavenumbers: 10...10, contrast: 0)
+      return try problem.electricField(frequency: 10, wavenumber: Array(repeating: 10, count: s * s))
+    }
+    let reference = try field(257)
+    var errors = [Double]()
+    for s in [33, 65, 129] {
+      let e = try field(s), step = 256 / (s - 1)
+      var error = 0.0
+      for i in 0..<s {
+        for j in 0..<s {
+          let (p, q) = (i * s + j, (i * step) * 257 + j * step)
+          for c in 0..<2 {
+            error = max(error, abs(e.x[2 * p + c] - reference.x[2 * q + c]), abs(e.y[2 * p + c] - reference.y[2 * q + c]))
+          }
+        }
+        for j in [0, s - 1] {
+          XCTAssertEqual([e.x[2 * (i * s + j)], e.x[2 * (i * s + j) + 1]], [0, 0], "E_x at (\(i), \(j))")
+        }
+      }
+      errors.append(error)
+    }
+    let ends = [0, 128, 256].map { i in hypot(reference.y[2 * (i * 257)], reference.y[2 * (i * 257) + 1]) }
+    XCTAssertGreaterThan(ends.max()!, 1e-3, "E_y on the plates")
+    XCTAssertEqual(log2(errors[0] / errors[1]), 2, accuracy: 0.35, "errors \(errors)")
+    XCTAssertEqual(log2(errors[1] / errors[2]), log2(5), accuracy: 0.35, "errors \(errors)")
+  }
+
+  /// Ampère's law on the plates' normal: `E_y = −(i/ω) ∂_x H`, so at the open ends, where
+  /// `∂_x H = ±ikH`, `E_y = ±(k/ω) H` — checked against the magnetic field itself.
+  func testWaveguideFieldAtTheOpenEndsFollowsTheImpedanceCondition() throws {
+    let s = 17
+    let problem = try WaveguideProblem(resolution: s)
+    let (omega, k) = problem.magnetic.medium(index: 3, seed: 1)
+    let (re, im) = try problem.magnetic.solve(wavenumber: k)
+    let e = try problem.electricField(frequency: omega, wavenumber: k)
+    for j in 0..<s {
+      for (i, sign) in [(0, -1.0), (s - 1, 1.0)] {
+        let p = i * s + j
+        assertClose(e.y[2 * p], sign * k[p] / omega * re[p], atol: 1e-12)
+        assertClose(e.y[2 * p + 1], sign * k[p] / omega * im[p], atol: 1e-12)
+      }
+    }
+  }
+
+  /// numpy reads the waveguide's field as `(N, 2, s, s)` complex64; the dataset loads it as
+  /// four channels (Re E_x, Im E_x, Re E_y, Im E_y); `meta.json` names the conducting walls.
+  func testWaveguideDatasetStoresTwoComplexComponents() throws {
+    let directory = temporaryDirectory("waveguide").path
+    try HelmholtzDatasetGenerator(resolution: 9, samples: 3, seed: 2, geometry: .waveguide).generate(in: directory)
+    let python = try runPython(
+      """
+      import numpy as np, json
+      E = np.load('\(directory)/sol.npy'); meta = json.load(open('\(directory)/meta.json'))
+      print(E.dtype, E.shape, abs(E[:, 0, :, [0, -1]]).max(), abs(E[:, 0]).max() > 0, meta['geometry'], meta['conductingWalls'])
+      """)
+    XCTAssertEqual(python, "complex64 (3, 2, 9, 9) 0.0 True waveguide ['y']")
+    let raw = try NumpyArray(contentsOf: directory + "/sol.npy")
+    let data = try OperatorDataset(directory: directory)
+    XCTAssertEqual(data.outputs.shape, [3, 4, 9, 9])
+    // Sample 2, component y (1), point 40: channels 2 and 3 hold its real and imaginary part.
+    let stored = 2 * ((2 * 2 + 1) * 81 + 40)
+    XCTAssertEqual(data.outputs.scalars[(2 * 4 + 2) * 81 + 40], Float(raw.values[stored]))
+    XCTAssertEqual(data.outputs.scalars[(2 * 4 + 3) * 81 + 40], Float(raw.values[stored + 1]))
+  }
 }

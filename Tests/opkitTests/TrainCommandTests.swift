@@ -184,6 +184,41 @@ final class TrainCommandTests: XCTestCase {
     XCTAssertTrue(fno.err.contains("does not match"), fno.err)
   }
 
+  /// The waveguide's electric field learned by a complex DeepONet whose output is assembled so
+  /// that `E_x` vanishes on the conducting plates: the written predictions hold it exactly.
+  func testComplexDeepONetKeepsTheConductingWallCondition() throws {
+    let (data, scalar) = (path("waveguide"), path("helmholtz"))
+    for (directory, geometry) in [(data, "waveguide"), (scalar, "open")] {
+      let generated = try run([
+        "generate", "helmholtz", "--geometry", geometry, "--resolution", "12", "--samples", "30", "--out", directory,
+      ])
+      XCTAssertEqual(generated.status, 0, generated.err)
+    }
+    let model = path("waveguide.safetensors")
+    try? FileManager.default.removeItem(atPath: model)
+    let small = ["--width", "12", "--depth", "2", "--basis", "6", "--epochs", "3", "--batch", "10"]
+    let trained = try run(
+      ["train", "deeponet", "--complex", "--conducting-walls", "y", "--data", data, "--out", model, "--json"] + small)
+    XCTAssertEqual(trained.status, 0, trained.err)
+    XCTAssertEqual(try json(trained.out)["model"] as? String, "complex-deeponet")
+    let evaluated = try run(["evaluate", "--model", model, "--data", data, "--predictions", path("E.npy"), "--json"])
+    XCTAssertEqual(evaluated.status, 0, evaluated.err)
+    let check = try runPython(
+      """
+      import numpy as np
+      E = np.load('\(path("E.npy"))'); truth = np.load('\(data)/sol.npy')
+      print(E.dtype, E.shape == truth.shape, abs(E[:, 0, :, [0, -1]]).max(), abs(E[:, 0, :, 1:-1]).max() > 0, abs(E[:, 1]).max() > 0)
+      """)
+    XCTAssertEqual(check, "complex64 True 0.0 True True")
+    let scalarField = try run(
+      ["train", "deeponet", "--complex", "--conducting-walls", "y", "--data", scalar, "--out", path("s.st")] + small)
+    XCTAssertNotEqual(scalarField.status, 0)
+    XCTAssertTrue(scalarField.err.hasPrefix("opkit: error: ") && scalarField.err.contains("vector field"), scalarField.err)
+    let badAxis = try run(["train", "deeponet", "--conducting-walls", "q", "--data", data, "--out", path("q.st")])
+    XCTAssertNotEqual(badAxis.status, 0)
+    XCTAssertTrue(badAxis.err.contains("x, y, z"), badAxis.err)
+  }
+
   /// `opkit forecast` on a small seasonal CSV: the JSON report with the baselines, a picture,
   /// and one-line errors naming the line and column of bad cells.
   func testForecastReportsKoopaBesideTheBaselines() throws {
