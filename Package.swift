@@ -38,11 +38,13 @@ let package = Package(
     .target(name: "Operators", dependencies: ["Training", "Layers", "Spectral", "Grids", "Tensors"]),
     .target(name: "Koopman", dependencies: ["Training", "Layers", "Spectral", "Tensors"]),
     .target(name: "PDEData", dependencies: ["Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
+    .target(name: "LearnedSolvers", dependencies: ["Training", "Layers", "Krylov", "Sparse", "Grids", "Tensors"]),
     // Floor 4: umbrella.
     .target(
       name: "OperatorKit",
       dependencies: [
         "Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Training", "Spectral", "Operators", "PDEData", "Koopman",
+        "LearnedSolvers",
       ]),
     // Floor 5: the CLI and the examples.
     .executableTarget(
@@ -74,6 +76,8 @@ let package = Package(
     .testTarget(name: "KoopmanTests", dependencies: ["Koopman", "Tensors", "Spectral", "Layers", "Training", "TestSupport"]),
     .testTarget(name: "PDEDataTests", dependencies: ["PDEData", "Krylov", "Sparse", "Training", "TestSupport"]),
     .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Training", "Layers", "PDEData", "TestSupport"]),
+    .testTarget(
+      name: "LearnedSolversTests", dependencies: ["LearnedSolvers", "Krylov", "Sparse", "Grids", "Training", "Tensors", "TestSupport"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "TestSupport"]),
     .testTarget(name: "KrylovTests", dependencies: ["Krylov", "TestSupport"]),
     .testTarget(

@@ -43,6 +43,9 @@ public struct SolveReport: Sendable, Codable {
   public var residualHistory: [Double]
   /// Wall-clock seconds of the solve.
   public var seconds: Double
+  /// Iterations whose supplied search direction was unusable and replaced by the residual
+  /// (``ConjugateDirections`` only; nil for the other methods).
+  public var directionFallbacks: Int?
 
   /// True when the tolerance was met.
   public var converged: Bool { reason.isConverged }

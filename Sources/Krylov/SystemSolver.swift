@@ -18,6 +18,12 @@ public enum SolveMethod: String, Sendable, CaseIterable, Codable {
   case pcgMultigrid = "pcg-mg"
   /// Restarted GMRES with a right preconditioner (any nonsingular matrix).
   case gmres
+  /// Conjugate directions from a learned map of the residual (DCDM; SPD; needs a trained
+  /// network passed as `searchDirections`).
+  case dcdm
+
+  /// The methods that need nothing beyond the matrix (all but ``dcdm``).
+  public static var standalone: [SolveMethod] { allCases.filter { $0 != .dcdm } }
 
   /// True for methods that need no tolerance (direct factorizations).
   public var isDirect: Bool { self == .cholmod || self == .umfpack }
@@ -66,11 +72,12 @@ public enum SystemSolver {
   ///   - layout: the grid the matrix was assembled on; required by multigrid.
   ///   - preconditioner: for ``SolveMethod/gmres`` only; default multigrid on grids, Jacobi
   ///     otherwise.
+  ///   - searchDirections: the residual-to-direction map of ``SolveMethod/dcdm``.
   /// - Throws: ``KrylovError`` for a missing grid or size mismatch, `SparseError` from the
   ///   factorizations (not positive definite, singular…).
   public static func solve(
     _ matrix: CSRMatrix, rightHandSide b: [Double], method: SolveMethod, options: SolverOptions = SolverOptions(),
-    layout: GridLayout? = nil, preconditioner: PreconditionerKind? = nil
+    layout: GridLayout? = nil, preconditioner: PreconditionerKind? = nil, searchDirections: (any Preconditioner)? = nil
   ) throws -> SystemSolution {
     guard matrix.rowCount == matrix.columnCount, b.count == matrix.rowCount else {
       throw KrylovError.dimensionMismatch("matrix \(matrix.rowCount)x\(matrix.columnCount), right-hand side \(b.count)")
@@ -103,6 +110,13 @@ public enum SystemSolver {
       setup = clock.seconds
       clock = Stopwatch()
       report = try GMRES(size: b.count, options: options).solve(matrix, b, &x, preconditioner: m)
+    case .dcdm:
+      guard let searchDirections else {
+        throw KrylovError.preconditionerFailed("dcdm needs a trained network for its search directions (opkit solve --model)")
+      }
+      setup = clock.seconds
+      clock = Stopwatch()
+      report = try ConjugateDirections(size: b.count, options: options).solve(matrix, b, &x, directions: searchDirections)
     }
     let solveSeconds = clock.seconds
     let residual = try trueRelativeResidual(matrix, x, b)

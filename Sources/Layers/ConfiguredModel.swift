@@ -21,10 +21,14 @@ public protocol ConfiguredModel: Module, Sendable {
   /// output) that output normalization must keep: the trainer then scales outputs per channel
   /// without shifting them. False by default.
   var keepsOutputZeros: Bool { get }
+  /// Whether the trainer Gaussian-normalizes inputs and outputs (true by default); false: the
+  /// model sees the data as it is.
+  var normalizesData: Bool { get }
 }
 
 extension ConfiguredModel {
   public var keepsOutputZeros: Bool { false }
+  public var normalizesData: Bool { true }
 
   public func callAsFunction(_ x: Tensor, queries: Tensor) throws -> Tensor {
     throw TensorError.invalidShape(

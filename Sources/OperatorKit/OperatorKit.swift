@@ -4,6 +4,7 @@
 @_exported import Koopman
 @_exported import Krylov
 @_exported import Layers
+@_exported import LearnedSolvers
 @_exported import Meshes
 @_exported import Operators
 @_exported import PDEData

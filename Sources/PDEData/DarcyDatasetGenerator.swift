@@ -230,7 +230,7 @@ public enum DatasetSolver: Hashable, Sendable {
   public init?(name: String) {
     if name == "skr" {
       self = .recycling
-    } else if let method = SolveMethod(rawValue: name) {
+    } else if let method = SolveMethod(rawValue: name), method != .dcdm {
       self = .independent(method)
     } else {
       return nil
@@ -241,7 +241,7 @@ public enum DatasetSolver: Hashable, Sendable {
   public var usesPreconditioner: Bool { self == .recycling || self == .independent(.gmres) }
 
   /// Every solver, by name.
-  public static var all: [DatasetSolver] { SolveMethod.allCases.map { .independent($0) } + [.recycling] }
+  public static var all: [DatasetSolver] { SolveMethod.standalone.map { .independent($0) } + [.recycling] }
 }
 
 /// The dataset's `meta.json`.

@@ -20,6 +20,11 @@ public struct GaussianNormalizer: Sendable, Equatable {
     self.standardDeviation = standardDeviation
   }
 
+  /// The identity map on `channels` channels (mean 0, `σ + ε = 1`).
+  public static func identity(channels: Int) -> GaussianNormalizer {
+    GaussianNormalizer(mean: Array(repeating: 0, count: channels), standardDeviation: Array(repeating: 1 - epsilon, count: channels))
+  }
+
   /// The statistics of `data` (`[N, channels, spatial…]`), accumulated in `Double`. Not
   /// `centered`: the mean is taken as zero and `σ` is the root mean square, so zero maps to
   /// zero both ways (for outputs whose zeros are constraints).

@@ -143,8 +143,11 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   /// A trainer for `model` whose normalizers are fitted to `train`.
   public init(model: Model, options: TrainingOptions, fittingNormalizersTo train: OperatorDataset) {
     self.init(
-      model: model, options: options, inputNormalizer: GaussianNormalizer(fitting: train.inputs),
-      outputNormalizer: GaussianNormalizer(fitting: train.outputs, centered: !model.keepsOutputZeros), history: [],
+      model: model, options: options,
+      inputNormalizer: model.normalizesData ? GaussianNormalizer(fitting: train.inputs) : .identity(channels: train.inputs.shape[1]),
+      outputNormalizer: model.normalizesData
+        ? GaussianNormalizer(fitting: train.outputs, centered: !model.keepsOutputZeros) : .identity(channels: train.outputs.shape[1]),
+      history: [],
       optimizer: Adam(learningRate: options.learningRate, weightDecay: options.weightDecay))
   }
 

@@ -16,10 +16,13 @@ struct Bench: ParsableCommand {
   var repeats: Int = 3
 
   @Option(parsing: .upToNextOption, help: "Methods to time (default: all).")
-  var methods: [SolveMethod] = SolveMethod.allCases
+  var methods: [SolveMethod] = SolveMethod.standalone
 
   @Option(
-    help: "Which figures: solvers (SpMV, every solve method), core (tensor kernels), generation (SKR against independent solves), or all.")
+    help: """
+      Which figures: solvers (SpMV, every solve method), core (tensor kernels), generation (SKR against independent solves), \
+      dcdm (the learned solver against CG, IC(0)-PCG, multigrid PCG and CHOLMOD; needs --dcdm-2d/--dcdm-3d), or all.
+      """)
   var suite: BenchSuite = .all
 
   @Option(help: "Samples per dataset in the generation figures.")
@@ -27,6 +30,19 @@ struct Bench: ParsableCommand {
 
   @Option(help: "Preconditioner of skr and gmres in the generation figures: none, jacobi, ic.")
   var preconditioner: PreconditionerKind = .ic
+
+  @Option(name: .customLong("dcdm-2d"), help: "2D DCDM network (opkit train dcdm) for the dcdm figures.")
+  var dcdm2d: String?
+
+  @Option(name: .customLong("dcdm-3d"), help: "3D DCDM network for the dcdm figures.")
+  var dcdm3d: String?
+
+  @Option(
+    name: .customLong("dcdm-sizes-2d"), parsing: .upToNextOption, help: "Grid sizes (interior unknowns per axis) of the 2D dcdm figures.")
+  var dcdmSizes2d: [Int] = [64, 128, 256]
+
+  @Option(name: .customLong("dcdm-sizes-3d"), parsing: .upToNextOption, help: "Grid sizes of the 3D dcdm figures.")
+  var dcdmSizes3d: [Int] = [32, 64]
 
   func validate() throws {
     guard size >= 2 else { throw ValidationError("--size must be at least 2") }
@@ -43,15 +59,21 @@ struct Bench: ParsableCommand {
       [.generation, .all].contains(suite)
       ? try GenerationBenchmarkSuite(resolutions: [64, 128], samples: samples, preconditioner: preconditioner, json: global.json).run()
       : nil
+    let models = [2: dcdm2d, 3: dcdm3d].compactMapValues { $0 }
+    if suite == .dcdm && models.isEmpty { throw CommandFailure("--suite dcdm needs --dcdm-2d and/or --dcdm-3d (opkit train dcdm)") }
+    let dcdm =
+      [.dcdm, .all].contains(suite) && !models.isEmpty
+      ? try DCDMBenchmarkSuite(models: models, sizes2D: dcdmSizes2d, sizes3D: dcdmSizes3d, repeats: repeats, json: global.json).run()
+      : nil
     if global.json {
-      print(try jsonLine(BenchReport(solvers: solvers, core: core, generation: generation)))
+      print(try jsonLine(BenchReport(solvers: solvers, core: core, generation: generation, dcdm: dcdm)))
     }
   }
 }
 
 /// Which benchmark figures `opkit bench` produces.
 enum BenchSuite: String, ExpressibleByArgument, CaseIterable {
-  case solvers, core, generation, all
+  case solvers, core, generation, dcdm, all
 }
 
 /// The JSON object `opkit bench --json` prints.
@@ -59,4 +81,5 @@ struct BenchReport: Encodable {
   let solvers: BenchmarkSuite.Report?
   let core: CoreBenchmarkSuite.Report?
   let generation: [GenerationBenchmarkSuite.Row]?
+  let dcdm: [DCDMBenchmarkSuite.Row]?
 }

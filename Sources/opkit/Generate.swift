@@ -52,7 +52,7 @@ struct GenerateDarcy: ParsableCommand {
 
   @Option(
     help: """
-      Linear solver: skr (sorted Krylov recycling, GCRO-DR(40,20)) or \(SolveMethod.allCases.map(\.rawValue).joined(separator: ", ")) \
+      Linear solver: skr (sorted Krylov recycling, GCRO-DR(40,20)) or \(SolveMethod.standalone.map(\.rawValue).joined(separator: ", ")) \
       (default: pcg-mg, cholmod when periodic).
       """
   )

@@ -12,6 +12,12 @@ struct PoissonProblem {
   let finiteElements: FiniteElementSystem?
   /// What was solved, for reports: "grid 512x512" or the mesh path.
   let domain: String
+  /// The grid of unknowns, for grid problems (with or without obstacles).
+  var gridShape: [Int]? { layout?.unknownCounts ?? obstacleGrid }
+  /// The grid of an obstacle problem (which has no `layout`: multigrid does not apply).
+  var obstacleGrid: [Int]? = nil
+  /// Solid cells of an obstacle problem.
+  var solid: [Bool]? = nil
 
   /// `−div(a ∇u) = 1`, `u = 0`, on the unit box with `counts` interior unknowns per axis.
   static func onGrid(_ counts: [Int], centring: GridCentring, coefficientFile: String?) throws -> PoissonProblem {
@@ -22,6 +28,24 @@ struct PoissonProblem {
     return PoissonProblem(
       matrix: CSRMatrix(system.matrix), rightHandSide: system.rightHandSide, layout: system.layout,
       finiteElements: nil, domain: "grid " + counts.map(String.init).joined(separator: "x"))
+  }
+
+  /// `−Δu = 1` in the fluid cells of the unit box with solid obstacles (Neumann walls around
+  /// them, `u = 0` on the box): `counts` cells per axis, the mask an `.npy` of that shape whose
+  /// nonzero entries are solid. `CSRMatrix.maskedPoisson`, `h²`-scaled, `b = h²` in fluid cells.
+  static func withObstacles(_ counts: [Int], maskFile: String) throws -> PoissonProblem {
+    let array = try NumpyArray(contentsOf: maskFile)
+    guard array.shape == counts else {
+      throw CommandFailure("\(maskFile): mask has shape \(shapeText(array.shape)), the grid is \(shapeText(counts))")
+    }
+    let solid = array.values.map { $0 != 0 }
+    guard solid.contains(false) else { throw CommandFailure("\(maskFile): every cell is solid; nothing to solve") }
+    let h = 1 / Double(counts[0] + 1)
+    return PoissonProblem(
+      matrix: try CSRMatrix.maskedPoisson(shape: counts, solid: solid), rightHandSide: solid.map { $0 ? 0 : h * h }, layout: nil,
+      finiteElements: nil,
+      domain: "grid " + counts.map(String.init).joined(separator: "x") + " with \(solid.filter { $0 }.count) solid cells",
+      obstacleGrid: counts, solid: solid)
   }
 
   /// P1 finite elements for `−Δu = 1` on a Gmsh mesh with `u = 0` on the chosen boundary.
@@ -95,13 +119,13 @@ struct PoissonProblem {
         } else {
           try fem.mesh.writeVTK(to: out, pointData: [("u", nodal)])
         }
-      } else if let layout {
+      } else if let gridShape {
         guard out.hasSuffix(".npy") else { throw CommandFailure("\(out): grid solutions are written as .npy") }
-        try NumpyArray(shape: layout.unknownCounts, values: solution).write(to: out)
+        try NumpyArray(shape: gridShape, values: solution).write(to: out)
       }
     }
-    if let png, let layout {
-      let image = Heatmap.render(solution, rows: layout.unknownCounts[0], columns: layout.unknownCounts[1])
+    if let png, let gridShape {
+      let image = Heatmap.render(solution, rows: gridShape[0], columns: gridShape[1])
       try image.write(to: png)
     }
   }

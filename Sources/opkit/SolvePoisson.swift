@@ -50,6 +50,12 @@ struct SolvePoisson: ParsableCommand {
   @Option(help: "GMRES restart length.")
   var restart: Int = 30
 
+  @Option(help: "DCDM network (opkit train dcdm) supplying the search directions of --method dcdm.")
+  var model: String?
+
+  @Option(help: "Solid obstacles on the grid: .npy of the grid's shape, nonzero = solid (Neumann walls around them).")
+  var mask: String?
+
   @Option(help: "Write the solution: .npy, or .vtu/.vtk for meshes.")
   var out: String?
 
@@ -73,6 +79,19 @@ struct SolvePoisson: ParsableCommand {
       if method == .pcgMultigrid { throw ValidationError("pcg-mg needs a structured grid; on meshes use cholmod, pcg-ic or gmres") }
     }
     if dirichlet != nil && mesh == nil { throw ValidationError("--dirichlet applies to --mesh") }
+    if method == .dcdm && (model == nil || grid == nil) {
+      throw ValidationError("--method dcdm needs --grid and --model (opkit train dcdm)")
+    }
+    if model != nil && method != .dcdm { throw ValidationError("--model applies to --method dcdm") }
+    if mask != nil {
+      if grid == nil { throw ValidationError("--mask applies to --grid") }
+      if coefficient != nil || centring != .vertex {
+        throw ValidationError("--mask solves −Δu = 1 on the vertex grid; drop --coefficient/--centring")
+      }
+      if method == .pcgMultigrid || preconditioner == .multigrid {
+        throw ValidationError("geometric multigrid assumes the open box; with --mask use dcdm, pcg-ic, cg or cholmod")
+      }
+    }
     if let grid, png != nil, grid.counts.count != 2 { throw ValidationError("--png needs a 2D grid, got \(grid)") }
     if preconditioner != nil && method != .gmres { throw ValidationError("--preconditioner applies to --method gmres") }
     guard rtol > 0, rtol < 1 else { throw ValidationError("--rtol must be in (0, 1), got \(rtol)") }
@@ -84,8 +103,17 @@ struct SolvePoisson: ParsableCommand {
     global.apply()
     let assemblyClock = ContinuousClock.now
     let problem =
-      try grid.map { try PoissonProblem.onGrid($0.counts, centring: centring, coefficientFile: coefficient) }
+      try grid.map { grid in
+        try mask.map { try PoissonProblem.withObstacles(grid.counts, maskFile: $0) }
+          ?? PoissonProblem.onGrid(grid.counts, centring: centring, coefficientFile: coefficient)
+      }
       ?? PoissonProblem.onMesh(path: mesh!, dirichlet: dirichlet)
+    let directions = try model.map { path -> LearnedDirections in
+      let network = try Trainer<DCDMNetwork>(checkpointAt: path).model
+      do {
+        return try LearnedDirections(network: network, shape: problem.gridShape ?? [], solid: problem.solid)
+      } catch { throw CommandFailure("\(path): \(error)") }
+    }
     let assemblySeconds = (ContinuousClock.now - assemblyClock).seconds
 
     if let exportMatrix { try MatrixMarket.write(problem.matrix, to: exportMatrix) }
@@ -94,7 +122,7 @@ struct SolvePoisson: ParsableCommand {
     let options = SolverOptions(rtol: rtol, maxIterations: maxIterations, restart: restart, recordHistory: false)
     let result = try SystemSolver.solve(
       problem.matrix, rightHandSide: problem.rightHandSide, method: method, options: options,
-      layout: problem.layout, preconditioner: preconditioner)
+      layout: problem.layout, preconditioner: preconditioner, searchDirections: directions)
 
     try problem.writeOutputs(solution: result.solution, out: out, png: png)
     let summary = SolveSummary(problem: problem, method: method, result: result, assemblySeconds: assemblySeconds)

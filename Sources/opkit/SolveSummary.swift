@@ -17,11 +17,13 @@ struct SolveSummary: Encodable {
   let setupSeconds: Double
   let assemblySeconds: Double
   let totalSeconds: Double
+  /// DCDM iterations whose network direction was replaced by the residual.
+  let directionFallbacks: Int?
 
   enum CodingKeys: String, CodingKey {
     case domain, unknowns, nonzeros, method, preconditioner, converged, iterations, matvecs, seconds
     case stopReason = "stop_reason", relativeResidual = "relative_residual", setupSeconds = "setup_seconds"
-    case assemblySeconds = "assembly_seconds", totalSeconds = "total_seconds"
+    case assemblySeconds = "assembly_seconds", totalSeconds = "total_seconds", directionFallbacks = "direction_fallbacks"
   }
 
   init(problem: PoissonProblem, method: SolveMethod, result: SystemSolution, assemblySeconds: Double) {
@@ -39,6 +41,7 @@ struct SolveSummary: Encodable {
     setupSeconds = result.setupSeconds
     self.assemblySeconds = assemblySeconds
     totalSeconds = assemblySeconds + seconds
+    directionFallbacks = result.report?.directionFallbacks
   }
 
   func json() throws -> String {
@@ -49,7 +52,7 @@ struct SolveSummary: Encodable {
     let how = preconditioner.map { "\(method) (preconditioner \($0))" } ?? method
     return """
       \(domain): \(unknowns) unknowns, \(nonzeros) nonzeros
-      \(how): \(converged ? "converged" : "NOT converged") (\(stopReason)), \(iterations) iterations, \(matvecs) matvecs
+      \(how): \(converged ? "converged" : "NOT converged") (\(stopReason)), \(iterations) iterations, \(matvecs) matvecs\(directionFallbacks.map { ", \($0) direction fallbacks" } ?? "")
       relative residual ‖b−Ax‖/‖b‖ = \(String(format: "%.3e", relativeResidual))
       time: assembly \(String(format: "%.3f", assemblySeconds)) s, setup \(String(format: "%.3f", setupSeconds)) s, solve \(String(format: "%.3f", seconds - setupSeconds)) s
       """

@@ -6,19 +6,31 @@ import OperatorKit
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train a neural operator on a dataset directory (coeff.npy, sol.npy).",
-    subcommands: [TrainFNO.self, TrainMgNO.self, TrainDeepONet.self])
+    subcommands: [TrainFNO.self, TrainMgNO.self, TrainDeepONet.self, TrainDCDM.self])
 }
 
 extension ScheduleKind: ExpressibleByArgument {}
 
-/// Options every `opkit train <model>` shares: data, schedule, checkpointing.
-struct TrainingArguments: ParsableArguments {
+/// The dataset options of the `opkit train <model>` commands that learn from files.
+struct DatasetArguments: ParsableArguments {
   @Option(help: "Dataset directory with coeff.npy and sol.npy ((N, s, s) arrays).")
   var data: String
 
   @Option(help: "Separate test dataset directory (default: a seeded 20% of --data is held out).")
   var testData: String?
 
+  /// The training and test sets; `sameGrid: false` lets outputs sit on another grid than the
+  /// inputs (DeepONet).
+  func datasets(seed: UInt64, sameGrid: Bool = true) throws -> (train: OperatorDataset, test: OperatorDataset) {
+    let all = try OperatorDataset(directory: data, sameGrid: sameGrid)
+    if let testData { return (all, try OperatorDataset(directory: testData, sameGrid: sameGrid)) }
+    guard all.count >= 2 else { throw CommandFailure("\(data): needs at least 2 samples to hold out a test set") }
+    return all.split(testFraction: 0.2, seed: seed)
+  }
+}
+
+/// Options every `opkit train <model>` shares: schedule, loss, checkpointing.
+struct TrainingArguments: ParsableArguments {
   @Option(help: "Training epochs.")
   var epochs: Int = 100
 
@@ -55,15 +67,6 @@ struct TrainingArguments: ParsableArguments {
     guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive, got \(lr)") }
     guard weightDecay >= 0 else { throw ValidationError("--weight-decay must be non-negative, got \(weightDecay)") }
     guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
-  }
-
-  /// The training and test sets; `sameGrid: false` lets outputs sit on another grid than the
-  /// inputs (DeepONet).
-  func datasets(seed: UInt64, sameGrid: Bool = true) throws -> (train: OperatorDataset, test: OperatorDataset) {
-    let all = try OperatorDataset(directory: data, sameGrid: sameGrid)
-    if let testData { return (all, try OperatorDataset(directory: testData, sameGrid: sameGrid)) }
-    guard all.count >= 2 else { throw CommandFailure("\(data): needs at least 2 samples to hold out a test set") }
-    return all.split(testFraction: 0.2, seed: seed)
   }
 
   func options(seed: UInt64) -> TrainingOptions {
@@ -183,6 +186,7 @@ struct TrainFNO: ParsableCommand {
     abstract: "Train a Fourier Neural Operator (defaults: the original paper's Darcy model and schedule).")
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var dataset: DatasetArguments
   @OptionGroup var training: TrainingArguments
 
   @Option(help: "Fourier modes kept per axis.")
@@ -205,12 +209,12 @@ struct TrainFNO: ParsableCommand {
 
   func run() throws {
     global.apply()
-    let (train, test) = try training.datasets(seed: global.seed)
+    let (train, test) = try dataset.datasets(seed: global.seed)
     let spatial = train.spatialShape
-    guard (1...3).contains(spatial.count) else { throw CommandFailure("\(training.data): FNO takes 1D to 3D fields, got \(spatial)") }
+    guard (1...3).contains(spatial.count) else { throw CommandFailure("\(dataset.data): FNO takes 1D to 3D fields, got \(spatial)") }
     guard spatial.dropLast().allSatisfy({ $0 >= 2 * modes }), spatial.last! / 2 + 1 >= modes else {
       throw CommandFailure(
-        "\(training.data): grid \(spatial) is too small for --modes \(modes) (needs at least \(2 * modes) points per axis)")
+        "\(dataset.data): grid \(spatial) is too small for --modes \(modes) (needs at least \(2 * modes) points per axis)")
     }
     let configuration = FNOConfiguration(
       inputChannels: train.inputs.shape[1], outputChannels: train.outputs.shape[1], modes: Array(repeating: modes, count: spatial.count),
@@ -229,6 +233,7 @@ struct TrainMgNO: ParsableCommand {
     abstract: "Train an MgNO: every linear map between neurons is a learned multigrid V-cycle (He, Liu, Xu, ICLR 2024).")
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var dataset: DatasetArguments
   @OptionGroup var training: TrainingArguments
 
   @Option(help: "Channels (neurons) of the hidden layers.")
@@ -258,12 +263,12 @@ struct TrainMgNO: ParsableCommand {
 
   func run() throws {
     global.apply()
-    let (train, test) = try training.datasets(seed: global.seed)
+    let (train, test) = try dataset.datasets(seed: global.seed)
     let spatial = train.spatialShape
-    guard (1...3).contains(spatial.count) else { throw CommandFailure("\(training.data): MgNO takes 1D to 3D fields, got \(spatial)") }
+    guard (1...3).contains(spatial.count) else { throw CommandFailure("\(dataset.data): MgNO takes 1D to 3D fields, got \(spatial)") }
     let coarsest = spatial.map { n in (1..<levels).reduce(n) { m, _ in m >= 3 ? (m % 2 == 1 ? (m - 1) / 2 : m / 2) : 0 } }
     guard coarsest.allSatisfy({ $0 >= 1 }) else {
-      throw CommandFailure("\(training.data): grid \(spatial) is too small for --levels \(levels); use fewer levels")
+      throw CommandFailure("\(dataset.data): grid \(spatial) is too small for --levels \(levels); use fewer levels")
     }
     let configuration = MgNOConfiguration(
       inputChannels: train.inputs.shape[1], outputChannels: train.outputs.shape[1], dimension: spatial.count, width: width,
@@ -292,6 +297,7 @@ struct TrainDeepONet: ParsableCommand {
       """)
 
   @OptionGroup var global: GlobalOptions
+  @OptionGroup var dataset: DatasetArguments
   @OptionGroup var training: TrainingArguments
 
   @Option(help: "Hidden width of the branch and trunk networks.")
@@ -341,26 +347,26 @@ struct TrainDeepONet: ParsableCommand {
 
   func run() throws {
     global.apply()
-    let (train, test) = try training.datasets(seed: global.seed, sameGrid: false)
+    let (train, test) = try dataset.datasets(seed: global.seed, sameGrid: false)
     let spatial = train.spatialShape
-    guard (1...3).contains(spatial.count) else { throw CommandFailure("\(training.data): DeepONet takes 1D to 3D fields, got \(spatial)") }
+    guard (1...3).contains(spatial.count) else { throw CommandFailure("\(dataset.data): DeepONet takes 1D to 3D fields, got \(spatial)") }
     guard test.spatialShape == spatial, test.queries != nil || train.queries != nil || test.outputSpatialShape == train.outputSpatialShape
     else {
       throw CommandFailure(
-        "\(training.testData ?? training.data): test grids \(test.spatialShape) → \(test.outputSpatialShape) differ from the training "
+        "\(dataset.testData ?? dataset.data): test grids \(test.spatialShape) → \(test.outputSpatialShape) differ from the training "
           + "grids \(spatial) → \(train.outputSpatialShape)")
     }
     let hidden = Array(repeating: width, count: depth - 1)
     let channels = train.outputs.shape[1]
     if complex && channels % 2 != 0 {
-      throw CommandFailure("\(training.data): --complex needs (real, imaginary) output channels, sol.npy has \(channels) channel")
+      throw CommandFailure("\(dataset.data): --complex needs (real, imaginary) output channels, sol.npy has \(channels) channel")
     }
     let configuration = DeepONetConfiguration(
       sensors: train.inputs.shape.dropFirst().reduce(1, *), queryDimension: train.queries?.shape[2] ?? spatial.count,
       outputs: complex ? channels / 2 : channels, branchWidths: hidden, trunkWidths: hidden, basis: basis, activation: activation,
       queryShape: train.queries != nil || train.outputSpatialShape == spatial ? nil : train.outputSpatialShape,
       conductingWalls: try conductingWallAxes)
-    do { try configuration.validate() } catch { throw CommandFailure("\(training.data): \(error)") }
+    do { try configuration.validate() } catch { throw CommandFailure("\(dataset.data): \(error)") }
     let options = training.options(seed: global.seed)
     if complex {
       var trainer = try training.trainer(for: configuration, as: ComplexDeepONet.self, options: options, train: train)
