@@ -58,6 +58,7 @@ bench: build
 	bash bench/compare-fno.sh
 	bash bench/compare-operators.sh $(EPOCHS)
 	bash bench/forecast-co2.sh
+	bash bench/dcdm.sh
 
 clean:
 	rm -rf .build $(OUT)

@@ -38,7 +38,7 @@ let package = Package(
     .target(name: "Operators", dependencies: ["Training", "Layers", "Spectral", "Grids", "Tensors"]),
     .target(name: "Koopman", dependencies: ["Training", "Layers", "Spectral", "Tensors"]),
     .target(name: "PDEData", dependencies: ["Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
-    .target(name: "LearnedSolvers", dependencies: ["Training", "Layers", "Krylov", "Sparse", "Grids", "Tensors"]),
+    .target(name: "LearnedSolvers", dependencies: ["Training", "Layers", "Krylov", "Sparse", "Tensors"]),
     // Floor 4: umbrella.
     .target(
       name: "OperatorKit",
@@ -59,6 +59,7 @@ let package = Package(
     .executableTarget(
       name: "koopa-co2", dependencies: ["OperatorKit"], path: "examples/koopa-co2", exclude: ["README.md", "co2.csv", "extract_co2.py"]),
     .executableTarget(name: "deeponet", dependencies: ["OperatorKit"], path: "examples/deeponet", exclude: ["README.md"]),
+    .executableTarget(name: "dcdm", dependencies: ["OperatorKit"], path: "examples/dcdm", exclude: ["README.md"]),
     .executableTarget(
       name: "mgno-boundaries", dependencies: ["OperatorKit"], path: "examples/mgno-boundaries", exclude: ["README.md"]),
 

@@ -12,13 +12,19 @@ public struct DCDMConfiguration: Codable, Sendable, Equatable {
   public var blocks: Int
   /// Grids are halved while every extent is even and larger than this.
   public var coarsest: Int
+  /// At most this many levels, finest included (nil: as many as the grid allows). Training
+  /// sets it to the depth of the training grid: on larger grids the network then runs the
+  /// V-cycle it was trained as, on a finer top level, instead of cascading through levels it
+  /// never composed (at 256² a 64²-trained network needs 15 iterations with 5 levels, 177 with 7).
+  public var maxLevels: Int?
 
   /// A configuration; the defaults train in minutes on two cores.
-  public init(dimension: Int = 2, width: Int = 8, blocks: Int = 2, coarsest: Int = 4) {
+  public init(dimension: Int = 2, width: Int = 8, blocks: Int = 2, coarsest: Int = 4, maxLevels: Int? = nil) {
     self.dimension = dimension
     self.width = width
     self.blocks = blocks
     self.coarsest = coarsest
+    self.maxLevels = maxLevels
   }
 
   /// Checks that the numbers make a network.
@@ -27,12 +33,15 @@ public struct DCDMConfiguration: Codable, Sendable, Equatable {
     guard (2...3).contains(dimension) else { throw DCDMError.invalidConfiguration("dimension must be 2 or 3, got \(dimension)") }
     guard width >= 1, blocks >= 1 else { throw DCDMError.invalidConfiguration("width and blocks must be at least 1") }
     guard coarsest >= 2 else { throw DCDMError.invalidConfiguration("the coarsest grid must have at least 2 points per axis") }
+    if let maxLevels, maxLevels < 1 { throw DCDMError.invalidConfiguration("maxLevels must be at least 1, got \(maxLevels)") }
   }
 
   /// The extents of every level of a grid `spatial`, finest first.
   public func levels(for spatial: [Int]) -> [[Int]] {
     var levels = [spatial]
-    while let last = levels.last, last.allSatisfy({ $0 % 2 == 0 && $0 > coarsest }) { levels.append(last.map { $0 / 2 }) }
+    while levels.count < maxLevels ?? .max, let last = levels.last, last.allSatisfy({ $0 % 2 == 0 && $0 > coarsest }) {
+      levels.append(last.map { $0 / 2 })
+    }
     return levels
   }
 }
@@ -63,8 +72,8 @@ public enum DCDMError: Error, Equatable, CustomStringConvertible {
 /// average pooling, until the grid reaches ``DCDMConfiguration/coarsest``; on the way up,
 /// (bi/tri)linear upsampling scaled by a learned gain (the coarse inverse is larger by about
 /// 4 per level), added to the skip of that level, and `blocks` residual blocks; a projection to
-/// one channel. Sharing the weights across levels makes the number of levels follow the grid,
-/// so a network trained at 64² reaches the global modes of a 256² grid as well. Convolutions
+/// one channel. Sharing the weights across levels lets the network run on any grid; it keeps
+/// the depth it was trained with (``DCDMConfiguration/maxLevels``). Convolutions
 /// have no biases and the activations are ReLU, so the map is positively homogeneous
 /// (`f(c r) = c f(r)`, `c > 0`): the residual's scale does not matter.
 ///

@@ -10,7 +10,9 @@
 /// the box boundary (a fluid pocket sealed off by solids would be a pure Neumann problem).
 extension CSRMatrix {
   /// Assembles the matrix for the grid `shape` (1 to 3 axes) with `solid[i]` marking cells.
-  /// - Throws: ``SparseError.invalidStructure(_:)`` for an empty grid or a mask of another size.
+  /// - Throws: ``SparseError/invalidStructure(_:)`` for an empty grid or a mask of another size;
+  ///   ``SparseError/singular(_:)`` naming a fluid cell that solids seal off from the box
+  ///   boundary (its region would be a pure Neumann problem).
   public static func maskedPoisson(shape: [Int], solid: [Bool]? = nil) throws -> CSRMatrix {
     let n = shape.reduce(1, *)
     guard (1...3).contains(shape.count), shape.allSatisfy({ $0 >= 1 }) else {
@@ -20,6 +22,11 @@ extension CSRMatrix {
     let isSolid = { (i: Int) in solid?[i] ?? false }
     var strides = [Int](repeating: 1, count: shape.count)
     for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
+    if solid != nil, let sealed = firstSealedCell(shape: shape, strides: strides, isSolid: isSolid) {
+      let index = shape.indices.map { String((sealed / strides[$0]) % shape[$0]) }.joined(separator: ", ")
+      throw SparseError.singular(
+        "fluid cell (\(index)) is sealed off from the box boundary by solid cells; its region has no Dirichlet value")
+    }
     var coo = COOMatrix(rowCount: n, columnCount: n, reserve: n * (2 * shape.count + 1))
     for i in 0..<n {
       if isSolid(i) {
@@ -45,5 +52,35 @@ extension CSRMatrix {
       coo.append(row: i, column: i, value: diagonal)
     }
     return try CSRMatrix(coo)
+  }
+
+  /// The first fluid cell not connected through fluid cells to a cell on the box boundary, or nil.
+  private static func firstSealedCell(shape: [Int], strides: [Int], isSolid: (Int) -> Bool) -> Int? {
+    let n = shape.reduce(1, *)
+    var reached = [Bool](repeating: false, count: n)
+    var stack = [Int]()
+    for i in 0..<n where !isSolid(i) {
+      let onBoundary = shape.indices.contains { axis in
+        let c = (i / strides[axis]) % shape[axis]
+        return c == 0 || c == shape[axis] - 1
+      }
+      if onBoundary {
+        reached[i] = true
+        stack.append(i)
+      }
+    }
+    while let i = stack.popLast() {
+      for axis in shape.indices {
+        let c = (i / strides[axis]) % shape[axis]
+        for step in [-1, 1] where c + step >= 0 && c + step < shape[axis] {
+          let j = i + step * strides[axis]
+          if !reached[j] && !isSolid(j) {
+            reached[j] = true
+            stack.append(j)
+          }
+        }
+      }
+    }
+    return (0..<n).first { !isSolid($0) && !reached[$0] }
   }
 }

@@ -5,7 +5,7 @@ import OperatorKit
 /// `opkit bench`: the performance figures, each against a baseline measured in the same run.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Benchmark SpMV against a STREAM triad, every solve method on 2D Poisson, tensor kernels, and data generation.")
+    abstract: "Benchmark SpMV against a STREAM triad, every solve method on 2D Poisson, tensor kernels, data generation, and DCDM.")
 
   @OptionGroup var global: GlobalOptions
 

@@ -37,6 +37,9 @@ struct TrainDCDM: ParsableCommand {
   @Option(help: "Residual blocks per level on the way down and up.")
   var blocks: Int = 2
 
+  @Option(help: "Grids are halved while every extent is even and larger than this (the coarsest level).")
+  var coarsest: Int = 4
+
   /// The training grid after `--dim`.
   var shape: [Int] {
     guard let dim, grid.counts.count == 1 else { return grid.counts }
@@ -55,6 +58,7 @@ struct TrainDCDM: ParsableCommand {
     guard vectors >= 10 else { throw ValidationError("--vectors must be at least 10") }
     guard lanczos >= 2 else { throw ValidationError("--lanczos must be at least 2") }
     guard width >= 1, blocks >= 1 else { throw ValidationError("--width and --blocks must be at least 1") }
+    guard coarsest >= 2 else { throw ValidationError("--coarsest must be at least 2") }
   }
 
   func run() throws {
@@ -68,7 +72,8 @@ struct TrainDCDM: ParsableCommand {
           format: "%d training vectors from %d Ritz vectors on %@ in %.1f s", vectors, min(lanczos, shape.reduce(1, *)),
           shape.map(String.init).joined(separator: "x"), (ContinuousClock.now - start).seconds))
     }
-    let configuration = DCDMConfiguration(dimension: shape.count, width: width, blocks: blocks)
+    var configuration = DCDMConfiguration(dimension: shape.count, width: width, blocks: blocks, coarsest: coarsest)
+    configuration.maxLevels = configuration.levels(for: shape).count
     var trainer = try training.trainer(
       for: configuration, as: DCDMNetwork.self, options: training.options(seed: global.seed), train: train)
     try training.run(&trainer, train: train, test: test, json: global.json)

@@ -124,5 +124,11 @@ final class ConjugateDirectionsTests: XCTestCase {
     XCTAssertEqual(masked[39, 40], 0)
     XCTAssertNoThrow(try CholeskyFactorization(masked))
     XCTAssertThrowsError(try CSRMatrix.maskedPoisson(shape: [n, n], solid: [true]))
+    // A ring of solids around the centre cell seals it off: a singular pure Neumann pocket.
+    var ring = [Bool](repeating: false, count: n * n)
+    for (i, j) in [(3, 4), (5, 4), (4, 3), (4, 5)] { ring[i * n + j] = true }
+    XCTAssertThrowsError(try CSRMatrix.maskedPoisson(shape: [n, n], solid: ring)) {
+      XCTAssertTrue("\($0)".contains("(4, 4)"), "\($0)")
+    }
   }
 }

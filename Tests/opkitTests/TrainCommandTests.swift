@@ -219,6 +219,51 @@ final class TrainCommandTests: XCTestCase {
     XCTAssertTrue(badAxis.err.contains("x, y, z"), badAxis.err)
   }
 
+  /// `opkit train dcdm` at 16², then `opkit solve poisson --method dcdm` at 32² (a size it did
+  /// not see) and on a grid with an obstacle; bad combinations are one-line errors.
+  func testDCDMTrainsAndSolvesOnLargerAndObstructedGrids() throws {
+    let model = path("dcdm.safetensors")
+    try? FileManager.default.removeItem(atPath: model)
+    let trained = try run([
+      "train", "dcdm", "--grid", "16x16", "--vectors", "200", "--lanczos", "80", "--epochs", "8", "--batch", "10", "--lr", "2e-3",
+      "--weight-decay", "0", "--out", model, "--json",
+    ])
+    XCTAssertEqual(trained.status, 0, trained.err)
+    XCTAssertEqual(try json(trained.out)["model"] as? String, "dcdm")
+    let solve = ["solve", "poisson", "--grid", "32x32", "--rtol", "1e-6", "--json"]
+    let cg = try json(try run(solve + ["--method", "cg"]).out)
+    let dcdm = try run(solve + ["--method", "dcdm", "--model", model])
+    XCTAssertEqual(dcdm.status, 0, dcdm.err)
+    let report = try json(dcdm.out)
+    XCTAssertEqual(report["converged"] as? Bool, true)
+    XCTAssertLessThanOrEqual(try XCTUnwrap(report["relative_residual"] as? Double), 1e-6)
+    XCTAssertLessThan(try XCTUnwrap(report["iterations"] as? Int), try XCTUnwrap(cg["iterations"] as? Int) / 2)
+    XCTAssertNotNil(report["direction_fallbacks"])
+    let mask = path("mask.npy")
+    _ = try runPython(
+      """
+      import numpy as np
+      m = np.zeros((32, 32)); m[10:20, 12:18] = 1; np.save('\(mask)', m)
+      """)
+    let obstructed = try run(solve + ["--method", "dcdm", "--model", model, "--mask", mask, "--out", path("u.npy")])
+    XCTAssertEqual(obstructed.status, 0, obstructed.err)
+    XCTAssertEqual(try json(obstructed.out)["converged"] as? Bool, true)
+    let zeroInSolid = try runPython(
+      "import numpy as np; u = np.load('\(path("u.npy"))'); print(u.shape, abs(u[10:20, 12:18]).max(), u.max() > 0)")
+    XCTAssertEqual(zeroInSolid, "(32, 32) 0.0 True")
+    for (arguments, expected) in [
+      (solve + ["--method", "dcdm"], "--model"),
+      (["solve", "poisson", "--grid", "8x8x8", "--method", "dcdm", "--model", model], "2D network"),
+      (solve + ["--method", "pcg-ic", "--mask", path("u.npy")], "sealed off"),
+      (["solve", "poisson", "--grid", "16x16", "--mask", mask, "--method", "cg"], "mask has shape"),
+      (["train", "dcdm", "--grid", "16", "--dim", "4", "--out", path("x.st")], "--dim"),
+    ] {
+      let failed = try run(arguments)
+      XCTAssertNotEqual(failed.status, 0, "\(arguments)")
+      XCTAssertTrue(failed.err.contains(expected) && failed.err.split(separator: "\n").count <= 2, failed.err)
+    }
+  }
+
   /// `opkit forecast` on a small seasonal CSV: the JSON report with the baselines, a picture,
   /// and one-line errors naming the line and column of bad cells.
   func testForecastReportsKoopaBesideTheBaselines() throws {
