@@ -73,11 +73,14 @@ public enum SystemSolver {
   ///   - preconditioner: for ``SolveMethod/gmres`` only; default multigrid on grids, Jacobi
   ///     otherwise.
   ///   - searchDirections: the residual-to-direction map of ``SolveMethod/dcdm``.
+  ///   - orthogonalizeAgainst: how many previous directions ``SolveMethod/dcdm`` makes each new
+  ///     one A-orthogonal to (at least 1; DCDM's default 2).
   /// - Throws: ``KrylovError`` for a missing grid or size mismatch, `SparseError` from the
   ///   factorizations (not positive definite, singular…).
   public static func solve(
     _ matrix: CSRMatrix, rightHandSide b: [Double], method: SolveMethod, options: SolverOptions = SolverOptions(),
-    layout: GridLayout? = nil, preconditioner: PreconditionerKind? = nil, searchDirections: (any Preconditioner)? = nil
+    layout: GridLayout? = nil, preconditioner: PreconditionerKind? = nil, searchDirections: (any Preconditioner)? = nil,
+    orthogonalizeAgainst: Int = 2
   ) throws -> SystemSolution {
     guard matrix.rowCount == matrix.columnCount, b.count == matrix.rowCount else {
       throw KrylovError.dimensionMismatch("matrix \(matrix.rowCount)x\(matrix.columnCount), right-hand side \(b.count)")
@@ -116,7 +119,8 @@ public enum SystemSolver {
       }
       setup = clock.seconds
       clock = Stopwatch()
-      report = try ConjugateDirections(size: b.count, options: options).solve(matrix, b, &x, directions: searchDirections)
+      report = try ConjugateDirections(size: b.count, orthogonalizeAgainst: orthogonalizeAgainst, options: options).solve(
+        matrix, b, &x, directions: searchDirections)
     }
     let solveSeconds = clock.seconds
     let residual = try trueRelativeResidual(matrix, x, b)

@@ -53,6 +53,9 @@ struct SolvePoisson: ParsableCommand {
   @Option(help: "DCDM network (opkit train dcdm) supplying the search directions of --method dcdm.")
   var model: String?
 
+  @Option(help: "DCDM: previous directions each new one is made A-orthogonal to.")
+  var orthogonalize: Int = 2
+
   @Option(help: "Solid obstacles on the grid: .npy of the grid's shape, nonzero = solid (Neumann walls around them).")
   var mask: String?
 
@@ -83,6 +86,7 @@ struct SolvePoisson: ParsableCommand {
       throw ValidationError("--method dcdm needs --grid and --model (opkit train dcdm)")
     }
     if model != nil && method != .dcdm { throw ValidationError("--model applies to --method dcdm") }
+    guard orthogonalize >= 1 else { throw ValidationError("--orthogonalize must be at least 1, got \(orthogonalize)") }
     if mask != nil {
       if grid == nil { throw ValidationError("--mask applies to --grid") }
       if coefficient != nil || centring != .vertex {
@@ -122,7 +126,7 @@ struct SolvePoisson: ParsableCommand {
     let options = SolverOptions(rtol: rtol, maxIterations: maxIterations, restart: restart, recordHistory: false)
     let result = try SystemSolver.solve(
       problem.matrix, rightHandSide: problem.rightHandSide, method: method, options: options,
-      layout: problem.layout, preconditioner: preconditioner, searchDirections: directions)
+      layout: problem.layout, preconditioner: preconditioner, searchDirections: directions, orthogonalizeAgainst: orthogonalize)
 
     try problem.writeOutputs(solution: result.solution, out: out, png: png)
     let summary = SolveSummary(problem: problem, method: method, result: result, assemblySeconds: assemblySeconds)
