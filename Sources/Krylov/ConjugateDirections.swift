@@ -91,13 +91,12 @@ public final class ConjugateDirections {
         r[i] -= alpha * q[i]
       }
       rNorm = norm(r)
-      report.iterations = iteration
-      report.residualNorm = rNorm
-      if options.recordHistory { report.residualHistory.append(rNorm) }
-      guard rNorm.isFinite else { report.reason = .nonFinite; return report }
-      if rNorm <= tolerance { report.reason = convergedReason; return report }
-      if let monitor, monitor(iteration, rNorm) == .stop { report.reason = .stoppedByMonitor; return report }
-      if let limit = options.timeLimit, clock.seconds > limit { report.reason = .timeLimit; return report }
+      if report.finishIteration(
+        iteration, residualNorm: rNorm, tolerance: tolerance, convergedReason: convergedReason, options: options, monitor: monitor,
+        elapsed: clock.seconds)
+      {
+        return report
+      }
       previous.append((d, q, dq))
       if previous.count > orthogonalizeAgainst { previous.removeFirst() }
     }

@@ -80,13 +80,12 @@ public final class ConjugateGradient {
           let alpha = rho / pq
           // x ← x + α p,  r ← r − α q  (and ‖r‖ in the same pass)
           rNorm = Vector.conjugateGradientUpdate(alpha, p.readOnly, q.readOnly, x, r).squareRoot()
-          report.iterations = iteration
-          report.residualNorm = rNorm
-          if options.recordHistory { report.residualHistory.append(rNorm) }
-          guard rNorm.isFinite else { report.reason = .nonFinite; return report }
-          if rNorm <= tolerance { report.reason = convergedReason; return report }
-          if let monitor, monitor(iteration, rNorm) == .stop { report.reason = .stoppedByMonitor; return report }
-          if let limit = options.timeLimit, clock.seconds > limit { report.reason = .timeLimit; return report }
+          if report.finishIteration(
+            iteration, residualNorm: rNorm, tolerance: tolerance, convergedReason: convergedReason, options: options,
+            monitor: monitor, elapsed: clock.seconds)
+          {
+            return report
+          }
           // z ← M⁻¹ r,  β = (r·z)_new / (r·z)_old,  p ← z + β p
           applyPreconditioner(preconditioner, r.readOnly, z)
           let rhoNext = Vector.dot(r.readOnly, z.readOnly)

@@ -53,6 +53,32 @@ public struct SolveReport: Sendable, Codable {
   public var relativeResidual: Double { rightHandSideNorm > 0 ? residualNorm / rightHandSideNorm : residualNorm }
 }
 
+extension SolveReport {
+  /// Records the end of iteration `iteration` at residual norm `rNorm` (count, norm, history)
+  /// and applies the stopping rules shared by the CG-type solvers in their order: non-finite,
+  /// tolerance, monitor, time limit. Returns true (with ``reason`` set) when the solve stops.
+  mutating func finishIteration(
+    _ iteration: Int, residualNorm rNorm: Double, tolerance: Double, convergedReason: StopReason, options: SolverOptions,
+    monitor: SolverMonitor?, elapsed: Double
+  ) -> Bool {
+    iterations = iteration
+    residualNorm = rNorm
+    if options.recordHistory { residualHistory.append(rNorm) }
+    if !rNorm.isFinite {
+      reason = .nonFinite
+    } else if rNorm <= tolerance {
+      reason = convergedReason
+    } else if let monitor, monitor(iteration, rNorm) == .stop {
+      reason = .stoppedByMonitor
+    } else if let limit = options.timeLimit, elapsed > limit {
+      reason = .timeLimit
+    } else {
+      return false
+    }
+    return true
+  }
+}
+
 /// Options shared by the iterative solvers, in the vocabulary of scipy and PETSc.
 ///
 /// A solve stops when `‖r‖ ≤ max(atol, rtol·‖b‖)`.
