@@ -21,10 +21,33 @@ func writeSample(of directory: String, to png: String) throws {
 extension DarcyBoundary: ExpressibleByArgument {}
 extension HelmholtzGeometry: ExpressibleByArgument {}
 
-extension DatasetSolver: ExpressibleByArgument {
-  public init?(argument: String) { self.init(name: argument) }
-  public var defaultValueDescription: String { name }
-  public static var allValueStrings: [String] { all.map(\.name) }
+/// `--solver`: `auto` or a named solver.
+enum SolverChoice: ExpressibleByArgument, Equatable {
+  /// What the generation benchmark found fastest for the family (``DatasetSolver/automatic(for:)``).
+  case automatic
+  /// A named solver.
+  case named(DatasetSolver)
+
+  init?(argument: String) {
+    if argument == "auto" {
+      self = .automatic
+    } else if let solver = DatasetSolver(name: argument) {
+      self = .named(solver)
+    } else {
+      return nil
+    }
+  }
+
+  var defaultValueDescription: String { "auto" }
+  static var allValueStrings: [String] { ["auto"] + DatasetSolver.all.map(\.name) }
+
+  /// The solver for `boundary`.
+  func resolved(for boundary: DarcyBoundary) -> DatasetSolver {
+    switch self {
+    case .automatic: DatasetSolver.automatic(for: boundary)
+    case .named(let solver): solver
+    }
+  }
 }
 
 /// `opkit generate darcy`: the Darcy benchmark dataset.
@@ -52,11 +75,11 @@ struct GenerateDarcy: ParsableCommand {
 
   @Option(
     help: """
-      Linear solver: skr (sorted Krylov recycling, GCRO-DR(40,20)) or \(SolveMethod.standalone.map(\.rawValue).joined(separator: ", ")) \
-      (default: pcg-mg, cholmod when periodic).
+      Linear solver: auto (the fastest in the generation benchmark: pcg-mg, cholmod when periodic), \
+      skr (sorted Krylov recycling, GCRO-DR(40,20)) or \(SolveMethod.standalone.map(\.rawValue).joined(separator: ", ")).
       """
   )
-  var solver: DatasetSolver?
+  var solver: SolverChoice = .automatic
 
   @Option(help: "Boundary conditions: dirichlet, neumann (insulated x-walls) or periodic.")
   var boundary: DarcyBoundary = .dirichlet
@@ -87,7 +110,7 @@ struct GenerateDarcy: ParsableCommand {
     global.apply()
     let generator = try DarcyDatasetGenerator(
       resolution: resolution, boundary: boundary, samples: samples, seed: global.seed,
-      solver: solver ?? .independent(boundary == .periodic ? .cholmod : .pcgMultigrid), preconditioner: preconditioner, rtol: rtol,
+      solver: solver.resolved(for: boundary), preconditioner: preconditioner, rtol: rtol,
       shardSize: shardSize)
     let bar = ProgressBar(label: "darcy \(resolution)²")
     let summary = try generator.generate(in: out) { bar.update($0, $1) }

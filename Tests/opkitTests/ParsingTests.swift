@@ -27,8 +27,14 @@ final class ParsingTests: XCTestCase {
   func testGenerateAndTrainParseTheirOptions() throws {
     let generate = try XCTUnwrap(
       try parse(["generate", "darcy", "--solver", "skr", "--preconditioner", "jacobi", "--out", "d"]) as? GenerateDarcy)
-    XCTAssertEqual(generate.solver, .recycling)
+    XCTAssertEqual(generate.solver, .named(.recycling))
     XCTAssertEqual(generate.preconditioner, .jacobi)
+    // auto (the default) resolves to the generation benchmark's fastest solver per family.
+    let automatic = try XCTUnwrap(try parse(["generate", "darcy", "--out", "d"]) as? GenerateDarcy)
+    XCTAssertEqual(automatic.solver, .automatic)
+    XCTAssertEqual(automatic.solver.resolved(for: .dirichlet), .independent(.pcgMultigrid))
+    XCTAssertEqual(automatic.solver.resolved(for: .periodic), .independent(.cholmod))
+    XCTAssertEqual(try XCTUnwrap(try parse(["generate", "darcy", "--solver", "auto", "--out", "d"]) as? GenerateDarcy).solver, .automatic)
     let train = try XCTUnwrap(
       try parse(["train", "fno", "--data", "d", "--out", "m.safetensors", "--modes", "8", "--schedule", "cosine", "--resume"]) as? TrainFNO)
     XCTAssertEqual(train.modes, 8)
