@@ -155,4 +155,9 @@ struct VectorBlock {
 
   /// `‖x‖₂`.
   static func norm(_ x: [Double]) -> Double { x.withUnsafeBufferPointer { Vector.norm($0) } }
+
+  /// `xᵀ y`.
+  static func dot(_ x: [Double], _ y: [Double]) -> Double {
+    x.withUnsafeBufferPointer { xp in y.withUnsafeBufferPointer { Vector.dot(xp, $0) } }
+  }
 }

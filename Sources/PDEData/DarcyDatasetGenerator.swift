@@ -84,7 +84,7 @@ public struct DarcyDatasetGenerator: Sendable {
     // Shards are runs of consecutive samples — in index order, or along the nearest-neighbour
     // chain when recycling, so that each shard's systems follow one another closely.
     let order =
-      solver == .recycling
+      solver.recycles
       ? SampleOrdering.greedyNearestNeighbour((0..<samples).map { problem.coefficient(index: $0, seed: seed) }) : Array(0..<samples)
     let shards = stride(from: 0, to: samples, by: shardSize).enumerated().map { k, start in
       Shard(index: k, samples: Array(order[start..<min(samples, start + shardSize)]), directory: shardDirectory)
@@ -102,7 +102,12 @@ public struct DarcyDatasetGenerator: Sendable {
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       // Recycling: each worker walks its own contiguous part of the chain with one solver, so
       // the recycled subspace follows the chain; otherwise shards are handed out as they come.
-      let recycler = solver == .recycling ? GCRODR(size: problem.unknowns, options: iterativeOptions, recycleDimension: 20) : nil
+      let recycler: Recycler? =
+        switch solver {
+        case .recycling: .gcrodr(GCRODR(size: problem.unknowns, options: iterativeOptions, recycleDimension: 20))
+        case .recycledCG: .conjugateGradient(RecycledConjugateGradient(size: problem.unknowns, options: iterativeOptions))
+        case .independent: nil
+        }
       let group = (pending.count * worker / workers)..<(pending.count * (worker + 1) / workers)
       var position = group.lowerBound
       while failure.withLock({ $0 == nil }) {
@@ -139,7 +144,7 @@ public struct DarcyDatasetGenerator: Sendable {
   /// Solves one shard (with `recycler` carrying its subspace from the previous system, when
   /// recycling) and writes it; returns the matvecs used. `finished()` is called after each
   /// sample.
-  private func solve(_ shard: Shard, recycler: GCRODR?, finished: () -> Void) throws -> Int {
+  private func solve(_ shard: Shard, recycler: Recycler?, finished: () -> Void) throws -> Int {
     let s = problem.resolution
     var coefficients = [Double](), solutions = [Double]()
     var statistics = ShardStatistics(indices: shard.samples, iterations: [], residuals: [])
@@ -150,10 +155,14 @@ public struct DarcyDatasetGenerator: Sendable {
       let matrix = system.matrix
       let (solution, report, residual): ([Double], SolveReport?, Double)
       switch solver {
-      case .recycling:
+      case .recycling, .recycledCG:
         var x = [Double](repeating: 0, count: matrix.rowCount)
         let m = try SystemSolver.makePreconditioner(preconditioner, matrix, system.layout)
-        let r = try recycler!.solve(matrix, system.rightHandSide, &x, preconditioner: m)
+        let r: SolveReport
+        switch recycler! {
+        case .gcrodr(let solver): r = try solver.solve(matrix, system.rightHandSide, &x, preconditioner: m)
+        case .conjugateGradient(let solver): r = try solver.solve(matrix, system.rightHandSide, &x, preconditioner: m)
+        }
         (solution, report, residual) = (x, r, try SystemSolver.trueRelativeResidual(matrix, x, system.rightHandSide))
       case .independent(let method):
         let result = try SystemSolver.solve(
@@ -217,14 +226,22 @@ public enum DatasetSolver: Hashable, Sendable {
   /// coefficient fields and solved in that order by GCRO-DR(40, 20), each solve starting from
   /// the subspace the previous one left.
   case recycling
+  /// Recycled (deflated) PCG along the same chain: the SPD counterpart of SKR
+  /// (``RecycledConjugateGradient``, k = 10 vectors renewed from the last 20 directions).
+  case recycledCG
 
-  /// The command-line name (`skr` or a ``SolveMethod`` raw value).
+  /// The command-line name (`skr`, `rcg` or a ``SolveMethod`` raw value).
   public var name: String {
     switch self {
     case .independent(let method): method.rawValue
     case .recycling: "skr"
+    case .recycledCG: "rcg"
     }
   }
+
+  /// Whether the solver carries a subspace from one system to the next (and so solves the
+  /// samples along the nearest-neighbour chain).
+  public var recycles: Bool { self == .recycling || self == .recycledCG }
 
   /// The fastest independent solver for a Darcy family according to the generation benchmark
   /// (`opkit bench --suite generation --samples 100`: Darcy 64² and 128², rtol 1e-8 on two
@@ -239,6 +256,8 @@ public enum DatasetSolver: Hashable, Sendable {
   public init?(name: String) {
     if name == "skr" {
       self = .recycling
+    } else if name == "rcg" {
+      self = .recycledCG
     } else if let method = SolveMethod(rawValue: name), method != .dcdm {
       self = .independent(method)
     } else {
@@ -246,11 +265,17 @@ public enum DatasetSolver: Hashable, Sendable {
     }
   }
 
-  /// Whether the solver takes the generator's preconditioner (GMRES and recycling).
-  public var usesPreconditioner: Bool { self == .recycling || self == .independent(.gmres) }
+  /// Whether the solver takes the generator's preconditioner (GMRES and the recycling solvers).
+  public var usesPreconditioner: Bool { recycles || self == .independent(.gmres) }
 
   /// Every solver, by name.
-  public static var all: [DatasetSolver] { SolveMethod.standalone.map { .independent($0) } + [.recycling] }
+  public static var all: [DatasetSolver] { SolveMethod.standalone.map { .independent($0) } + [.recycling, .recycledCG] }
+}
+
+/// A worker's recycling solver, which keeps its subspace from one sample to the next.
+enum Recycler {
+  case gcrodr(GCRODR)
+  case conjugateGradient(RecycledConjugateGradient)
 }
 
 /// The dataset's `meta.json`.

@@ -76,7 +76,7 @@ struct GenerateDarcy: ParsableCommand {
   @Option(
     help: """
       Linear solver: auto (the fastest in the generation benchmark: pcg-mg, cholmod when periodic), \
-      skr (sorted Krylov recycling, GCRO-DR(40,20)) or \(SolveMethod.standalone.map(\.rawValue).joined(separator: ", ")).
+      skr (sorted Krylov recycling, GCRO-DR(40,20)), rcg (recycled deflated PCG along the same chain) or \(SolveMethod.standalone.map(\.rawValue).joined(separator: ", ")).
       """
   )
   var solver: SolverChoice = .automatic

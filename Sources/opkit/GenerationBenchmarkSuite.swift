@@ -29,8 +29,10 @@ struct GenerationBenchmarkSuite {
     let log: (String) -> Void = { line in if !json { print(line) } }
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("opkit-bench-\(getpid())").path
     defer { try? FileManager.default.removeItem(atPath: scratch) }
-    let solvers: [DatasetSolver] = [.recycling, .independent(.gmres), .independent(.pcgMultigrid), .independent(.cholmod)]
-    log("Darcy data generation, \(samples) samples, rtol 1e-8, preconditioner of skr and gmres: \(preconditioner.rawValue)")
+    let solvers: [DatasetSolver] = [
+      .recycling, .independent(.gmres), .recycledCG, .independent(.pcgIC), .independent(.pcgMultigrid), .independent(.cholmod),
+    ]
+    log("Darcy data generation, \(samples) samples, rtol 1e-8, preconditioner of skr, gmres and rcg: \(preconditioner.rawValue)")
     log("     s solver     seconds    matvecs it/sample gmres time / time")
     var rows = [Row]()
     for s in resolutions {

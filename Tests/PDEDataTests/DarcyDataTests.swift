@@ -99,6 +99,13 @@ final class DarcyDataTests: XCTestCase {
     try FileManager.default.removeItem(atPath: path("skr/shards/stats-00001.json"))
     XCTAssertEqual(try recycled.generate(in: path("skr")).solvedNow, 5)
     assertClose(try NumpyArray(contentsOf: path("skr/sol.npy")).values, u, rtol: 1e-6)
+    // Recycled CG along the same chain: the same dataset.
+    let rcg = try DarcyDatasetGenerator(resolution: 24, samples: 12, seed: 8, solver: .recycledCG, shardSize: 5)
+    XCTAssertLessThanOrEqual(try rcg.generate(in: path("rcg")).maxRelativeResidual, 1.01e-8)
+    XCTAssertEqual(
+      try Data(contentsOf: URL(fileURLWithPath: path("rcg/coeff.npy"))), try Data(contentsOf: URL(fileURLWithPath: path("skr/coeff.npy"))))
+    assertClose(try NumpyArray(contentsOf: path("rcg/sol.npy")).values, u, rtol: 1e-6, "recycled CG against CHOLMOD")
+    XCTAssertEqual(DatasetSolver(name: "rcg"), .recycledCG)
   }
 
   func testGreedyChainVisitsNearestNeighbours() {

@@ -1,0 +1,190 @@
+import CBLAS
+
+/// Recycled (deflated) preconditioned CG for sequences of symmetric positive definite systems:
+/// a k-dimensional subspace `U` of approximate eigenvectors for the smallest eigenvalues is
+/// carried from one solve to the next and deflated from every search direction — the SPD
+/// counterpart of GCRO-DR for the symmetric SKR families.
+///
+/// Per solve, with `C = A U` (k operator applications for the new matrix) and `G = Uᵀ A U`:
+/// the initial guess is corrected so that `Uᵀ r₀ = 0` (`x += U G⁻¹ Uᵀ r`), and every direction
+/// is made A-orthogonal to `U`, `p = z + β p − U G⁻¹ Cᵀ z` (Saad, Yeung, Erhel, Guyomarc'h 2000,
+/// deflated CG). CG then works on the complement of `U`, where the smallest eigenvalues are
+/// removed. After the solve `U` is renewed by Rayleigh–Ritz on `W = [U, P]` (`P` the last
+/// `window` search directions, whose images `A P` CG already computed): the k eigenvectors of
+/// `Wᵀ A W y = θ Wᵀ W y` with the smallest `θ` (LAPACK `dsygv`), so the subspace follows the
+/// low end of the changing matrices (Parks et al. 2006 harvest Ritz vectors the same way).
+///
+/// The answer is judged by the recursively updated residual like ``ConjugateGradient`` (and
+/// generators recompute the true residual). If `G` is not positive definite (a recycled space
+/// degenerate for the new matrix) the space is dropped and the solve is plain PCG.
+public final class RecycledConjugateGradient {
+  /// Tolerances and caps.
+  public let options: SolverOptions
+  /// The recycled dimension `k`.
+  public let recycleDimension: Int
+  /// Search directions kept for renewing `U` after each solve.
+  public let window: Int
+  /// The recycled subspace `U`, carried to the next solve.
+  public private(set) var recycledVectors: [[Double]] = []
+  /// The system size.
+  public let size: Int
+
+  /// A solver for systems of `size` unknowns recycling `recycleDimension` vectors, renewed from
+  /// the last `window` search directions of each solve.
+  public init(size: Int, options: SolverOptions = SolverOptions(), recycleDimension: Int = 10, window: Int = 20) {
+    self.size = size
+    self.options = options
+    self.recycleDimension = max(0, recycleDimension)
+    self.window = max(1, window)
+  }
+
+  /// Forgets the recycled subspace.
+  public func resetRecycling() { recycledVectors = [] }
+
+  /// Solves `A x = b` from the initial guess `x` (overwritten).
+  /// - Throws: ``KrylovError/dimensionMismatch(_:)`` when sizes disagree.
+  public func solve(_ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)? = nil) throws
+    -> SolveReport
+  {
+    let n = size
+    guard a.rowCount == n, a.columnCount == n, b.count == n, x.count == n else {
+      throw KrylovError.dimensionMismatch("recycled CG size \(n), operator \(a.rowCount)x\(a.columnCount), b \(b.count), x \(x.count)")
+    }
+    let clock = Stopwatch()
+    let bNorm = VectorBlock.norm(b)
+    var report = SolveReport(
+      reason: .maxIterations, iterations: 0, matvecs: 0, residualNorm: 0, rightHandSideNorm: bNorm, residualHistory: [], seconds: 0)
+    defer { report.seconds = clock.seconds }
+    if bNorm == 0 {
+      x = Array(repeating: 0, count: n)
+      report.reason = .convergedAbsolute
+      return report
+    }
+    let (tolerance, convergedReason) = options.threshold(rightHandSideNorm: bNorm)
+    func apply(_ v: [Double]) -> [Double] {
+      var w = [Double](repeating: 0, count: n)
+      v.withUnsafeBufferPointer { vp in w.withUnsafeMutableBufferPointer { a.apply(vp, into: $0) } }
+      report.matvecs += 1
+      return w
+    }
+    // The recycled space for this matrix: U, C = A U and the factor of G = Uᵀ C.
+    var u = VectorBlock(length: n, columns: recycledVectors)
+    var c = VectorBlock(length: n, columns: recycledVectors.map(apply))
+    var gram = SmallSPD(u.transposedTimes(c), order: u.count)
+    if gram == nil {
+      (u, c) = (VectorBlock(length: n, count: 0), VectorBlock(length: n, count: 0))
+    }
+    /// `v − U G⁻¹ (Cᵀ v)`: the part of `v` A-orthogonal to `U` (for directions).
+    func deflated(_ v: [Double]) -> [Double] {
+      guard let g = gram else { return v }
+      var out = v
+      u.subtractTimes(g.solve(c.transposedTimes(v)), from: &out)
+      return out
+    }
+    var r = apply(x)
+    for i in 0..<n { r[i] = b[i] - r[i] }
+    if let g = gram {
+      // x += U G⁻¹ Uᵀ r,  r −= C G⁻¹ Uᵀ r.
+      let y = g.solve(u.transposedTimes(r))
+      u.addTimes(y, to: &x, columns: u.count)
+      c.subtractTimes(y, from: &r)
+    }
+    var rNorm = VectorBlock.norm(r)
+    report.residualNorm = rNorm
+    if options.recordHistory { report.residualHistory.append(rNorm) }
+    guard rNorm.isFinite else { report.reason = .nonFinite; return report }
+    if rNorm > tolerance {
+      var z = precondition(r, preconditioner)
+      var rho = VectorBlock.dot(r, z)
+      var p = deflated(z)
+      var directions = [(p: [Double], ap: [Double])]()
+      for iteration in stride(from: 1, through: options.iterationCap(size: n), by: 1) {
+        let q = apply(p)
+        let pq = VectorBlock.dot(p, q)
+        guard pq.isFinite else { report.reason = .nonFinite; break }
+        guard pq > 0 else { report.reason = pq == 0 && rho == 0 ? .breakdown : .indefiniteOperator; break }
+        let alpha = rho / pq
+        for i in 0..<n {
+          x[i] += alpha * p[i]
+          r[i] -= alpha * q[i]
+        }
+        directions.append((p, q))
+        if directions.count > window { directions.removeFirst() }
+        rNorm = VectorBlock.norm(r)
+        if report.finishIteration(
+          iteration, residualNorm: rNorm, tolerance: tolerance, convergedReason: convergedReason, options: options, monitor: nil,
+          elapsed: clock.seconds)
+        {
+          break
+        }
+        z = precondition(r, preconditioner)
+        let rhoNext = VectorBlock.dot(r, z)
+        guard rhoNext > 0 else { report.reason = rhoNext < 0 ? .indefinitePreconditioner : .breakdown; break }
+        let beta = rhoNext / rho
+        rho = rhoNext
+        let deflatedZ = deflated(z)
+        for i in 0..<n { p[i] = deflatedZ[i] + beta * p[i] }
+      }
+      renew(u: u, c: c, directions: directions)
+    } else {
+      report.reason = convergedReason
+    }
+    return report
+  }
+
+  /// `M⁻¹ r`, or `r` without a preconditioner.
+  private func precondition(_ r: [Double], _ m: (any Preconditioner)?) -> [Double] {
+    guard let m else { return r }
+    var z = [Double](repeating: 0, count: r.count)
+    r.withUnsafeBufferPointer { rp in z.withUnsafeMutableBufferPointer { m.apply(rp, into: $0) } }
+    return z
+  }
+
+  /// Rayleigh–Ritz on `W = [U, P]` with `A W = [C, A P]`: keeps the k Ritz vectors of the
+  /// smallest Ritz values as the next `U` (unchanged if the small problem fails).
+  private func renew(u: VectorBlock, c: VectorBlock, directions: [(p: [Double], ap: [Double])]) {
+    guard recycleDimension > 0 else { return }
+    let w = VectorBlock(length: size, columns: u.columnArrays + directions.map(\.p))
+    let aw = VectorBlock(length: size, columns: c.columnArrays + directions.map(\.ap))
+    let order = w.count
+    guard order > 0 else { return }
+    var stiffness = w.transposedTimes(aw), mass = w.transposedTimes(w)
+    for i in 0..<order {
+      for j in 0..<i {
+        let s = (stiffness[i * order + j] + stiffness[j * order + i]) / 2
+        (stiffness[i * order + j], stiffness[j * order + i]) = (s, s)
+      }
+    }
+    var values = [Double](repeating: 0, count: order)
+    let info = LAPACKE_dsygv(LAPACK_COL_MAJOR, 1, 86, 85, Int32(order), &stiffness, Int32(order), &mass, Int32(order), &values)
+    guard info == 0 else { return }
+    // Ascending Ritz values; eigenvectors (columns of `stiffness`) are mass-normalized.
+    recycledVectors = (0..<min(recycleDimension, order)).map { j in
+      let y = w.times(Array(stiffness[(j * order)..<((j + 1) * order)]))
+      let norm = VectorBlock.norm(y)
+      return y.map { $0 / norm }
+    }
+  }
+}
+
+/// A small symmetric positive definite matrix, Cholesky-factored for solves.
+private struct SmallSPD {
+  let order: Int
+  private let factor: [Double]
+
+  /// Factors the column-major `order × order` matrix; nil if it is not positive definite.
+  init?(_ matrix: [Double], order: Int) {
+    guard order > 0 else { return nil }
+    var a = matrix  // symmetric up to round-off; the lower triangle is used
+    guard LAPACKE_dpotrf(LAPACK_COL_MAJOR, 76, Int32(order), &a, Int32(order)) == 0 else { return nil }
+    self.order = order
+    factor = a
+  }
+
+  /// `G⁻¹ v`.
+  func solve(_ v: [Double]) -> [Double] {
+    var x = v, a = factor
+    _ = LAPACKE_dpotrs(LAPACK_COL_MAJOR, 76, Int32(order), 1, &a, Int32(order), &x, Int32(order))
+    return x
+  }
+}
