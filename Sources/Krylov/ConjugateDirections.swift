@@ -45,8 +45,7 @@ public final class ConjugateDirections {
     }
     let clock = Stopwatch()
     let bNorm = b.reduce(0) { $0 + $1 * $1 }.squareRoot()
-    var report = SolveReport(
-      reason: .maxIterations, iterations: 0, matvecs: 0, residualNorm: 0, rightHandSideNorm: bNorm, residualHistory: [], seconds: 0)
+    var report = SolveReport.starting(rightHandSideNorm: bNorm)
     report.directionFallbacks = 0
     defer { report.seconds = clock.seconds }
     if bNorm == 0 {

@@ -43,9 +43,7 @@ public final class ConjugateGradient {
     return b.withUnsafeBufferPointer { b in
       x.withUnsafeMutableBufferPointer { x in
         let bNorm = Vector.norm(b)
-        var report = SolveReport(
-          reason: .maxIterations, iterations: 0, matvecs: 0, residualNorm: 0, rightHandSideNorm: bNorm,
-          residualHistory: [], seconds: 0)
+        var report = SolveReport.starting(rightHandSideNorm: bNorm)
         defer { report.seconds = clock.seconds }
         if bNorm == 0 {
           // A x = 0 has the solution x = 0; no iteration is needed.

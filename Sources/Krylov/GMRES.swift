@@ -44,9 +44,7 @@ public final class GMRES {
     return b.withUnsafeBufferPointer { b in
       x.withUnsafeMutableBufferPointer { x in
         let bNorm = Vector.norm(b)
-        var report = SolveReport(
-          reason: .maxIterations, iterations: 0, matvecs: 0, residualNorm: 0, rightHandSideNorm: bNorm,
-          residualHistory: [], seconds: 0)
+        var report = SolveReport.starting(rightHandSideNorm: bNorm)
         defer { report.seconds = clock.seconds }
         if bNorm == 0 {
           for i in 0..<n { x[i] = 0 }

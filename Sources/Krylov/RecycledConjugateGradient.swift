@@ -52,8 +52,7 @@ public final class RecycledConjugateGradient {
     }
     let clock = Stopwatch()
     let bNorm = VectorBlock.norm(b)
-    var report = SolveReport(
-      reason: .maxIterations, iterations: 0, matvecs: 0, residualNorm: 0, rightHandSideNorm: bNorm, residualHistory: [], seconds: 0)
+    var report = SolveReport.starting(rightHandSideNorm: bNorm)
     defer { report.seconds = clock.seconds }
     if bNorm == 0 {
       x = Array(repeating: 0, count: n)

@@ -54,6 +54,14 @@ public struct SolveReport: Sendable, Codable {
 }
 
 extension SolveReport {
+  /// The report of a solve about to start: no work yet, ``StopReason/maxIterations`` until
+  /// the solver decides otherwise.
+  static func starting(rightHandSideNorm: Double) -> SolveReport {
+    SolveReport(
+      reason: .maxIterations, iterations: 0, matvecs: 0, residualNorm: 0, rightHandSideNorm: rightHandSideNorm, residualHistory: [],
+      seconds: 0)
+  }
+
   /// Records the end of iteration `iteration` at residual norm `rNorm` (count, norm, history)
   /// and applies the stopping rules shared by the CG-type solvers in their order: non-finite,
   /// tolerance, monitor, time limit. Returns true (with ``reason`` set) when the solve stops.
