@@ -36,6 +36,7 @@ public final class RecycledConjugateGradient {
     self.options = options
     self.recycleDimension = max(0, recycleDimension)
     self.window = max(1, window)
+    SmallDenseKernels.configured
   }
 
   /// Forgets the recycled subspace.
@@ -180,10 +181,22 @@ private struct SmallSPD {
     factor = a
   }
 
-  /// `G⁻¹ v`.
+  /// `G⁻¹ v` by the two triangular solves with `L` (lower, column-major) — in Swift: this runs
+  /// every iteration, and a LAPACK call of this size wakes OpenBLAS's threads, which then spin
+  /// against the generator's workers.
   func solve(_ v: [Double]) -> [Double] {
-    var x = v, a = factor
-    _ = LAPACKE_dpotrs(LAPACK_COL_MAJOR, 76, Int32(order), 1, &a, Int32(order), &x, Int32(order))
+    let k = order
+    var x = v
+    for i in 0..<k {  // L y = v
+      var sum = x[i]
+      for j in 0..<i { sum -= factor[j * k + i] * x[j] }
+      x[i] = sum / factor[i * k + i]
+    }
+    for i in stride(from: k - 1, through: 0, by: -1) {  // Lᵀ x = y
+      var sum = x[i]
+      for j in (i + 1)..<k { sum -= factor[i * k + j] * x[j] }
+      x[i] = sum / factor[i * k + i]
+    }
     return x
   }
 }

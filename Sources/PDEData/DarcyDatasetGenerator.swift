@@ -245,9 +245,10 @@ public enum DatasetSolver: Hashable, Sendable {
 
   /// The fastest independent solver for a Darcy family according to the generation benchmark
   /// (`opkit bench --suite generation --samples 100`: Darcy 64² and 128², rtol 1e-8 on two
-  /// cores): multigrid PCG (2.8× and 7.1× faster than GMRES(40)+IC(0), 3.1× and 3.8× faster
-  /// than CHOLMOD reusing its analysis; SKR 0.57× and 0.68× of GMRES), and CHOLMOD for the
-  /// periodic cell problem, which has no geometric multigrid hierarchy.
+  /// cores): multigrid PCG (2.3× and 7.3× faster than GMRES(40)+IC(0), 1.3× and 2.0× faster
+  /// than CHOLMOD reusing its analysis, 1.4× and 2.9× faster than IC(0)-PCG; SKR 0.50× and
+  /// 0.63× of GMRES), and CHOLMOD for the periodic cell problem, which has no geometric
+  /// multigrid hierarchy.
   public static func automatic(for boundary: DarcyBoundary) -> DatasetSolver {
     .independent(boundary == .periodic ? .cholmod : .pcgMultigrid)
   }
