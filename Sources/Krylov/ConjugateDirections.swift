@@ -40,9 +40,7 @@ public final class ConjugateDirections {
     _ a: any LinearOperator, _ b: [Double], _ x: inout [Double], directions: any Preconditioner, monitor: SolverMonitor? = nil
   ) throws -> SolveReport {
     let n = size
-    guard a.rowCount == n, a.columnCount == n, b.count == n, x.count == n else {
-      throw KrylovError.dimensionMismatch("conjugate directions \(n), operator \(a.rowCount)x\(a.columnCount), b \(b.count), x \(x.count)")
-    }
+    try checkSolveSizes("conjugate directions", size: n, a, b: b.count, x: x.count)
     let clock = Stopwatch()
     let bNorm = b.reduce(0) { $0 + $1 * $1 }.squareRoot()
     var report = SolveReport.starting(rightHandSideNorm: bNorm)

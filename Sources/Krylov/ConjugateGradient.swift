@@ -34,9 +34,7 @@ public final class ConjugateGradient {
     preconditioner: (any Preconditioner)? = nil, monitor: SolverMonitor? = nil
   ) throws -> SolveReport {
     let n = size
-    guard a.rowCount == n, a.columnCount == n, b.count == n, x.count == n else {
-      throw KrylovError.dimensionMismatch("CG workspace \(n), operator \(a.rowCount)x\(a.columnCount), b \(b.count), x \(x.count)")
-    }
+    try checkSolveSizes("CG", size: n, a, b: b.count, x: x.count)
     let clock = Stopwatch()
     let (r, z, p, q) = (workspace[0], workspace[1], workspace[2], workspace[3])
     let cap = options.iterationCap(size: n)

@@ -48,9 +48,7 @@ public final class GCRODR {
     -> SolveReport
   {
     let n = size
-    guard a.rowCount == n, a.columnCount == n, b.count == n, x.count == n else {
-      throw KrylovError.dimensionMismatch("GCRO-DR size \(n), operator \(a.rowCount)x\(a.columnCount), b \(b.count), x \(x.count)")
-    }
+    try checkSolveSizes("GCRO-DR", size: n, a, b: b.count, x: x.count)
     let clock = Stopwatch()
     let bNorm = VectorBlock.norm(b)
     var report = SolveReport.starting(rightHandSideNorm: bNorm)

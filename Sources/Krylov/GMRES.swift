@@ -34,9 +34,7 @@ public final class GMRES {
     preconditioner: (any Preconditioner)? = nil, monitor: SolverMonitor? = nil
   ) throws -> SolveReport {
     let n = size
-    guard a.rowCount == n, a.columnCount == n, b.count == n, x.count == n else {
-      throw KrylovError.dimensionMismatch("GMRES workspace \(n), operator \(a.rowCount)x\(a.columnCount), b \(b.count), x \(x.count)")
-    }
+    try checkSolveSizes("GMRES", size: n, a, b: b.count, x: x.count)
     let clock = Stopwatch()
     let m = arnoldi.capacity
     let cap = options.iterationCap(size: n)

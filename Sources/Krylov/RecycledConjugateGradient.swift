@@ -48,9 +48,7 @@ public final class RecycledConjugateGradient {
     -> SolveReport
   {
     let n = size
-    guard a.rowCount == n, a.columnCount == n, b.count == n, x.count == n else {
-      throw KrylovError.dimensionMismatch("recycled CG size \(n), operator \(a.rowCount)x\(a.columnCount), b \(b.count), x \(x.count)")
-    }
+    try checkSolveSizes("recycled CG", size: n, a, b: b.count, x: x.count)
     let clock = Stopwatch()
     let bNorm = VectorBlock.norm(b)
     var report = SolveReport.starting(rightHandSideNorm: bNorm)

@@ -138,6 +138,15 @@ public enum MonitorDecision: Sendable {
 /// observe (progress bars, logging, user stopping rules); they never change the iteration.
 public typealias SolverMonitor = (_ iteration: Int, _ residualNorm: Double) -> MonitorDecision
 
+/// Checks that a solver of `size` unknowns can solve with `a`, a right-hand side of `b` values
+/// and an initial guess of `x` values.
+/// - Throws: ``KrylovError/dimensionMismatch(_:)`` naming `solver` and every size.
+func checkSolveSizes(_ solver: String, size n: Int, _ a: any LinearOperator, b: Int, x: Int) throws {
+  guard a.rowCount == n, a.columnCount == n, b == n, x == n else {
+    throw KrylovError.dimensionMismatch("\(solver) size \(n), operator \(a.rowCount)x\(a.columnCount), b \(b), x \(x)")
+  }
+}
+
 /// Errors for calls that cannot start a solve.
 public enum KrylovError: Error, Equatable, CustomStringConvertible {
   /// Operator, vectors or workspace sizes disagree.
