@@ -83,6 +83,14 @@ public struct Koopa: ConfiguredModel {
   /// The forecast `[B, H, C]` of windows `[B, L, C]`.
   /// - Throws: ``TensorError`` for windows of another shape.
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
+    var memories: [TimeVariantPredictor.SnapshotPairs?]? = nil
+    return try forecast(x, memories: &memories)
+  }
+
+  /// The forecast of windows `x`; with `memories` (one per block), each block's time-variant
+  /// operator is fitted on the snapshot pairs remembered from earlier windows as well, and this
+  /// window's pairs are remembered (see ``KoopaOperatorAdaptation``).
+  func forecast(_ x: Tensor, memories: inout [TimeVariantPredictor.SnapshotPairs?]?) throws -> Tensor {
     let c = configuration
     guard x.rank == 3, x.shape[1] == c.lookback, x.shape[2] == c.channels else {
       throw TensorError.invalidShape(operation: "Koopa", message: "expects windows [B, \(c.lookback), \(c.channels)], got \(x.shape)")
@@ -96,10 +104,13 @@ public struct Koopa: ConfiguredModel {
     let filter = FourierFilter(length: c.lookback, invariantFrequencies: c.invariantFrequencies)
     let variant = TimeVariantPredictor(lookback: c.lookback, horizon: c.horizon, segment: c.segment)
     var forecast: Tensor?
-    for block in invariantPredictors {
+    for (i, block) in invariantPredictors.enumerated() {
       let parts = try filter(residual)
       let invariantForecast = try block(parts.invariant, encoder: invariantEncoder, decoder: invariantDecoder)
-      let (backcast, variantForecast) = try variant(parts.variant, encoder: variantEncoder, decoder: variantDecoder)
+      let (backcast, variantForecast) =
+        memories == nil
+        ? try variant(parts.variant, encoder: variantEncoder, decoder: variantDecoder)
+        : try variant(parts.variant, encoder: variantEncoder, decoder: variantDecoder, remembering: &memories![i])
       residual = try residual - backcast
       let sum = try invariantForecast + variantForecast
       forecast = try forecast.map { try $0 + sum } ?? sum

@@ -10,7 +10,8 @@ import Tensors
 /// The fit is the ridge solution `K = Xᵀ (X Xᵀ + λI)⁻¹ Y` (`X`, `Y` the states without the last
 /// and the first), solved in its small `(F−1) × (F−1)` form — there are fewer segments than
 /// state dimensions, where plain least squares would be underdetermined — and differentiated
-/// through the solve. `λ = 10⁻⁴`.
+/// through the solve. `λ = 10⁻⁴`. With a memory of earlier windows' pairs (operator adaptation,
+/// see ``KoopaOperatorAdaptation``) the same fit runs over all of them.
 public struct TimeVariantPredictor: Sendable {
   /// Window length `L`.
   public let lookback: Int
@@ -37,6 +38,28 @@ public struct TimeVariantPredictor: Sendable {
   /// - Throws: ``TensorError`` for windows of another length, fewer than two segments, or a
   ///   singular fit.
   public func callAsFunction(_ x: Tensor, encoder: MLP, decoder: MLP) throws -> (backcast: Tensor, forecast: Tensor) {
+    var memory: SnapshotPairs? = nil
+    return try callAsFunction(x, encoder: encoder, decoder: decoder, remembering: &memory, updatesMemory: false)
+  }
+
+  /// Consecutive Koopman states `after ≈ before K` seen in earlier windows, `[B, P, D]` each
+  /// (one history per window of the batch).
+  public struct SnapshotPairs: Sendable {
+    /// States `z_j`.
+    public var before: Tensor
+    /// Their successors `z_{j+1}`.
+    public var after: Tensor
+  }
+
+  /// As the plain call, but the operator is fitted on the pairs in `memory` together with this
+  /// window's, and (when `updatesMemory`) this window's pairs are then added to `memory`
+  /// (detached): the time-variant operator keeps learning from incoming observations past the
+  /// lookback — Koopa's operator adaptation.
+  /// - Throws: ``TensorError`` as the plain call, or if `memory` belongs to another batch size
+  ///   or state dimension.
+  public func callAsFunction(
+    _ x: Tensor, encoder: MLP, decoder: MLP, remembering memory: inout SnapshotPairs?, updatesMemory: Bool = true
+  ) throws -> (backcast: Tensor, forecast: Tensor) {
     let (b, l, c) = (x.shape[0], x.shape[1], x.shape[2])
     let (f, s) = (segments, segment)
     guard l == lookback, f >= 2 else {
@@ -48,10 +71,22 @@ public struct TimeVariantPredictor: Sendable {
     let z = try encoder(padded.reshaped(to: [b, f, s * c]))  // [B, F, D]
     let d = z.shape[2]
     let before = try z.sliced([0..<b, 0..<(f - 1), 0..<d]), after = try z.sliced([0..<b, 1..<f, 0..<d])
-    // K = Xᵀ (X Xᵀ + λI)⁻¹ Y, [B, D, D].
-    let ridge = try Tensor(shape: [f - 1, f - 1], scalars: (0..<((f - 1) * (f - 1))).map { $0 % f == 0 ? Self.ridge : 0 })
-    let gram = try before.matmul(before.permuted([0, 2, 1])) + ridge
-    let k = try before.permuted([0, 2, 1]).matmul(Tensor.solve(gram, after))
+    let k: Tensor
+    if let earlier = memory {
+      guard earlier.before.shape[0] == b, earlier.before.shape[2] == d else {
+        throw TensorError.shapeMismatch(operation: "TimeVariantPredictor memory", shapes: [earlier.before.shape, z.shape])
+      }
+      k = try Self.fitOperator(
+        before: Tensor.concatenated([earlier.before, before], alongAxis: 1),
+        after: Tensor.concatenated([earlier.after, after], alongAxis: 1))
+    } else {
+      k = try Self.fitOperator(before: before, after: after)
+    }
+    if updatesMemory {
+      memory = SnapshotPairs(
+        before: try memory.map { try Tensor.concatenated([$0.before, before.detached], alongAxis: 1) } ?? before.detached,
+        after: try memory.map { try Tensor.concatenated([$0.after, after.detached], alongAxis: 1) } ?? after.detached)
+    }
     let reconstructed = try Tensor.concatenated([z.sliced([0..<b, 0..<1, 0..<d]), before.matmul(k)], alongAxis: 1)
     let steps = (horizon + s - 1) / s
     var state = try z.sliced([0..<b, (f - 1)..<f, 0..<d]), states = [Tensor]()
@@ -63,5 +98,20 @@ public struct TimeVariantPredictor: Sendable {
     let forecast = try decoder(Tensor.concatenated(states, alongAxis: 1)).reshaped(to: [b, steps * s, c])
       .sliced([0..<b, 0..<horizon, 0..<c])
     return (backcast, forecast)
+  }
+
+  /// The ridge operator `K` `[B, D, D]` minimizing `‖X K − Y‖² + λ‖K‖²` over the pairs
+  /// `X = before`, `Y = after` (`[B, P, D]`), differentiable: `Xᵀ (X Xᵀ + λI)⁻¹ Y` when there are
+  /// no more pairs than state dimensions (`P ≤ D`), `(XᵀX + λI)⁻¹ XᵀY` otherwise — the same
+  /// matrix, solved in the smaller size.
+  /// - Throws: ``TensorError`` for mismatched shapes or a singular system.
+  public static func fitOperator(before x: Tensor, after y: Tensor) throws -> Tensor {
+    guard x.rank == 3, x.shape == y.shape else { throw TensorError.shapeMismatch(operation: "fitOperator", shapes: [x.shape, y.shape]) }
+    let (p, d) = (x.shape[1], x.shape[2])
+    let n = min(p, d)
+    let ridge = try Tensor(shape: [n, n], scalars: (0..<(n * n)).map { $0 % (n + 1) == 0 ? Self.ridge : 0 })
+    let xt = try x.permuted([0, 2, 1])
+    if p <= d { return try xt.matmul(Tensor.solve(x.matmul(xt) + ridge, y)) }
+    return try Tensor.solve(xt.matmul(x) + ridge, xt.matmul(y))
   }
 }

@@ -68,7 +68,7 @@ public final class RecycledConjugateGradient {
     // The recycled space for this matrix: U, C = A U and the factor of G = Uᵀ C.
     var u = VectorBlock(length: n, columns: recycledVectors)
     var c = VectorBlock(length: n, columns: recycledVectors.map(apply))
-    var gram = SmallSPD(u.transposedTimes(c), order: u.count)
+    let gram = SmallSPD(u.transposedTimes(c), order: u.count)
     if gram == nil {
       (u, c) = (VectorBlock(length: n, count: 0), VectorBlock(length: n, count: 0))
     }

@@ -49,6 +49,12 @@ struct Forecast: ParsableCommand {
   @Option(help: "Fraction of frequencies the Fourier filter treats as time-invariant (Koopa's α).")
   var alpha: Double = 0.2
 
+  @Option(
+    help: ArgumentHelp(
+      "Also forecast this many steps (more than --horizon) in rounds of --horizon: rolled on the model's own forecasts, on the observations arriving meanwhile, and on them with operator adaptation.",
+      valueName: "steps"))
+  var extend: Int?
+
   @Option(help: "Checkpoint file (.safetensors).")
   var out: String
 
@@ -60,6 +66,7 @@ struct Forecast: ParsableCommand {
     guard epochs >= 1, batch >= 1, lr > 0 else { throw ValidationError("--epochs, --batch and --lr must be positive") }
     guard (0..<1).contains(alpha), alpha > 0 else { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
     guard lookback / (segment ?? max(1, lookback / 4)) >= 2 else { throw ValidationError("--segment must leave at least 2 segments") }
+    if let extend, extend <= horizon { throw ValidationError("--extend must be more than --horizon (\(horizon)), got \(extend)") }
   }
 
   func run() throws {
@@ -88,27 +95,30 @@ struct Forecast: ParsableCommand {
     let koopa = ForecastMetrics(prediction: prediction, target: windows.test.targets)
     let period = series.dominantPeriod(maxPeriod: lookback, prefix: Int(Double(series.count) * 0.7))
     var baselines = [String: Double]()
-    for baseline in [ForecastBaseline.repeatLast, .seasonalNaive(period: max(1, period)), try ForecastBaseline.fitLinear(windows.train)] {
+    let linear = try ForecastBaseline.fitLinear(windows.train)
+    for baseline in [ForecastBaseline.repeatLast, .seasonalNaive(period: max(1, period)), linear] {
       baselines[baseline.name] =
         ForecastMetrics(prediction: try baseline.forecast(windows.test.inputs, horizon: horizon), target: windows.test.targets).mse
     }
+    let extended = try extend.map { try ExtendedForecast(series: series, file: csv, steps: $0, trainer: trainer, linear: linear) }
     if let png {
       let channels = series.columns.count
       let history = (0..<lookback).map { Double(windows.test.inputs.scalars[$0 * channels]) }
       let truth = (0..<horizon).map { Double(windows.test.targets.scalars[$0 * channels]) }
       let forecast = (0..<horizon).map { Double(prediction.scalars[$0 * channels]) }
-      let image = LinePlot.render(
-        [
-          .init(values: history + truth, colour: (31, 119, 180)),
-          .init(values: [Double](repeating: .nan, count: lookback) + forecast, colour: (255, 127, 14)),
-        ], scale: .linear
-      ).image
-      try image.write(to: png)
+      var curves: [LinePlot.Series] = [
+        .init(values: history + (extended?.firstTruth ?? truth), colour: (31, 119, 180)),
+        .init(values: [Double](repeating: .nan, count: lookback) + (extended?.firstAdapted ?? forecast), colour: (255, 127, 14)),
+      ]
+      if let extended {
+        curves.append(.init(values: [Double](repeating: .nan, count: lookback) + extended.firstOwn, colour: (44, 160, 44)))
+      }
+      try LinePlot.render(curves, scale: .linear).image.write(to: png)
     }
     let secondsPerEpoch = median(trainer.history.map(\.seconds))
     let report = ForecastReport(
       testMSE: koopa.mse, testMAE: koopa.mae, secondsPerEpoch: secondsPerEpoch, peakMemoryMB: peakResidentMegabytes(),
-      baselines: baselines,
+      baselines: baselines, extended: extended?.report,
       parameters: trainer.model.parameterCount, testWindows: windows.test.count, seasonalPeriod: period, checkpoint: out)
     if global.json {
       print(try jsonLine(report))
@@ -119,6 +129,14 @@ struct Forecast: ParsableCommand {
             "koopa: test MSE %.4f, MAE %.4f (%d windows, lookback %d, horizon %d); baselines MSE: repeat last %.4f, seasonal naive (period %d) %.4f, linear %.4f; %.2f s/epoch; wrote %@",
           koopa.mse, koopa.mae, windows.test.count, lookback, horizon, baselines["repeat_last"]!, period, baselines["seasonal_naive"]!,
           baselines["linear"]!, report.secondsPerEpoch, out))
+      if let e = extended?.report {
+        print(
+          String(
+            format:
+              "%d steps in rounds of %d (%d windows), MSE: Koopa on own forecasts %.4f, on observations %.4f, with operator adaptation %.4f; linear on own forecasts %.4f, on observations %.4f",
+            e.steps, horizon, e.windows, e.mse["koopa_own_forecasts"]!, e.mse["koopa_observations"]!,
+            e.mse["koopa_operator_adaptation"]!, e.mse["linear_own_forecasts"]!, e.mse["linear_observations"]!))
+      }
     }
   }
 }
@@ -140,13 +158,55 @@ struct ForecastReport: Encodable {
   let secondsPerEpoch: Double
   let peakMemoryMB: Int
   let baselines: [String: Double]
+  let extended: ExtendedForecast.Report?
   let parameters: Int
   let testWindows: Int
   let seasonalPeriod: Int
   let checkpoint: String
   enum CodingKeys: String, CodingKey {
-    case baselines, parameters, checkpoint
+    case baselines, extended, parameters, checkpoint
     case testMSE = "test_mse", testMAE = "test_mae", secondsPerEpoch = "seconds_per_epoch", peakMemoryMB = "peak_memory_mb"
     case testWindows = "test_windows", seasonalPeriod = "seasonal_period"
+  }
+}
+
+/// `opkit forecast --extend`: the trained model and the linear baseline rolled past their
+/// horizon over the test split, in rounds of the horizon.
+struct ExtendedForecast {
+  /// What `--json` prints under `extended`: MSE (normalized data) per forecaster and input.
+  struct Report: Encodable {
+    let steps: Int
+    let windows: Int
+    let mse: [String: Double]
+  }
+
+  let report: Report
+  /// The first test window's truth, adapted Koopa forecast and Koopa rolled on its own forecasts
+  /// (first channel), for the PNG.
+  let firstTruth: [Double], firstAdapted: [Double], firstOwn: [Double]
+
+  init(series: TimeSeries, file: String, steps: Int, trainer: Trainer<Koopa>, linear: ForecastBaseline) throws {
+    let (lookback, horizon) = (trainer.model.configuration.lookback, trainer.model.configuration.horizon)
+    let test = try ForecastWindows(series, lookback: lookback, horizon: steps, file: file).test
+    let stream = try Tensor.concatenated([test.inputs, test.targets], alongAxis: 1)
+    var mse = [String: Double](), first = [String: [Double]]()
+    let channels = series.columns.count
+    func measure(_ name: String, _ input: RollingInput, _ forecaster: (Tensor) throws -> Tensor) throws {
+      let forecast = try rollingForecast(stream, lookback: lookback, horizon: horizon, steps: steps, input: input, forecaster: forecaster)
+      mse[name] = ForecastMetrics(prediction: forecast, target: test.targets).mse
+      first[name] = (0..<steps).map { Double(forecast.scalars[$0 * channels]) }
+    }
+    for input in RollingInput.allCases {
+      try measure("koopa_\(input.rawValue)", input) { try trainer.predict($0) }
+      try measure("linear_\(input.rawValue)", input) { try linear.forecast($0, horizon: horizon) }
+    }
+    var adaptation = KoopaOperatorAdaptation(model: trainer.model)
+    try measure("koopa_operator_adaptation", .observations) {
+      try trainer.outputNormalizer.decode(adaptation.forecast(trainer.inputNormalizer.encode($0)))
+    }
+    report = Report(steps: steps, windows: test.count, mse: mse)
+    firstTruth = (0..<steps).map { Double(test.targets.scalars[$0 * channels]) }
+    firstAdapted = first["koopa_operator_adaptation"]!
+    firstOwn = first["koopa_own_forecasts"]!
   }
 }

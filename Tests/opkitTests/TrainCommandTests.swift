@@ -274,7 +274,7 @@ final class TrainCommandTests: XCTestCase {
     try? FileManager.default.removeItem(atPath: model)
     let result = try run([
       "forecast", "--csv", csv, "--lookback", "24", "--horizon", "6", "--epochs", "3", "--state-dimension", "8", "--out", model,
-      "--json", "--png", path("forecast.png"),
+      "--json", "--png", path("forecast.png"), "--extend", "15",
     ])
     XCTAssertEqual(result.status, 0, result.err)
     let report = try json(result.out)
@@ -282,6 +282,14 @@ final class TrainCommandTests: XCTestCase {
     let baselines = try XCTUnwrap(report["baselines"] as? [String: Double])
     XCTAssertEqual(Set(baselines.keys), ["repeat_last", "seasonal_naive", "linear"])
     XCTAssertEqual(report["seasonal_period"] as? Int, 12)
+    // --extend 15: three rounds of 6 steps, each forecaster and input measured.
+    let extended = try XCTUnwrap(report["extended"] as? [String: Any])
+    XCTAssertEqual(extended["steps"] as? Int, 15)
+    let rolled = try XCTUnwrap(extended["mse"] as? [String: Double])
+    XCTAssertEqual(
+      Set(rolled.keys),
+      ["koopa_own_forecasts", "koopa_observations", "koopa_operator_adaptation", "linear_own_forecasts", "linear_observations"])
+    XCTAssertTrue(rolled.values.allSatisfy { $0.isFinite && $0 > 0 }, "\(rolled)")
     XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path("forecast.png"))).prefix(4)), [0x89, 0x50, 0x4E, 0x47])
     let broken = path("broken.csv")
     try "date,a\nd0,1\nd1,oops\n".write(toFile: broken, atomically: true, encoding: .utf8)
@@ -289,6 +297,10 @@ final class TrainCommandTests: XCTestCase {
       (["forecast", "--csv", broken, "--out", path("k.safetensors")], "broken.csv:3: column 'a': 'oops' is not a number"),
       (["forecast", "--csv", csv, "--columns", "z", "--out", path("k.safetensors")], "no column 'z'"),
       (["forecast", "--csv", csv, "--lookback", "200", "--horizon", "60", "--out", path("k.safetensors")], "too few for lookback 200"),
+      (
+        ["forecast", "--csv", csv, "--horizon", "6", "--extend", "6", "--out", path("k.safetensors")],
+        "--extend must be more than --horizon"
+      ),
     ]
     for (arguments, expected) in cases {
       let failed = try run(arguments)
