@@ -37,6 +37,8 @@ public enum PreconditionerKind: String, Sendable, CaseIterable, Codable {
   case jacobi
   /// Incomplete Cholesky IC(0) (symmetric matrices).
   case ic
+  /// Incomplete LU ILU(0) (any matrix with a nonzero diagonal; nonsymmetric and indefinite).
+  case ilu
   /// Geometric multigrid V-cycle (structured grids).
   case multigrid = "mg"
 }
@@ -138,6 +140,7 @@ public enum SystemSolver {
     case .none: return nil
     case .jacobi: return try JacobiPreconditioner(matrix)
     case .ic: return try IncompleteCholesky(matrix)
+    case .ilu: return try IncompleteLU(matrix)
     case .multigrid:
       guard let layout else {
         throw KrylovError.preconditionerFailed("geometric multigrid needs a structured grid (use --grid, or another method on meshes)")

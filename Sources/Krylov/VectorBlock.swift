@@ -1,7 +1,10 @@
+import CBLAS
+
 /// A block of `count` vectors of one length stored column after column (column-major), with
-/// the block operations recycling solvers need, as loops of the level-1 ``Vector`` kernels.
-/// (Not OpenBLAS: its level-2 calls on these sizes hand work to its own threads, which spin
-/// against the generator's workers.)
+/// the block operations recycling solvers need as OpenBLAS level-2/3 calls (`dgemv`, `dgemm`,
+/// `dtrsm`) — one pass over the block instead of one per vector. The recycling solvers keep
+/// OpenBLAS on one thread (``SmallDenseKernels``), so these calls do not hand work to threads
+/// that would spin against the generator's workers.
 struct VectorBlock {
   /// Vector length.
   let length: Int
@@ -50,16 +53,26 @@ struct VectorBlock {
   func transposedTimes(_ y: [Double], columns: Int? = nil) -> [Double] {
     let k = columns ?? count
     guard k > 0 else { return [] }
-    return y.withUnsafeBufferPointer { y in
-      (0..<k).map { j in withColumn(j) { Vector.dot(UnsafeBufferPointer(start: $0, count: length), y) } }
+    var out = [Double](repeating: 0, count: k)
+    values.withUnsafeBufferPointer { x in
+      cblas_dgemv(CblasColMajor, CblasTrans, Int32(length), Int32(k), 1, x.baseAddress, Int32(length), y, 1, 0, &out, 1)
     }
+    return out
   }
 
   /// `Xᵀ Y` over the first `columns` vectors of X: a `columns × Y.count` column-major matrix.
   func transposedTimes(_ y: VectorBlock, columns: Int? = nil) -> [Double] {
     let k = columns ?? count
     guard k > 0, y.count > 0 else { return [] }
-    return (0..<y.count).flatMap { j in transposedTimes(Array(y.values[(j * length)..<((j + 1) * length)]), columns: k) }
+    var out = [Double](repeating: 0, count: k * y.count)
+    values.withUnsafeBufferPointer { x in
+      y.values.withUnsafeBufferPointer { yv in
+        cblas_dgemm(
+          CblasColMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(y.count), Int32(length), 1, x.baseAddress, Int32(length),
+          yv.baseAddress, Int32(length), 0, &out, Int32(k))
+      }
+    }
+    return out
   }
 
   /// `X c`.
@@ -69,18 +82,20 @@ struct VectorBlock {
     return out
   }
 
-  /// `y ← y + X c` over the first `columns` vectors.
-  func addTimes(_ coefficients: [Double], to y: inout [Double], columns: Int) {
-    y.withUnsafeMutableBufferPointer { y in
-      for j in 0..<columns where coefficients[j] != 0 {
-        withColumn(j) { Vector.axpy(coefficients[j], UnsafeBufferPointer(start: $0, count: length), y) }
-      }
+  /// `y ← y + a X c` over the first `columns` vectors.
+  private func addTimes(_ a: Double, _ coefficients: [Double], to y: inout [Double], columns: Int) {
+    guard columns > 0 else { return }
+    values.withUnsafeBufferPointer { x in
+      cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(length), Int32(columns), a, x.baseAddress, Int32(length), coefficients, 1, 1, &y, 1)
     }
   }
 
+  /// `y ← y + X c` over the first `columns` vectors.
+  func addTimes(_ coefficients: [Double], to y: inout [Double], columns: Int) { addTimes(1, coefficients, to: &y, columns: columns) }
+
   /// `y ← y − X c` over the first `columns` vectors (all by default).
   func subtractTimes(_ coefficients: [Double], from y: inout [Double], columns: Int? = nil) {
-    addTimes(coefficients.map { -$0 }, to: &y, columns: columns ?? count)
+    addTimes(-1, coefficients, to: &y, columns: columns ?? count)
   }
 
   /// `X Q[rows, :]`, the combination of this block's vectors by rows `rows` of `q`.
@@ -90,13 +105,18 @@ struct VectorBlock {
     return out
   }
 
-  /// `Y ← Y + X[:, 0..<columns] Q[rows, :]`.
+  /// `Y ← Y + X[:, 0..<columns] Q[rows.lowerBound ..< rows.lowerBound + columns, :]`.
   func addTimes(block q: VectorBlock, rows: Range<Int>, to y: inout VectorBlock, columns: Int) {
-    for j in 0..<q.count {
-      let coefficients = Array(q.values[(j * q.length + rows.lowerBound)..<(j * q.length + rows.lowerBound + columns)])
-      var column = Array(y.values[(j * length)..<((j + 1) * length)])
-      addTimes(coefficients, to: &column, columns: columns)
-      y.setColumn(j, column)
+    guard columns > 0, q.count > 0 else { return }
+    let (n, m) = (Int32(length), Int32(q.count))
+    values.withUnsafeBufferPointer { x in
+      q.values.withUnsafeBufferPointer { qv in
+        y.values.withUnsafeMutableBufferPointer { yv in
+          cblas_dgemm(
+            CblasColMajor, CblasNoTrans, CblasNoTrans, n, m, Int32(columns), 1, x.baseAddress, n, qv.baseAddress! + rows.lowerBound,
+            Int32(q.length), 1, yv.baseAddress, n)
+        }
+      }
     }
   }
 
@@ -112,15 +132,15 @@ struct VectorBlock {
     VectorBlock(length: length, columns: kept.map { j in Array(values[(j * length)..<((j + 1) * length)]) })
   }
 
-  /// `X R⁻¹` for the upper-triangular `order × order` column-major `r`.
+  /// `X R⁻¹` for the upper-triangular `order × order` column-major `r` (the first `order`
+  /// columns).
   func rightDivided(by r: [Double], order: Int) -> VectorBlock {
     guard order > 0 else { return self }
-    // Column j of X R⁻¹ is (x_j − Σ_{i<j} R[i, j] (X R⁻¹)_i) / R[j, j].
     var out = self
-    for j in 0..<order {
-      var column = Array(values[(j * length)..<((j + 1) * length)])
-      out.subtractTimes(Array(r[(j * order)..<(j * order + j)]), from: &column, columns: j)
-      out.setColumn(j, column.map { $0 / r[j * order + j] })
+    out.values.withUnsafeMutableBufferPointer { x in
+      cblas_dtrsm(
+        CblasColMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(length), Int32(order), 1, r, Int32(order),
+        x.baseAddress, Int32(length))
     }
     return out
   }
