@@ -9,22 +9,31 @@ import Tensors
 /// on `[0, 1]²` whose boundary conditions ``DarcyBoundary`` chooses. Fields live on an `s × s`
 /// grid: the vertex grid including the boundary (`h = 1/(s − 1)`) like the standard benchmark
 /// files, or for ``DarcyBoundary/periodic`` the `s` distinct points `x_i = i/s` of the torus.
-public struct DarcyProblem: Sendable {
+public struct DarcyProblem: SampledSystemFamily {
+  public static let name = "darcy"
   /// Grid points per side.
   public let resolution: Int
   /// The boundary conditions (and with them the equation and the grid).
   public let boundary: DarcyBoundary
   /// The field sampler.
   public let field: GaussianRandomField
+  /// Space dimension: 2, or 3 for the cube `[0, 1]³` (Dirichlet only).
+  public var dimension: Int { field.dimension }
 
-  /// A family at resolution `s ≥ 3`.
-  /// - Throws: ``DatasetError/invalidParameter(_:)`` for `s < 3`.
-  public init(resolution: Int, boundary: DarcyBoundary = .dirichlet) throws {
+  /// A family at resolution `s ≥ 3` in `dimension` 2 or 3 (3D: `s³` fields, Dirichlet boundary).
+  /// - Throws: ``DatasetError/invalidParameter(_:)`` otherwise.
+  public init(resolution: Int, boundary: DarcyBoundary = .dirichlet, dimension: Int = 2) throws {
     guard resolution >= 3 else { throw DatasetError.invalidParameter("resolution must be at least 3, got \(resolution)") }
+    guard dimension == 2 || (dimension == 3 && boundary == .dirichlet) else {
+      throw DatasetError.invalidParameter("Darcy runs in 2D, or in 3D with the Dirichlet boundary; got dimension \(dimension), \(boundary)")
+    }
     self.resolution = resolution
     self.boundary = boundary
-    field = GaussianRandomField(size: resolution)
+    field = GaussianRandomField(size: resolution, dimension: dimension)
   }
+
+  /// `[s, s]` or `[s, s, s]`.
+  public var fieldShape: [Int] { field.shape }
 
   /// The coefficient of sample `index` under `seed`: `s × s` values in {3, 12}. Samples are
   /// addressed by index, so any subset can be generated in any order or on any machine.
@@ -38,7 +47,7 @@ public struct DarcyProblem: Sendable {
   public var unknowns: Int {
     let s = resolution
     switch boundary {
-    case .dirichlet: return (s - 2) * (s - 2)
+    case .dirichlet: return dimension == 3 ? (s - 2) * (s - 2) * (s - 2) : (s - 2) * (s - 2)
     case .neumann: return s * (s - 2)
     case .periodic: return s * s - 1
     }
@@ -47,16 +56,18 @@ public struct DarcyProblem: Sendable {
   /// The linear system for a coefficient field (`s × s` values, row-major).
   /// - Throws: ``DatasetError/invalidParameter(_:)`` for a field of the wrong size or with a
   ///   non-positive value; `GridError`/`SparseError` from assembly.
-  public func system(coefficient a: [Double]) throws -> DarcySystem {
-    let s = resolution
-    guard a.count == s * s else { throw DatasetError.invalidParameter("coefficient has \(a.count) values, expected \(s)² = \(s * s)") }
+  public func system(coefficient a: [Double]) throws -> SampledSystem {
+    let s = resolution, points = fieldShape.reduce(1, *)
+    guard a.count == points else {
+      throw DatasetError.invalidParameter("coefficient has \(a.count) values, expected \(fieldShape) = \(points)")
+    }
     if boundary == .periodic { return try periodicSystem(coefficient: a) }
-    let grid = try UniformGrid(cellCounts: [s - 1, s - 1])
+    let grid = try UniformGrid(cellCounts: Array(repeating: s - 1, count: dimension))
     let sides: GridBoundary =
       boundary == .dirichlet
-      ? .zeroDirichlet(dimension: 2) : GridBoundary(low: [.neumann(0), .dirichlet(0)], high: [.neumann(0), .dirichlet(0)])
+      ? .zeroDirichlet(dimension: dimension) : GridBoundary(low: [.neumann(0), .dirichlet(0)], high: [.neumann(0), .dirichlet(0)])
     let assembled = try GridSystem.diffusion(grid: grid, coefficient: .values(a), source: .constant(1), boundary: sides)
-    return DarcySystem(matrix: CSRMatrix(assembled.matrix), rightHandSide: assembled.rightHandSide, layout: assembled.layout)
+    return SampledSystem(matrix: CSRMatrix(assembled.matrix), rightHandSide: assembled.rightHandSide, layout: assembled.layout)
   }
 
   /// The cell problem on the torus, `−div(a ∇u) = ∂a/∂x`: five-point finite volumes whose face
@@ -64,7 +75,7 @@ public struct DarcyProblem: Sendable {
   /// axes, with the source `(a_{i+½,j} − a_{i−½,j}) / h` from the same face values. The solution
   /// is unique up to a constant; the unknown at point 0 is pinned to zero (leaving an SPD
   /// system of `s² − 1` unknowns) and ``fullField(unknowns:)`` shifts the result to mean zero.
-  private func periodicSystem(coefficient a: [Double]) throws -> DarcySystem {
+  private func periodicSystem(coefficient a: [Double]) throws -> SampledSystem {
     let s = resolution, h = 1 / Double(s)
     func face(_ p: Int, _ q: Int) -> Double { 2 * a[p] * a[q] / (a[p] + a[q]) }
     var coo = COOMatrix(rowCount: s * s - 1, columnCount: s * s - 1, reserve: 5 * s * s)
@@ -81,7 +92,28 @@ public struct DarcyProblem: Sendable {
         rhs[p - 1] = (face(p, up) - face(p, down)) / h
       }
     }
-    return DarcySystem(matrix: try CSRMatrix(coo), rightHandSide: rhs, layout: nil)
+    return SampledSystem(matrix: try CSRMatrix(coo), rightHandSide: rhs, layout: nil)
+  }
+
+  /// SPD for every boundary (the periodic problem has one point pinned).
+  public var isSymmetricPositiveDefinite: Bool { true }
+  /// False only on the torus: the multigrid hierarchy has no wrap-around transfers.
+  public var hasGridLayout: Bool { boundary != .periodic }
+  /// Real.
+  public var solutionIsComplex: Bool { false }
+
+  /// The fastest solver of the generation benchmark (`opkit bench --suite generation
+  /// --samples 200`, two cores): multigrid PCG (1.1 s at 64², 2.5 s at 128², against CHOLMOD's
+  /// 1.5 s and 5.1 s), and CHOLMOD for the periodic cell problem, which has no geometric
+  /// multigrid hierarchy.
+  public var fastestSolver: DatasetSolver { .independent(boundary == .periodic ? .cholmod : .pcgMultigrid) }
+
+  public func describe(_ metadata: inout DatasetMetadata) {
+    metadata.boundary = boundary.rawValue
+    metadata.alpha = field.alpha
+    metadata.tau = field.tau
+    metadata.coefficientValues = [3, 12]
+    if dimension == 3 { metadata.dimension = 3 }
   }
 
   /// The solution on the full `s × s` grid from the system's unknowns (zeros on Dirichlet sides).
@@ -91,6 +123,8 @@ public struct DarcyProblem: Sendable {
     case .periodic:
       let full = [0] + u, mean = full.reduce(0, +) / Double(full.count)
       return full.map { $0 - mean }
+    case .dirichlet where dimension == 3:
+      return embedInterior(u, resolution: s, dimension: 3)
     case .dirichlet, .neumann:
       let firstRow = boundary == .neumann ? 0 : 1, rows = boundary == .neumann ? s : s - 2, n = s - 2
       var full = [Double](repeating: 0, count: s * s)
@@ -115,17 +149,6 @@ public enum DarcyBoundary: String, Sendable, CaseIterable, Codable {
   case periodic
 }
 
-/// One assembled Darcy system `A u = b`.
-public struct DarcySystem: Sendable {
-  /// The symmetric positive definite matrix `A`.
-  public var matrix: CSRMatrix
-  /// The right-hand side `b`.
-  public var rightHandSide: [Double]
-  /// The structured-grid layout of the unknowns, for geometric multigrid (nil when periodic:
-  /// the multigrid hierarchy has no wrap-around transfers).
-  public var layout: GridLayout?
-}
-
 /// Errors from data generation; messages name the parameter or file.
 public enum DatasetError: Error, Equatable, CustomStringConvertible {
   /// A parameter outside its range.
@@ -142,4 +165,21 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
     case .io(let path, let m): return "\(path): \(m)"
     }
   }
+}
+
+/// The `s^d` field that is zero on the boundary of the vertex grid and `u` (row-major over the
+/// `(s − 2)^d` interior points) inside.
+func embedInterior(_ u: [Double], resolution s: Int, dimension: Int) -> [Double] {
+  let n = s - 2
+  var full = [Double](repeating: 0, count: Int(pow(Double(s), Double(dimension)).rounded()))
+  for index in 0..<u.count {
+    var (rest, target, stride) = (index, 0, 1)
+    for _ in 0..<dimension {
+      target += (rest % n + 1) * stride
+      rest /= n
+      stride *= s
+    }
+    full[target] = u[index]
+  }
+  return full
 }

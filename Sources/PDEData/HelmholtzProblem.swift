@@ -19,7 +19,8 @@ import Tensors
 /// boundary face adds `−i k · (face area / cell volume)` on the diagonal. The complex system
 /// `(A − iC) u = f` is solved in the real block form `[[A, C], [−C, A]] [Re u; Im u] = [f; 0]`
 /// by UMFPACK.
-public struct HelmholtzProblem: Sendable {
+public struct HelmholtzProblem: SampledSystemFamily {
+  public static let name = "helmholtz"
   /// Grid points per side `s`.
   public let resolution: Int
   /// The range of the mean wavenumber `k̄`.
@@ -75,11 +76,30 @@ public struct HelmholtzProblem: Sendable {
     }
   }
 
-  /// Solves for the complex field: real and imaginary parts, each `s × s` row-major.
-  /// - Throws: `GridError`/`SparseError` from assembly or the factorization;
-  ///   ``DatasetError/solveFailed(sample:message:)`` if the residual exceeds `1e-8`.
-  public func solve(wavenumber k: [Double], sample: Int = 0) throws -> (real: [Double], imaginary: [Double]) {
+  /// Unknowns: real and imaginary parts at every vertex, `2 s²`.
+  public var unknowns: Int { 2 * resolution * resolution }
+  /// Complex symmetric, so its real block form is nonsymmetric (and indefinite).
+  public var isSymmetricPositiveDefinite: Bool { false }
+  public var hasGridLayout: Bool { false }
+  public var solutionIsComplex: Bool { true }
+  /// The fastest solver of the generation benchmark (`opkit bench --suite generation --samples
+  /// 200`, mean wavenumbers 2–6): UMFPACK (1.1 s at 32², 5.0 s at 64²; SKR 1.5 s and 8.0 s,
+  /// GMRES(40) 4.0 s and no convergence).
+  public var fastestSolver: DatasetSolver { .independent(.umfpack) }
+
+  /// The wavenumber field `k` of sample `index` (the parameter field SKR sorts by).
+  public func coefficient(index: Int, seed: UInt64) -> [Double] { wavenumber(index: index, seed: seed) }
+
+  /// The real form of the complex system `(A − iC) u = f` for the wavenumber field `k` (`s × s`,
+  /// positive): unknowns interleaved per grid point, `x[2p] = Re u_p`, `x[2p+1] = Im u_p`, so
+  /// each complex entry `a − ib` is the 2×2 block `[[a, b], [−b, a]]`. Every block of the
+  /// pattern is stored whole (explicit zeros included), which makes ILU(0) of this matrix the
+  /// complex ILU(0) of `A − iC` — on the `[[A, C], [−C, A]]` ordering ILU(0) stalls GMRES.
+  /// - Throws: ``DatasetError/invalidParameter(_:)`` for a field of the wrong size; `GridError`
+  ///   from assembly.
+  public func system(coefficient k: [Double]) throws -> SampledSystem {
     let s = resolution, n = s * s, h = 1 / Double(s - 1)
+    guard k.count == n else { throw DatasetError.invalidParameter("wavenumber field has \(k.count) values, expected \(s)² = \(n)") }
     let grid = try UniformGrid(cellCounts: [s - 1, s - 1])
     let helmholtz = try GridSystem.helmholtz(
       grid: grid, wavenumber: .values(k), source: .values(source), boundary: .all(.neumann(0), dimension: 2))
@@ -96,20 +116,40 @@ public struct HelmholtzProblem: Sendable {
         impedance[i * s + j] *= k[i * s + j]
       }
     }
-    var block = COOMatrix(rowCount: 2 * n, columnCount: 2 * n, reserve: 2 * a.values.count + 2 * n)
+    var blocks = COOMatrix(rowCount: 2 * n, columnCount: 2 * n, reserve: 4 * a.values.count)
     for row in 0..<n {
       for e in Int(a.rowPointers[row])..<Int(a.rowPointers[row + 1]) {
         let column = Int(a.columnIndices[e])
-        block.append(row: row, column: column, value: a.values[e])
-        block.append(row: n + row, column: n + column, value: a.values[e])
-      }
-      if impedance[row] != 0 {
-        block.append(row: row, column: n + row, value: impedance[row])
-        block.append(row: n + row, column: row, value: -impedance[row])
+        let c = column == row ? impedance[row] : 0
+        blocks.append(row: 2 * row, column: 2 * column, value: a.values[e])
+        blocks.append(row: 2 * row, column: 2 * column + 1, value: c)
+        blocks.append(row: 2 * row + 1, column: 2 * column, value: -c)
+        blocks.append(row: 2 * row + 1, column: 2 * column + 1, value: a.values[e])
       }
     }
-    let matrix = try CSRMatrix(block)
-    let rhs = helmholtz.rightHandSide + [Double](repeating: 0, count: n)
+    let rhs = helmholtz.rightHandSide.flatMap { [$0, 0.0] }
+    return SampledSystem(matrix: try CSRMatrix(blocks), rightHandSide: rhs, layout: nil)
+  }
+
+  /// The complex field from the interleaved unknowns: (real, imaginary) per grid point, as is.
+  public func fullField(unknowns x: [Double]) -> [Double] { x }
+
+  public func describe(_ metadata: inout DatasetMetadata) {
+    metadata.boundary = absorbingAxes == [0, 1] ? "absorbing" : "absorbing on axes \(absorbingAxes), insulated elsewhere"
+    metadata.alpha = field.alpha
+    metadata.tau = field.tau
+    metadata.coefficient = "float32 k (N, s, s) = k̄(1 + ½ c g/max|g|), k̄ uniform in [k_min, k_max]"
+    metadata.solution = "complex64 u (N, s, s) with -Δu - k²u = f, ∂u/∂n - iku = 0"
+    metadata.parameters = ["k_min": wavenumbers.lowerBound, "k_max": wavenumbers.upperBound, "contrast": contrast]
+  }
+
+  /// Solves for the complex field by UMFPACK: real and imaginary parts, each `s × s` row-major.
+  /// - Throws: `GridError`/`SparseError` from assembly or the factorization;
+  ///   ``DatasetError/solveFailed(sample:message:)`` if the residual exceeds `1e-8`.
+  public func solve(wavenumber k: [Double], sample: Int = 0) throws -> (real: [Double], imaginary: [Double]) {
+    let n = resolution * resolution
+    let system = try system(coefficient: k)
+    let (matrix, rhs) = (system.matrix, system.rightHandSide)
     let x = try LUFactorization(matrix).solve(rhs)
     let r = try matrix.multiplied(by: x)
     let residual = zip(r, rhs).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
@@ -117,6 +157,6 @@ public struct HelmholtzProblem: Sendable {
     guard residual <= 1e-8 * norm else {
       throw DatasetError.solveFailed(sample: sample, message: "UMFPACK reached relative residual \(residual / norm)")
     }
-    return (Array(x[0..<n]), Array(x[n...]))
+    return ((0..<n).map { x[2 * $0] }, (0..<n).map { x[2 * $0 + 1] })
   }
 }

@@ -5,8 +5,9 @@ import Sparse
 import Synchronization
 import Tensors
 
-/// Generates a Darcy dataset directory: `coeff.npy` and `sol.npy` (`(N, s, s)` float32, vertex
-/// grid including the boundary) and `meta.json` (parameters and per-sample solver statistics).
+/// Generates a dataset directory for any ``SampledSystemFamily``: `coeff.npy` (the parameter
+/// fields, `(N, s, s)` float32), `sol.npy` (the solutions on the grid, `(N, s, s)` float32, or
+/// complex64 for complex families; `(N, s, s, s)` for 3D families) and `meta.json` (parameters and per-sample solver statistics).
 ///
 /// Sample `i` depends only on `(seed, i)`, so the dataset is the same whatever the solve order,
 /// the shard size or the number of workers (solutions agree to the solver tolerance). Work is
@@ -14,39 +15,51 @@ import Tensors
 /// atomically under `shards/`, its statistics file last, so a killed run leaves only complete
 /// shards and the same command resumes without recomputing them. Every solution's true relative
 /// residual is checked against the tolerance.
-public struct DarcyDatasetGenerator: Sendable {
-  /// The problem family (resolution and field sampler).
-  public let problem: DarcyProblem
+public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
+  /// The problem family.
+  public let problem: Family
   /// Number of samples `N ≥ 1`.
   public let samples: Int
   /// The dataset seed.
   public let seed: UInt64
   /// The linear solver.
   public let solver: DatasetSolver
-  /// The preconditioner of GMRES and of the recycling solver (default: IC(0), SPD systems).
+  /// The preconditioner of GMRES and of the recycling solvers.
   public let preconditioner: PreconditionerKind
   /// Relative tolerance for iterative solvers (and the accepted residual of direct ones).
   public let rtol: Double
   /// Samples per shard.
   public let shardSize: Int
 
-  /// A generator; throws ``DatasetError/invalidParameter(_:)`` for `samples < 1` or a bad
-  /// resolution, tolerance or shard size.
+  /// A generator of `samples` samples of `problem`.
+  /// - Throws: ``DatasetError/invalidParameter(_:)`` for `samples < 1`, a bad tolerance or
+  ///   shard size, or a solver or preconditioner the family's systems do not admit (CG,
+  ///   CHOLMOD and IC(0) need SPD systems, multigrid a structured grid).
   public init(
-    resolution: Int, boundary: DarcyBoundary = .dirichlet, samples: Int, seed: UInt64,
-    solver: DatasetSolver = .independent(.pcgMultigrid),
-    preconditioner: PreconditionerKind = .ic,
-    rtol: Double = 1e-8, shardSize: Int = 50
+    problem: Family, samples: Int, seed: UInt64, solver: DatasetSolver, preconditioner: PreconditionerKind, rtol: Double = 1e-8,
+    shardSize: Int = 50
   ) throws {
     guard samples >= 1 else { throw DatasetError.invalidParameter("samples must be at least 1, got \(samples)") }
     guard rtol > 0, rtol < 1 else { throw DatasetError.invalidParameter("rtol must be in (0, 1), got \(rtol)") }
     guard shardSize >= 1 else { throw DatasetError.invalidParameter("shard size must be at least 1") }
-    let needsMultigrid = solver == .independent(.pcgMultigrid) || (preconditioner == .multigrid && solver.usesPreconditioner)
-    guard !(boundary == .periodic && needsMultigrid) else {
-      throw DatasetError.invalidParameter(
-        "periodic Darcy systems have no geometric multigrid hierarchy; use solver cholmod, pcg-ic or gmres/skr with ic")
+    let family = Family.name
+    if !problem.isSymmetricPositiveDefinite {
+      guard !solver.needsSymmetricPositiveDefinite else {
+        throw DatasetError.invalidParameter(
+          "\(family) systems are not symmetric positive definite; solver \(solver.name) needs them (use gmres, skr or umfpack)")
+      }
+      guard !(solver.usesPreconditioner && preconditioner == .ic) else {
+        throw DatasetError.invalidParameter(
+          "\(family) systems are not symmetric positive definite; IC(0) needs them (use --preconditioner ilu or jacobi)")
+      }
     }
-    problem = try DarcyProblem(resolution: resolution, boundary: boundary)
+    let needsMultigrid = solver == .independent(.pcgMultigrid) || (preconditioner == .multigrid && solver.usesPreconditioner)
+    guard problem.hasGridLayout || !needsMultigrid else {
+      throw DatasetError.invalidParameter(
+        "these \(family) systems have no geometric multigrid hierarchy (periodic or complex unknowns); use another solver or preconditioner"
+      )
+    }
+    self.problem = problem
     self.samples = samples
     self.seed = seed
     self.solver = solver
@@ -89,7 +102,7 @@ public struct DarcyDatasetGenerator: Sendable {
     let shards = stride(from: 0, to: samples, by: shardSize).enumerated().map { k, start in
       Shard(index: k, samples: Array(order[start..<min(samples, start + shardSize)]), directory: shardDirectory)
     }
-    let pending = shards.filter { !$0.isComplete(resolution: problem.resolution) }
+    let pending = shards.filter { !$0.isComplete(fieldShape: problem.fieldShape, complex: problem.solutionIsComplex) }
     let done = Atomic<Int>(samples - pending.reduce(0) { $0 + $1.samples.count })
     let matvecs = Atomic<Int>(0)
     let next = Atomic<Int>(0)
@@ -138,6 +151,9 @@ public struct DarcyDatasetGenerator: Sendable {
       maxRelativeResidual: statistics.residuals.max() ?? 0)
   }
 
+  /// `float32`, or `complex64` for complex families.
+  private var solutionType: NumpyDType { problem.solutionIsComplex ? .complex64 : .float32 }
+
   /// Options of the iterative solvers: the tolerance, GMRES(40) as in the SKR comparison.
   private var iterativeOptions: SolverOptions { SolverOptions(rtol: rtol, restart: 40, recordHistory: false) }
 
@@ -180,9 +196,9 @@ public struct DarcyDatasetGenerator: Sendable {
       matvecs += report?.matvecs ?? 0
       finished()
     }
-    let shape = [shard.samples.count, s, s]
+    let shape = [shard.samples.count] + problem.fieldShape
     try NumpyArray(shape: shape, values: coefficients, dtype: .float32).write(to: shard.coefficientPath)
-    try NumpyArray(shape: shape, values: solutions, dtype: .float32).write(to: shard.solutionPath)
+    try NumpyArray(shape: shape, values: solutions, dtype: solutionType).write(to: shard.solutionPath)
     // Written last: its presence marks the shard complete.
     try writeJSON(statistics, to: shard.statisticsPath)
     return matvecs
@@ -191,28 +207,30 @@ public struct DarcyDatasetGenerator: Sendable {
   /// Joins the shards, in sample order, into the dataset files; returns all statistics.
   private func consolidate(_ shards: [Shard], into directory: String) throws -> ShardStatistics {
     // Rows go to their sample's place, whatever order the shards were solved in.
-    let s = problem.resolution, points = s * s
-    var coefficients = [Double](repeating: 0, count: samples * points), solutions = coefficients
+    let s = problem.resolution, points = problem.fieldShape.reduce(1, *), values = points * solutionType.components
+    var coefficients = [Double](repeating: 0, count: samples * points)
+    var solutions = [Double](repeating: 0, count: samples * values)
     var iterations = [Int](repeating: 0, count: samples), residuals = [Double](repeating: 0, count: samples)
     for shard in shards {
       let a = try NumpyArray(contentsOf: shard.coefficientPath).values, u = try NumpyArray(contentsOf: shard.solutionPath).values
       let statistics: ShardStatistics = try readJSON(shard.statisticsPath)
       for (row, i) in shard.samples.enumerated() {
         coefficients.replaceSubrange((i * points)..<((i + 1) * points), with: a[(row * points)..<((row + 1) * points)])
-        solutions.replaceSubrange((i * points)..<((i + 1) * points), with: u[(row * points)..<((row + 1) * points)])
+        solutions.replaceSubrange((i * values)..<((i + 1) * values), with: u[(row * values)..<((row + 1) * values)])
         iterations[i] = statistics.iterations[row]
         residuals[i] = statistics.residuals[row]
       }
     }
-    try NumpyArray(shape: [samples, s, s], values: coefficients, dtype: .float32).write(
+    try NumpyArray(shape: [samples] + problem.fieldShape, values: coefficients, dtype: .float32).write(
       to: (directory as NSString).appendingPathComponent("coeff.npy"))
-    try NumpyArray(shape: [samples, s, s], values: solutions, dtype: .float32).write(
+    try NumpyArray(shape: [samples] + problem.fieldShape, values: solutions, dtype: solutionType).write(
       to: (directory as NSString).appendingPathComponent("sol.npy"))
     let all = ShardStatistics(indices: Array(0..<samples), iterations: iterations, residuals: residuals)
-    let meta = DatasetMetadata(
-      family: "darcy", boundary: problem.boundary.rawValue, resolution: s, samples: samples, seed: seed, solver: solver.name, rtol: rtol,
-      alpha: problem.field.alpha,
-      tau: problem.field.tau, coefficientValues: [3, 12], iterations: all.iterations, relativeResiduals: all.residuals)
+    var meta = DatasetMetadata(
+      family: Family.name, resolution: s, samples: samples, seed: seed, solver: solver.name,
+      preconditioner: solver.usesPreconditioner ? preconditioner.rawValue : nil, rtol: rtol, iterations: all.iterations,
+      relativeResiduals: all.residuals)
+    problem.describe(&meta)
     try writeJSON(meta, to: (directory as NSString).appendingPathComponent("meta.json"))
     return all
   }
@@ -243,16 +261,6 @@ public enum DatasetSolver: Hashable, Sendable {
   /// samples along the nearest-neighbour chain).
   public var recycles: Bool { self == .recycling || self == .recycledCG }
 
-  /// The fastest independent solver for a Darcy family according to the generation benchmark
-  /// (`opkit bench --suite generation --samples 100`: Darcy 64² and 128², rtol 1e-8 on two
-  /// cores): multigrid PCG (2.3× and 7.3× faster than GMRES(40)+IC(0), 1.3× and 2.0× faster
-  /// than CHOLMOD reusing its analysis, 1.4× and 2.9× faster than IC(0)-PCG; SKR 0.50× and
-  /// 0.63× of GMRES), and CHOLMOD for the periodic cell problem, which has no geometric
-  /// multigrid hierarchy.
-  public static func automatic(for boundary: DarcyBoundary) -> DatasetSolver {
-    .independent(boundary == .periodic ? .cholmod : .pcgMultigrid)
-  }
-
   /// The solver named `name`, or nil.
   public init?(name: String) {
     if name == "skr" {
@@ -263,6 +271,16 @@ public enum DatasetSolver: Hashable, Sendable {
       self = .independent(method)
     } else {
       return nil
+    }
+  }
+
+  /// Whether the solver only works on symmetric positive definite systems (CG and its
+  /// variants, CHOLMOD).
+  public var needsSymmetricPositiveDefinite: Bool {
+    switch self {
+    case .recycling: false
+    case .recycledCG: true
+    case .independent(let method): ![.gmres, .umfpack].contains(method)
     }
   }
 
@@ -279,35 +297,62 @@ enum Recycler {
   case conjugateGradient(RecycledConjugateGradient)
 }
 
-/// The dataset's `meta.json`.
+/// The dataset's `meta.json`: what was generated and how, with per-sample solver statistics;
+/// the family fills in its own parameters (the keys it does not use are absent).
 public struct DatasetMetadata: Codable, Sendable, Equatable {
-  /// Problem family (`"darcy"`).
+  /// Problem family (`"darcy"`, `"thermal"`, `"helmholtz"`).
   public var family: String
-  /// The boundary conditions (a ``DarcyBoundary`` raw value).
-  public var boundary: String
   /// Grid points per side `s`.
   public var resolution: Int
   /// Number of samples `N`.
   public var samples: Int
   /// The dataset seed.
   public var seed: UInt64
-  /// The solver's method name.
+  /// The solver's name.
   public var solver: String
+  /// The preconditioner of an iterative solver that takes one (a ``PreconditionerKind`` raw value).
+  public var preconditioner: String?
   /// The relative tolerance.
   public var rtol: Double
-  /// The field's smoothness `α`.
-  public var alpha: Double
-  /// The field's inverse length scale `τ`.
-  public var tau: Double
-  /// The values the thresholded coefficient takes.
-  public var coefficientValues: [Double]
   /// Iterations per sample (0 for direct solves).
   public var iterations: [Int]
   /// True relative residual per sample.
   public var relativeResiduals: [Double]
+  /// The boundary conditions (Darcy: a ``DarcyBoundary`` raw value).
+  public var boundary: String?
+  /// The Gaussian random field's smoothness `α`.
+  public var alpha: Double?
+  /// The Gaussian random field's inverse length scale `τ`.
+  public var tau: Double?
+  /// The values a thresholded coefficient takes (Darcy).
+  public var coefficientValues: [Double]?
+  /// What `coeff.npy` and `sol.npy` hold, in words.
+  public var coefficient: String?, solution: String?
+  /// Further scalar parameters of the family, by name.
+  public var parameters: [String: Double]?
+
+  /// Space dimension of the fields (absent: 2).
+  public var dimension: Int?
+
+  /// The family-independent part of a dataset's metadata.
+  public init(
+    family: String, resolution: Int, samples: Int, seed: UInt64, solver: String, preconditioner: String?, rtol: Double,
+    iterations: [Int], relativeResiduals: [Double]
+  ) {
+    self.family = family
+    self.resolution = resolution
+    self.samples = samples
+    self.seed = seed
+    self.solver = solver
+    self.preconditioner = preconditioner
+    self.rtol = rtol
+    self.iterations = iterations
+    self.relativeResiduals = relativeResiduals
+  }
 
   enum CodingKeys: String, CodingKey {
-    case family, boundary, resolution, samples, seed, solver, rtol, alpha, tau, iterations
+    case family, boundary, resolution, samples, seed, solver, preconditioner, rtol, alpha, tau, iterations, coefficient, solution
+    case parameters, dimension
     case coefficientValues = "coefficient_values", relativeResiduals = "relative_residuals"
   }
 }
@@ -333,12 +378,12 @@ struct Shard {
   var statisticsPath: String { path("stats", "json") }
 
   /// Whether an earlier run finished this shard: statistics for the same samples present,
-  /// arrays of the right shape.
-  func isComplete(resolution s: Int) -> Bool {
+  /// arrays of the right shape and type.
+  func isComplete(fieldShape: [Int], complex: Bool) -> Bool {
     guard let statistics: ShardStatistics = try? readJSON(statisticsPath), statistics.indices == samples,
       let a = try? NumpyArray(contentsOf: coefficientPath), let u = try? NumpyArray(contentsOf: solutionPath)
     else { return false }
-    return a.shape == [samples.count, s, s] && u.shape == a.shape
+    return a.shape == [samples.count] + fieldShape && u.shape == a.shape && (u.dtype == .complex64) == complex
   }
 }
 
@@ -356,5 +401,24 @@ func readJSON<T: Decodable>(_ path: String) throws -> T {
   guard let data = FileManager.default.contents(atPath: path) else { throw DatasetError.io(path: path, message: "cannot read") }
   do { return try JSONDecoder().decode(T.self, from: data) } catch {
     throw DatasetError.io(path: path, message: "malformed: \(error.localizedDescription)")
+  }
+}
+
+/// The Darcy benchmark's generator.
+public typealias DarcyDatasetGenerator = SystemDatasetGenerator<DarcyProblem>
+
+extension SystemDatasetGenerator where Family == DarcyProblem {
+  /// A Darcy generator at `resolution` with `boundary`.
+  /// - Throws: ``DatasetError/invalidParameter(_:)`` for a bad resolution or any reason of
+  ///   ``init(problem:samples:seed:solver:preconditioner:rtol:shardSize:)``.
+  public init(
+    resolution: Int, boundary: DarcyBoundary = .dirichlet, samples: Int, seed: UInt64,
+    solver: DatasetSolver = .independent(.pcgMultigrid), preconditioner: PreconditionerKind = .ic, rtol: Double = 1e-8,
+    shardSize: Int = 50
+  ) throws {
+    guard samples >= 1 else { throw DatasetError.invalidParameter("samples must be at least 1, got \(samples)") }
+    try self.init(
+      problem: DarcyProblem(resolution: resolution, boundary: boundary), samples: samples, seed: seed, solver: solver,
+      preconditioner: preconditioner, rtol: rtol, shardSize: shardSize)
   }
 }

@@ -9,23 +9,28 @@ import CFFTW
 public enum CosineTransform {
   /// The inverse orthonormal DCT of the `n × m` row-major coefficients `coefficients`.
   public static func inverse2D(_ coefficients: [Double], rows n: Int, columns m: Int) -> [Double] {
-    precondition(coefficients.count == n * m && n > 0 && m > 0, "DCT shape")
+    inverse(coefficients, shape: [n, m])
+  }
+
+  /// The inverse orthonormal DCT over every axis of the row-major array `coefficients` of
+  /// `shape` (any rank ≥ 1): the product of the 1D weights and cosines along each axis.
+  public static func inverse(_ coefficients: [Double], shape: [Int]) -> [Double] {
+    precondition(!shape.isEmpty && shape.allSatisfy { $0 > 0 } && coefficients.count == shape.reduce(1, *), "DCT shape")
     // FFTW's REDFT01 is unnormalized: y_i = X_0 + 2 Σ_{k≥1} X_k cos(…). Fold the orthonormal
-    // weights into the input: X_0 · √(1/n), X_k · √(2/n) / 2.
+    // weights into the input: X_0 · √(1/n), X_k · √(2/n) / 2, per axis.
     var input = coefficients
-    for k in 0..<n {
-      for l in 0..<m {
-        let wk = k == 0 ? (1 / Double(n)).squareRoot() : (2 / Double(n)).squareRoot() / 2
-        let wl = l == 0 ? (1 / Double(m)).squareRoot() : (2 / Double(m)).squareRoot() / 2
-        input[k * m + l] *= wk * wl
-      }
+    var stride = coefficients.count
+    for n in shape {
+      stride /= n
+      let (first, rest) = ((1 / Double(n)).squareRoot(), (2 / Double(n)).squareRoot() / 2)
+      for index in input.indices { input[index] *= (index / stride) % n == 0 ? first : rest }
     }
-    var output = [Double](repeating: 0, count: n * m)
+    var output = [Double](repeating: 0, count: coefficients.count)
+    let sizes = shape.map { Int32($0) }, kinds = [fftw_r2r_kind](repeating: FFTW_REDFT01, count: shape.count)
     input.withUnsafeMutableBufferPointer { x in
       output.withUnsafeMutableBufferPointer { y in
         FFTWPlanner.locked {
-          let plan = fftw_plan_r2r_2d(Int32(n), Int32(m), x.baseAddress, y.baseAddress, FFTW_REDFT01, FFTW_REDFT01, UInt32(FFTW_ESTIMATE))
-          return plan
+          fftw_plan_r2r(Int32(shape.count), sizes, x.baseAddress, y.baseAddress, kinds, UInt32(FFTW_ESTIMATE))
         }.map { plan in
           fftw_execute(plan)
           FFTWPlanner.locked { fftw_destroy_plan(plan) }

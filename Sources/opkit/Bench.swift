@@ -28,8 +28,8 @@ struct Bench: ParsableCommand {
   @Option(help: "Samples per dataset in the generation figures.")
   var samples: Int = 200
 
-  @Option(help: "Preconditioner of skr and gmres in the generation figures: none, jacobi, ic.")
-  var preconditioner: PreconditionerKind = .ic
+  @Option(help: "Helmholtz resolutions of the generation figures (comma-separated; Darcy and thermal run at 64 and 128).")
+  var helmholtzResolutions: String = "32,64"
 
   @Option(name: .customLong("dcdm-2d"), help: "2D DCDM network (opkit train dcdm) for the dcdm figures.")
   var dcdm2d: String?
@@ -57,7 +57,10 @@ struct Bench: ParsableCommand {
     let core = [.core, .all].contains(suite) ? try CoreBenchmarkSuite(repeats: repeats, json: global.json).run() : nil
     let generation =
       [.generation, .all].contains(suite)
-      ? try GenerationBenchmarkSuite(resolutions: [64, 128], samples: samples, preconditioner: preconditioner, json: global.json).run()
+      ? try GenerationBenchmarkSuite(
+        resolutions: [64, 128], helmholtzResolutions: helmholtzResolutions.split(separator: ",").compactMap { Int($0) },
+        samples: samples, json: global.json
+      ).run()
       : nil
     let models = [2: dcdm2d, 3: dcdm3d].compactMapValues { $0 }
     if suite == .dcdm && models.isEmpty { throw CommandFailure("--suite dcdm needs --dcdm-2d and/or --dcdm-3d (opkit train dcdm)") }

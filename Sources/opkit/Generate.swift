@@ -6,15 +6,17 @@ import OperatorKit
 struct Generate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Generate PDE training data as .npy datasets.",
-    subcommands: [GenerateDarcy.self, GenerateAntiderivative.self, GenerateHelmholtz.self])
+    subcommands: [GenerateDarcy.self, GenerateThermal.self, GenerateHelmholtz.self, GenerateAntiderivative.self])
 }
 
 /// Writes sample 0 of the dataset in `directory` as two heatmaps side by side (coefficient,
-/// solution), each scaled to its own range.
+/// solution), each scaled to its own range; of a 3D dataset, the middle slice along the first axis.
 func writeSample(of directory: String, to png: String) throws {
   let coefficient = try NumpyArray(contentsOf: directory + "/coeff.npy"), solution = try NumpyArray(contentsOf: directory + "/sol.npy")
-  let (rows, columns) = (coefficient.shape[1], coefficient.shape[2])
-  let a = Array(coefficient.values[0..<(rows * columns)]), u = Array(solution.values[0..<(rows * columns)])
+  let (rows, columns) = (coefficient.shape[coefficient.shape.count - 2], coefficient.shape[coefficient.shape.count - 1])
+  let offset = coefficient.shape.count == 4 ? coefficient.shape[1] / 2 * rows * columns : 0
+  let slice = offset..<(offset + rows * columns)
+  let a = Array(coefficient.values[slice]), u = Array(solution.values[slice])
   try FieldPanels(panels: [[a, u]], extent: (rows, columns)).image().write(to: png)
 }
 
@@ -23,7 +25,7 @@ extension HelmholtzGeometry: ExpressibleByArgument {}
 
 /// `--solver`: `auto` or a named solver.
 enum SolverChoice: ExpressibleByArgument, Equatable {
-  /// What the generation benchmark found fastest for the family (``DatasetSolver/automatic(for:)``).
+  /// What the generation benchmark found fastest for the family (``SampledSystemFamily/fastestSolver``).
   case automatic
   /// A named solver.
   case named(DatasetSolver)
@@ -41,11 +43,64 @@ enum SolverChoice: ExpressibleByArgument, Equatable {
   var defaultValueDescription: String { "auto" }
   static var allValueStrings: [String] { ["auto"] + DatasetSolver.all.map(\.name) }
 
-  /// The solver for `boundary`.
-  func resolved(for boundary: DarcyBoundary) -> DatasetSolver {
+  /// The solver for `family`.
+  func resolved(for family: some SampledSystemFamily) -> DatasetSolver {
     switch self {
-    case .automatic: DatasetSolver.automatic(for: boundary)
+    case .automatic: family.fastestSolver
     case .named(let solver): solver
+    }
+  }
+}
+
+/// The options every sparse-system family of `opkit generate` shares.
+struct SystemGenerationOptions: ParsableArguments {
+  @Option(help: "Number of samples.")
+  var samples: Int = 1000
+
+  @Option(
+    help: """
+      Linear solver: auto (the fastest in the generation benchmark for the family), skr (sorted Krylov \
+      recycling, GCRO-DR(40,20)), rcg (recycled deflated PCG along the same chain; SPD families) or \
+      \(SolveMethod.standalone.map(\.rawValue).joined(separator: ", ")).
+      """
+  )
+  var solver: SolverChoice = .automatic
+
+  @Option(help: "Preconditioner of gmres, skr and rcg: none, jacobi, ic, ilu, mg (default: ic for SPD families, ilu otherwise).")
+  var preconditioner: PreconditionerKind?
+
+  @Option(help: "Relative tolerance of iterative solvers.")
+  var rtol: Double = 1e-8
+
+  @Option(help: "Samples per shard (the unit of resumption).")
+  var shardSize: Int = 50
+
+  @Option(help: "Output dataset directory.")
+  var out: String
+
+  func validate() throws {
+    guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
+    guard rtol > 0, rtol < 1 else { throw ValidationError("--rtol must be in (0, 1), got \(rtol)") }
+    guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1") }
+  }
+
+  /// Generates `problem`'s dataset with a progress bar and prints the summary (one JSON line
+  /// with `json`).
+  func generate<Family: SampledSystemFamily>(_ problem: Family, seed: UInt64, json: Bool) throws {
+    let generator = try SystemDatasetGenerator(
+      problem: problem, samples: samples, seed: seed, solver: solver.resolved(for: problem),
+      preconditioner: preconditioner ?? (problem.isSymmetricPositiveDefinite ? .ic : .ilu), rtol: rtol, shardSize: shardSize)
+    let bar = ProgressBar(label: "\(Family.name) \(problem.fieldShape.map(String.init).joined(separator: "×"))")
+    let summary = try generator.generate(in: out) { bar.update($0, $1) }
+    if json {
+      print(try jsonLine(summary, snakeCaseKeys: true))
+    } else {
+      print(
+        String(
+          format:
+            "%d samples (%d solved now) by %@ in %.1f s; mean iterations %.1f; max relative residual %.2e; wrote %@/coeff.npy, sol.npy, meta.json",
+          summary.samples, summary.solvedNow, generator.solver.name, summary.seconds, summary.meanIterations,
+          summary.maxRelativeResidual, out))
     }
   }
 }
@@ -70,60 +125,66 @@ struct GenerateDarcy: ParsableCommand {
   @Option(help: "Grid points per side s (h = 1/(s−1)).")
   var resolution: Int = 64
 
-  @Option(help: "Number of samples.")
-  var samples: Int = 1000
-
-  @Option(
-    help: """
-      Linear solver: auto (the fastest in the generation benchmark: pcg-mg, cholmod when periodic), \
-      skr (sorted Krylov recycling, GCRO-DR(40,20)), rcg (recycled deflated PCG along the same chain) or \(SolveMethod.standalone.map(\.rawValue).joined(separator: ", ")).
-      """
-  )
-  var solver: SolverChoice = .automatic
-
   @Option(help: "Boundary conditions: dirichlet, neumann (insulated x-walls) or periodic.")
   var boundary: DarcyBoundary = .dirichlet
 
-  @Option(help: "Preconditioner of gmres and skr: none, jacobi, ic.")
-  var preconditioner: PreconditionerKind = .ic
+  @Option(help: "Space dimension: 2, or 3 for the cube (s³ fields, Dirichlet).")
+  var dim: Int = 2
 
-  @Option(help: "Relative tolerance of iterative solvers.")
-  var rtol: Double = 1e-8
-
-  @Option(help: "Samples per shard (the unit of resumption).")
-  var shardSize: Int = 50
-
-  @Option(help: "Output dataset directory.")
-  var out: String
+  @OptionGroup var options: SystemGenerationOptions
 
   @Option(help: "Also write a PNG of the first sample: coefficient (left) and solution (right).")
   var png: String?
 
   func validate() throws {
     guard resolution >= 3 else { throw ValidationError("--resolution must be at least 3, got \(resolution)") }
-    guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
-    guard rtol > 0, rtol < 1 else { throw ValidationError("--rtol must be in (0, 1), got \(rtol)") }
-    guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1") }
   }
 
   func run() throws {
     global.apply()
-    let generator = try DarcyDatasetGenerator(
-      resolution: resolution, boundary: boundary, samples: samples, seed: global.seed,
-      solver: solver.resolved(for: boundary), preconditioner: preconditioner, rtol: rtol,
-      shardSize: shardSize)
-    let bar = ProgressBar(label: "darcy \(resolution)²")
-    let summary = try generator.generate(in: out) { bar.update($0, $1) }
-    if let png { try writeSample(of: out, to: png) }
-    if global.json {
-      print(try jsonLine(summary, snakeCaseKeys: true))
-    } else {
-      print(
-        String(
-          format:
-            "%d samples (%d solved now) in %.1f s; mean iterations %.1f; max relative residual %.2e; wrote %@/coeff.npy, sol.npy, meta.json",
-          summary.samples, summary.solvedNow, summary.seconds, summary.meanIterations, summary.maxRelativeResidual, out))
-    }
+    try options.generate(
+      DarcyProblem(resolution: resolution, boundary: boundary, dimension: dim), seed: global.seed, json: global.json)
+    if let png { try writeSample(of: options.out, to: png) }
+  }
+}
+
+/// `opkit generate thermal`: one implicit heat step through random media.
+struct GenerateThermal: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "thermal",
+    abstract: "u/Δt − div(κ∇u) = u₀/Δt, u = 0 on [0,1]², κ = exp(g), g a smooth GRF: one backward-Euler heat step.",
+    discussion: """
+      u₀ = sin(πx)sin(πy); g ~ GRF with α = 3, τ = 3. Writes DIR/coeff.npy (κ) and DIR/sol.npy (u),
+      (N, s, s) float32 on the vertex grid including the boundary, and DIR/meta.json. Symmetric
+      positive definite systems whose matrix changes with every sample. Interrupted runs resume.
+      """)
+
+  @OptionGroup var global: GlobalOptions
+
+  @Option(help: "Grid points per side s (h = 1/(s−1)).")
+  var resolution: Int = 64
+
+  @Option(help: "Time step Δt.")
+  var timeStep: Double = 0.01
+
+  @Option(help: "Space dimension: 2, or 3 for the cube (s³ fields).")
+  var dim: Int = 2
+
+  @OptionGroup var options: SystemGenerationOptions
+
+  @Option(help: "Also write a PNG of the first sample: conductivity (left) and temperature (right).")
+  var png: String?
+
+  func validate() throws {
+    guard resolution >= 3 else { throw ValidationError("--resolution must be at least 3, got \(resolution)") }
+    guard timeStep > 0 else { throw ValidationError("--time-step must be positive, got \(timeStep)") }
+  }
+
+  func run() throws {
+    global.apply()
+    try options.generate(
+      ThermalProblem(resolution: resolution, timeStep: timeStep, dimension: dim), seed: global.seed, json: global.json)
+    if let png { try writeSample(of: options.out, to: png) }
   }
 }
 
@@ -199,7 +260,8 @@ struct GenerateHelmholtz: ParsableCommand {
     discussion: """
       k(x) = k̄(1 + 0.2 g/max|g|), g a Gaussian random field, k̄ uniform in [--k-min, --k-max]; f a
       unit Gaussian bump at (0.3, 0.4). Writes DIR/coeff.npy (k, (N, s, s) float32), DIR/sol.npy
-      (u, (N, s, s) complex64) and DIR/meta.json; solved by UMFPACK in real 2x2 block form.
+      (u, (N, s, s) complex64) and DIR/meta.json; the real 2x2 block form is solved by --solver
+      (auto: UMFPACK; skr and gmres with ILU(0) by default). Interrupted runs resume.
       --geometry waveguide: TE waves between perfectly conducting plates at y = 0, 1 with open
       ends at x = 0, 1 (u = H_z, ∂H/∂n = 0 on the plates); sol.npy holds the electric field
       E = (i/k̄)(∂_y H, −∂_x H), (N, 2, s, s) complex64, whose tangential part E_x vanishes on the
@@ -211,9 +273,6 @@ struct GenerateHelmholtz: ParsableCommand {
   @Option(help: "Grid points per side s (h = 1/(s−1)).")
   var resolution: Int = 32
 
-  @Option(help: "Number of samples.")
-  var samples: Int = 1000
-
   @Option(help: "Smallest mean wavenumber.")
   var kMin: Double = 8
 
@@ -223,26 +282,47 @@ struct GenerateHelmholtz: ParsableCommand {
   @Option(help: "open (absorbing on all sides; sol.npy = u) or waveguide (conducting plates at y = 0, 1; sol.npy = E).")
   var geometry: HelmholtzGeometry = .open
 
-  @Option(help: "Output dataset directory.")
-  var out: String
+  @OptionGroup var options: SystemGenerationOptions
 
   @Option(help: "Also write a PNG of the first samples: k, Re u, Im u, |u| (left to right; per component of E).")
   var png: String?
 
   func validate() throws {
     guard resolution >= 3 else { throw ValidationError("--resolution must be at least 3, got \(resolution)") }
-    guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
+    guard geometry == .open || options.solver == .automatic else {
+      throw ValidationError("--geometry waveguide is solved by UMFPACK only; leave out --solver")
+    }
     guard kMin > 0, kMax >= kMin else { throw ValidationError("need 0 < --k-min ≤ --k-max, got \(kMin), \(kMax)") }
   }
 
   func run() throws {
     global.apply()
+    let (samples, out) = (options.samples, options.out)
+    if geometry == .open {
+      try options.generate(HelmholtzProblem(resolution: resolution, wavenumbers: kMin...kMax), seed: global.seed, json: global.json)
+      try writePanels()
+      return
+    }
     let generator = try HelmholtzDatasetGenerator(
       resolution: resolution, samples: samples, seed: global.seed, wavenumbers: kMin...kMax, geometry: geometry)
     let bar = ProgressBar(label: "helmholtz \(resolution)²")
     let start = ContinuousClock.now
     try generator.generate(in: out) { bar.update($0, $1) }
     let seconds = (ContinuousClock.now - start) / .seconds(1)
+    try writePanels()
+    if global.json {
+      print(try jsonLine(HelmholtzSummary(samples: samples, seconds: seconds)))
+    } else {
+      print(
+        String(
+          format: "%d Helmholtz samples (%@) in %.1f s; wrote %@/coeff.npy, sol.npy (complex64), meta.json", samples,
+          geometry.rawValue, seconds, out))
+    }
+  }
+
+  /// With `--png`: k, Re u, Im u and |u| of the first samples (per component of E).
+  func writePanels() throws {
+    let (samples, out) = (options.samples, options.out)
     if let png {
       let k = try NumpyArray(contentsOf: out + "/coeff.npy").values, u = try NumpyArray(contentsOf: out + "/sol.npy").values
       let points = resolution * resolution
@@ -258,14 +338,6 @@ struct GenerateHelmholtz: ParsableCommand {
         return row
       }
       try FieldPanels(panels: rows, extent: (resolution, resolution)).image().write(to: png)
-    }
-    if global.json {
-      print(try jsonLine(HelmholtzSummary(samples: samples, seconds: seconds)))
-    } else {
-      print(
-        String(
-          format: "%d Helmholtz samples (%@) in %.1f s; wrote %@/coeff.npy, sol.npy (complex64), meta.json", samples,
-          geometry.rawValue, seconds, out))
     }
   }
 }

@@ -27,14 +27,23 @@ final class ParsingTests: XCTestCase {
   func testGenerateAndTrainParseTheirOptions() throws {
     let generate = try XCTUnwrap(
       try parse(["generate", "darcy", "--solver", "skr", "--preconditioner", "jacobi", "--out", "d"]) as? GenerateDarcy)
-    XCTAssertEqual(generate.solver, .named(.recycling))
-    XCTAssertEqual(generate.preconditioner, .jacobi)
+    XCTAssertEqual(generate.options.solver, .named(.recycling))
+    XCTAssertEqual(generate.options.preconditioner, .jacobi)
     // auto (the default) resolves to the generation benchmark's fastest solver per family.
     let automatic = try XCTUnwrap(try parse(["generate", "darcy", "--out", "d"]) as? GenerateDarcy)
-    XCTAssertEqual(automatic.solver, .automatic)
-    XCTAssertEqual(automatic.solver.resolved(for: .dirichlet), .independent(.pcgMultigrid))
-    XCTAssertEqual(automatic.solver.resolved(for: .periodic), .independent(.cholmod))
-    XCTAssertEqual(try XCTUnwrap(try parse(["generate", "darcy", "--solver", "auto", "--out", "d"]) as? GenerateDarcy).solver, .automatic)
+    XCTAssertEqual(automatic.options.solver, .automatic)
+    XCTAssertEqual(automatic.options.solver.resolved(for: try DarcyProblem(resolution: 8)), .independent(.pcgMultigrid))
+    XCTAssertEqual(
+      automatic.options.solver.resolved(for: try DarcyProblem(resolution: 8, boundary: .periodic)), .independent(.cholmod))
+    XCTAssertEqual(automatic.options.solver.resolved(for: try ThermalProblem(resolution: 64)), .independent(.pcgIC))
+    XCTAssertEqual(automatic.options.solver.resolved(for: try ThermalProblem(resolution: 128)), .independent(.pcgMultigrid))
+    XCTAssertEqual(automatic.options.solver.resolved(for: try HelmholtzProblem(resolution: 64)), .independent(.umfpack))
+    XCTAssertEqual(
+      try XCTUnwrap(try parse(["generate", "darcy", "--solver", "auto", "--out", "d"]) as? GenerateDarcy).options.solver, .automatic)
+    let thermal = try XCTUnwrap(
+      try parse(["generate", "thermal", "--time-step", "0.1", "--solver", "rcg", "--out", "t"]) as? GenerateThermal)
+    XCTAssertEqual(thermal.timeStep, 0.1)
+    XCTAssertEqual(thermal.options.solver, .named(.recycledCG))
     let train = try XCTUnwrap(
       try parse(["train", "fno", "--data", "d", "--out", "m.safetensors", "--modes", "8", "--schedule", "cosine", "--resume"]) as? TrainFNO)
     XCTAssertEqual(train.modes, 8)

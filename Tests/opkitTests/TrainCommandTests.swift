@@ -110,6 +110,41 @@ final class TrainCommandTests: XCTestCase {
   }
 
   /// `opkit generate darcy --boundary periodic` → `opkit train mgno --padding circular` →
+  /// `opkit generate thermal|helmholtz` with the recycling and Krylov solvers: JSON summaries,
+  /// files numpy reads in the documented shapes, one-line errors for solvers a family refuses.
+  func testThermalAndHelmholtzFamiliesGenerate() throws {
+    let thermal = try run([
+      "generate", "thermal", "--resolution", "12", "--samples", "6", "--solver", "skr", "--out", path("t12"), "--json",
+      "--png", path("t12.png"),
+    ])
+    XCTAssertEqual(thermal.status, 0, thermal.err)
+    XCTAssertLessThanOrEqual(try XCTUnwrap(try json(thermal.out)["max_relative_residual"] as? Double), 1.01e-8)
+    let cube = try run(["generate", "darcy", "--dim", "3", "--resolution", "9", "--samples", "3", "--out", path("d9"), "--json"])
+    XCTAssertEqual(cube.status, 0, cube.err)
+    let helmholtz = try run([
+      "generate", "helmholtz", "--resolution", "12", "--samples", "4", "--k-min", "2", "--k-max", "4", "--solver", "gmres", "--out",
+      path("h12"), "--json",
+    ])
+    XCTAssertEqual(helmholtz.status, 0, helmholtz.err)
+    let shapes = try runPython(
+      """
+      import numpy as np, json
+      print(np.load('\(path("t12/sol.npy"))').shape, np.load('\(path("d9/sol.npy"))').shape, np.load('\(path("h12/sol.npy"))').dtype,
+            json.load(open('\(path("h12/meta.json"))'))['preconditioner'])
+      """)
+    XCTAssertEqual(shapes.trimmingCharacters(in: .whitespacesAndNewlines), "(6, 12, 12) (3, 9, 9, 9) complex64 ilu")
+    for (arguments, expected) in [
+      (["generate", "helmholtz", "--solver", "cholmod", "--out", path("x")], "not symmetric positive definite"),
+      (["generate", "thermal", "--dim", "4", "--out", path("x")], "dimension must be 2 or 3"),
+      (["generate", "helmholtz", "--geometry", "waveguide", "--solver", "skr", "--out", path("x")], "UMFPACK only"),
+    ] {
+      let failed = try run(arguments)
+      XCTAssertNotEqual(failed.status, 0)
+      XCTAssertEqual(failed.err.split(separator: "\n").count, 1, failed.err)
+      XCTAssertTrue(failed.err.contains(expected), "'\(expected)' not in: \(failed.err)")
+    }
+  }
+
   /// `opkit evaluate`: the MgNO path end to end, with its one-line errors.
   func testMgNOTrainsOnPeriodicDataAndEvaluates() throws {
     let generated = try run([

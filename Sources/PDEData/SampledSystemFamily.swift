@@ -1,0 +1,59 @@
+import Grids
+import Sparse
+
+/// A problem family for dataset generation: each sample is a parameter field on the `s × s`
+/// grid (stored as `coeff.npy`, and the key the SKR chain sorts by), mapped to a sparse linear
+/// system whose solution, laid back on the grid, is the sample's `sol.npy` row.
+/// ``SystemDatasetGenerator`` solves any family with any suitable solver.
+public protocol SampledSystemFamily: Sendable {
+  /// The family's name in `meta.json` and on the command line (`darcy`, `thermal`, `helmholtz`).
+  static var name: String { get }
+  /// Grid points per side `s`.
+  var resolution: Int { get }
+  /// The shape of every field, `[s, s]` or `[s, s, s]`.
+  var fieldShape: [Int] { get }
+  /// Unknowns of each system.
+  var unknowns: Int { get }
+  /// Whether every system is symmetric positive definite (CG, CHOLMOD, IC(0) apply).
+  var isSymmetricPositiveDefinite: Bool { get }
+  /// Whether the systems come with a structured-grid layout (geometric multigrid applies).
+  var hasGridLayout: Bool { get }
+  /// Whether `sol.npy` is complex (`complex64`; ``fullField(unknowns:)`` interleaves real and
+  /// imaginary parts) rather than `float32`.
+  var solutionIsComplex: Bool { get }
+  /// What the generation benchmark found fastest for this family and size (`--solver auto`).
+  var fastestSolver: DatasetSolver { get }
+  /// The parameter field of sample `index` under `seed`, `s × s` row-major; depends on nothing else.
+  func coefficient(index: Int, seed: UInt64) -> [Double]
+  /// The linear system of a parameter field.
+  /// - Throws: ``DatasetError/invalidParameter(_:)`` for a field of the wrong size or out of range.
+  func system(coefficient: [Double]) throws -> SampledSystem
+  /// The solution on the grid from the system's unknowns: `s²` values, or `2 s²` interleaved
+  /// (real, imaginary) when ``solutionIsComplex``.
+  func fullField(unknowns: [Double]) -> [Double]
+  /// Records the family's parameters in the dataset's metadata.
+  func describe(_ metadata: inout DatasetMetadata)
+}
+
+extension SampledSystemFamily {
+  /// `[s, s]`: a 2D family.
+  public var fieldShape: [Int] { [resolution, resolution] }
+}
+
+/// One assembled system `A x = b` of a ``SampledSystemFamily``.
+public struct SampledSystem: Sendable {
+  /// The matrix `A`.
+  public var matrix: CSRMatrix
+  /// The right-hand side `b`.
+  public var rightHandSide: [Double]
+  /// The structured-grid layout of the unknowns, for geometric multigrid (nil when the family
+  /// has none).
+  public var layout: GridLayout?
+
+  /// A system.
+  public init(matrix: CSRMatrix, rightHandSide: [Double], layout: GridLayout?) {
+    self.matrix = matrix
+    self.rightHandSide = rightHandSide
+    self.layout = layout
+  }
+}
