@@ -93,9 +93,10 @@ def main():
     p.add_argument("--horizon", type=int, required=True)
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    torch.manual_seed(0)
+    torch.manual_seed(a.seed)
     (x, y), (tx, ty) = windows(load(a.csv), a.lookback, a.horizon)
     amplitude = torch.fft.rfft(x, dim=1).abs().mean((0, 2))
     amplitude[0] = float("inf")  # the mean is always time-invariant

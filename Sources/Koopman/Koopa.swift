@@ -118,6 +118,10 @@ public struct Koopa: ConfiguredModel {
     return try forecast! * deviation + mean
   }
 
+  /// False: each window is normalized by its own statistics inside the model (the trainer's
+  /// per-position normalizers would only rescale them).
+  public var normalizesData: Bool { false }
+
   public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
     try invariantEncoder.visitParameters { try visit(parameterPath("invariantEncoder", $0), $1) }
     try invariantDecoder.visitParameters { try visit(parameterPath("invariantDecoder", $0), $1) }

@@ -37,15 +37,35 @@ extension Tensor {
     }
     let (da, db) = (a.detached, b.detached)
     return GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [a, b]) { g in
-      let ga = try g.matmul(db.transposed())
-      var gb: Tensor
-      if shared {
-        gb = try da.reshaped(to: [batch * m, k]).transposed().matmul(g.reshaped(to: [batch * m, n]))
-      } else {
-        gb = try da.transposed().matmul(g)
-      }
+      // The transposes stay inside GEMM (no transposed copies); the gradients are constants.
+      let ga = Tensor.product(
+        g, db, transposingRight: true, batch: shared ? 1 : batch, rows: shared ? batch * m : m, inner: n, columns: k, shape: da.shape)
+      let gb = Tensor.product(
+        da, g, transposingLeft: true, batch: shared ? 1 : batch, rows: k, inner: shared ? batch * m : m, columns: n, shape: db.shape)
       return [ga, gb]
     }
+  }
+
+  /// `op(L) op(R)` per batch entry, with `op` the transpose where asked: `rows × columns`
+  /// results from `inner`-long dot products, `L` and `R` stored row-major as given; returned with
+  /// `shape`. Not recorded.
+  private static func product(
+    _ l: Tensor, _ r: Tensor, transposingLeft: Bool = false, transposingRight: Bool = false, batch: Int, rows: Int, inner: Int,
+    columns: Int, shape: [Int]
+  ) -> Tensor {
+    let out = [Float](unsafeUninitializedCapacity: batch * rows * columns) { z, initialized in
+      l.scalars.withUnsafeBufferPointer { x in
+        r.scalars.withUnsafeBufferPointer { y in
+          for s in 0..<batch {
+            gemm(
+              x.baseAddress! + s * rows * inner, transposeA: transposingLeft, y.baseAddress! + s * inner * columns,
+              transposeB: transposingRight, z.baseAddress! + s * rows * columns, m: rows, n: columns, k: inner, accumulate: false)
+          }
+        }
+      }
+      initialized = batch * rows * columns
+    }
+    return Tensor(unchecked: shape, out)
   }
 }
 

@@ -29,10 +29,29 @@ extension Tensor {
       throw TensorError.invalidShape(operation: "permuted", message: "\(permutation) is not a permutation of the \(rank) axes of \(shape)")
     }
     let newShape = permutation.map { shape[$0] }
-    let source = permutation.map { strides[$0] }
     var out = [Float](repeating: 0, count: count)
-    scalars.withUnsafeBufferPointer { x in
-      out.withUnsafeMutableBufferPointer { y in forEachOffset(shape: newShape, strides: source) { k, o in y[k] = x[o] } }
+    if rank >= 2, permutation == Array(0..<(rank - 2)) + [rank - 1, rank - 2] {
+      // A batched matrix transpose: tiles keep both the reads and the writes in cache, and the
+      // loops stay long even when one of the two axes is short.
+      let (rows, columns) = (shape[rank - 2], shape[rank - 1])
+      let matrices = rows * columns == 0 ? 0 : count / (rows * columns), tile = 32
+      scalars.withUnsafeBufferPointer { x in
+        out.withUnsafeMutableBufferPointer { y in
+          for m in 0..<matrices {
+            let (xm, ym) = (x.baseAddress! + m * rows * columns, y.baseAddress! + m * rows * columns)
+            for i0 in stride(from: 0, to: rows, by: tile) {
+              for j0 in stride(from: 0, to: columns, by: tile) {
+                for i in i0..<min(i0 + tile, rows) { for j in j0..<min(j0 + tile, columns) { ym[j * rows + i] = xm[i * columns + j] } }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      let source = permutation.map { strides[$0] }
+      scalars.withUnsafeBufferPointer { x in
+        out.withUnsafeMutableBufferPointer { y in forEachOffset(shape: newShape, strides: source) { k, o in y[k] = x[o] } }
+      }
     }
     var inverse = [Int](repeating: 0, count: rank)
     for (i, p) in permutation.enumerated() { inverse[p] = i }

@@ -51,6 +51,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     switch schedule {
     case .step: StepDecay(initial: learningRate, stepSize: max(1, epochs / 5), gamma: 0.5).learningRate(epoch: epoch)
     case .cosine: CosineAnnealing(initial: learningRate, total: epochs).learningRate(epoch: epoch)
+    case .constant: learningRate
     }
   }
 }
@@ -70,6 +71,8 @@ public enum ScheduleKind: String, Codable, Sendable, CaseIterable {
   case step
   /// Cosine annealing from the initial rate to 0 over the run.
   case cosine
+  /// The initial rate throughout.
+  case constant
 }
 
 /// What one finished epoch measured.

@@ -37,6 +37,9 @@ struct Forecast: ParsableCommand {
   @Option(help: "Adam learning rate.")
   var lr: Float = 1e-3
 
+  @Option(help: "Learning-rate schedule: constant, step (halved every epochs/5) or cosine.")
+  var schedule: ScheduleKind = .constant
+
   @Option(help: "Koopa blocks.")
   var blocks: Int = 3
 
@@ -81,7 +84,8 @@ struct Forecast: ParsableCommand {
     let train = try OperatorDataset(inputs: windows.train.inputs, outputs: windows.train.targets, sameGrid: false)
     let test = try OperatorDataset(inputs: windows.test.inputs, outputs: windows.test.targets, sameGrid: false)
     var generator = SplitMix64(seed: global.seed)
-    let options = TrainingOptions(epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: 0, seed: global.seed, loss: .mse)
+    let options = TrainingOptions(
+      epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: 0, schedule: schedule, seed: global.seed, loss: .mse)
     var trainer = Trainer(model: Koopa(configuration, using: &generator), options: options, fittingNormalizersTo: train)
     let bar = ProgressBar(label: "koopa")
     let batches = (train.count + batch - 1) / batch

@@ -28,7 +28,8 @@ for (lookback, horizon) in [(52, 8), (104, 52)] {
   let train = try OperatorDataset(inputs: windows.train.inputs, outputs: windows.train.targets, sameGrid: false)
   let test = try OperatorDataset(inputs: windows.test.inputs, outputs: windows.test.targets, sameGrid: false)
   var trainer = Trainer(
-    model: model, options: TrainingOptions(epochs: epochs, batchSize: 32, weightDecay: 0, loss: .mse), fittingNormalizersTo: train)
+    model: model, options: TrainingOptions(epochs: epochs, batchSize: 32, weightDecay: 0, schedule: .constant, loss: .mse),
+    fittingNormalizersTo: train)
   try trainer.train(on: train, testingOn: test)
   let prediction = try trainer.predict(windows.test.inputs)
   let koopa = ForecastMetrics(prediction: prediction, target: windows.test.targets)
