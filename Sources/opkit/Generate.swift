@@ -6,7 +6,7 @@ import OperatorKit
 struct Generate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Generate PDE training data as .npy datasets.",
-    subcommands: [GenerateDarcy.self, GenerateThermal.self, GenerateHelmholtz.self, GenerateAntiderivative.self])
+    subcommands: [GenerateDarcy.self, GenerateThermal.self, GeneratePoisson.self, GenerateHelmholtz.self, GenerateAntiderivative.self])
 }
 
 /// Writes sample 0 of the dataset in `directory` as two heatmaps side by side (coefficient,
@@ -184,6 +184,36 @@ struct GenerateThermal: ParsableCommand {
     global.apply()
     try options.generate(
       ThermalProblem(resolution: resolution, timeStep: timeStep, dimension: dim), seed: global.seed, json: global.json)
+    if let png { try writeSample(of: options.out, to: png) }
+  }
+}
+
+/// `opkit generate poisson`: one operator, random sources.
+struct GeneratePoisson: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "poisson",
+    abstract: "−Δu = f, u = 0 on [0,1]², f = 100 g with g a GRF N(0, (−Δ+9I)^−2): a fixed operator, random right-hand sides.",
+    discussion: """
+      Writes DIR/coeff.npy (f) and DIR/sol.npy (u), (N, s, s) float32 on the vertex grid including
+      the boundary (--dim 3: (N, s, s, s)), and DIR/meta.json. Interrupted runs resume.
+      """)
+
+  @OptionGroup var global: GlobalOptions
+
+  @Option(help: "Grid points per side s (h = 1/(s−1)).")
+  var resolution: Int = 64
+
+  @Option(help: "Space dimension: 2, or 3 for the cube (s³ fields).")
+  var dim: Int = 2
+
+  @OptionGroup var options: SystemGenerationOptions
+
+  @Option(help: "Also write a PNG of the first sample: source (left) and solution (right).")
+  var png: String?
+
+  func run() throws {
+    global.apply()
+    try options.generate(PoissonSourceProblem(resolution: resolution, dimension: dim), seed: global.seed, json: global.json)
     if let png { try writeSample(of: options.out, to: png) }
   }
 }

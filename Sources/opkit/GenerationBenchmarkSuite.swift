@@ -2,7 +2,7 @@ import Foundation
 import OperatorKit
 
 /// The data-generation figures of `opkit bench --suite generation`: for each family (Darcy,
-/// thermal, Helmholtz) at two resolutions, one dataset generated with every solver in the same
+/// Poisson, thermal, Helmholtz) at two resolutions, one dataset generated with every solver in the same
 /// run — SKR (sorted GCRO-DR(40,20)) against independent GMRES(40) with the same preconditioner
 /// and tolerance, once with the family's strong preconditioner (IC(0), or ILU(0) for Helmholtz)
 /// and once with Jacobi; then what a user would otherwise pick (recycled CG, IC(0)-PCG,
@@ -47,6 +47,9 @@ struct GenerationBenchmarkSuite {
     for s in resolutions {
       rows += try measure(
         DarcyProblem(resolution: s), strong: .ic,
+        others: [.recycledCG, .independent(.pcgIC), .independent(.pcgMultigrid), .independent(.cholmod)], log: log)
+      rows += try measure(
+        PoissonSourceProblem(resolution: s), strong: .ic,
         others: [.recycledCG, .independent(.pcgIC), .independent(.pcgMultigrid), .independent(.cholmod)], log: log)
       rows += try measure(
         ThermalProblem(resolution: s), strong: .ic,

@@ -27,6 +27,38 @@ final class SystemFamilyTests: XCTestCase {
     for k in 1..<errors.count { XCTAssertEqual(log2(errors[k - 1] / errors[k]), 2, accuracy: 0.15, "\(errors)") }
   }
 
+  /// The Poisson family's discretization converges at second order to the manufactured
+  /// solution sin(πx)sin(πy) (f = 2π² sin(πx)sin(πy)); its datasets from SKR and recycled CG agree
+  /// with CHOLMOD, and its systems share one matrix.
+  func testPoissonFamilyConvergesAndAgreesAcrossSolvers() throws {
+    var errors = [Double]()
+    for s in [17, 33, 65] {
+      let problem = try PoissonSourceProblem(resolution: s)
+      let h = 1 / Double(s - 1)
+      let exact = (0..<(s * s)).map { p in sin(.pi * Double(p / s) * h) * sin(.pi * Double(p % s) * h) }
+      let system = try problem.system(coefficient: exact.map { 2 * .pi * .pi * $0 })
+      let u = problem.fullField(unknowns: try CholeskyFactorization(system.matrix).solve(system.rightHandSide))
+      errors.append(zip(u, exact).map { abs($0 - $1) }.max()!)
+    }
+    for k in 1..<errors.count { XCTAssertEqual(log2(errors[k - 1] / errors[k]), 2, accuracy: 0.15, "\(errors)") }
+    let problem = try PoissonSourceProblem(resolution: 20)
+    let (first, second) = (
+      try problem.system(coefficient: problem.coefficient(index: 0, seed: 1)),
+      try problem.system(coefficient: problem.coefficient(index: 1, seed: 1))
+    )
+    XCTAssertEqual(first.matrix.values, second.matrix.values)
+    XCTAssertNotEqual(first.rightHandSide, second.rightHandSide)
+    var solutions = [String: [Double]]()
+    for solver in [DatasetSolver.independent(.cholmod), .recycling, .recycledCG] {
+      let generator = try SystemDatasetGenerator(
+        problem: problem, samples: 8, seed: 1, solver: solver, preconditioner: .ic, rtol: 1e-10, shardSize: 3)
+      _ = try generator.generate(in: path("poisson-\(solver.name)"))
+      solutions[solver.name] = try NumpyArray(contentsOf: path("poisson-\(solver.name)/sol.npy")).values
+    }
+    let reference = solutions["cholmod"]!, scale = reference.map(abs).max()!
+    for (name, u) in solutions { XCTAssertLessThan(zip(u, reference).map { abs($0 - $1) }.max()! / scale, 1e-6, name) }
+  }
+
   /// The conductivity is smooth and positive with the GRF's spread; datasets from recycled CG,
   /// SKR and multigrid PCG agree with CHOLMOD to the tolerance, with the family in meta.json.
   func testThermalDatasetsAgreeAcrossSolvers() throws {
