@@ -105,6 +105,28 @@ struct SystemGenerationOptions: ParsableArguments {
   }
 }
 
+/// The grid options of the families on `[0, 1]^d` (Darcy, thermal, Poisson).
+struct GridFamilyOptions: ParsableArguments {
+  @Option(help: "Grid points per side s (h = 1/(s−1)).")
+  var resolution: Int = 64
+
+  @Option(help: "Space dimension: 2, or 3 for the cube (s³ fields; Darcy with Dirichlet sides only).")
+  var dim: Int = 2
+
+  @Option(help: "Also write a PNG of the first sample: its parameter field (left) and solution (right); in 3D the middle slice.")
+  var png: String?
+
+  func validate() throws {
+    guard resolution >= 3 else { throw ValidationError("--resolution must be at least 3, got \(resolution)") }
+  }
+
+  /// Generates `problem`'s dataset with `options`, then the PNG if asked for.
+  func generate(_ problem: some SampledSystemFamily, options: SystemGenerationOptions, global: GlobalOptions) throws {
+    try options.generate(problem, seed: global.seed, json: global.json)
+    if let png { try writeSample(of: options.out, to: png) }
+  }
+}
+
 /// `opkit generate darcy`: the Darcy benchmark dataset.
 struct GenerateDarcy: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -122,29 +144,16 @@ struct GenerateDarcy: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: "Grid points per side s (h = 1/(s−1)).")
-  var resolution: Int = 64
+  @OptionGroup var grid: GridFamilyOptions
 
   @Option(help: "Boundary conditions: dirichlet, neumann (insulated x-walls) or periodic.")
   var boundary: DarcyBoundary = .dirichlet
 
-  @Option(help: "Space dimension: 2, or 3 for the cube (s³ fields, Dirichlet).")
-  var dim: Int = 2
-
   @OptionGroup var options: SystemGenerationOptions
-
-  @Option(help: "Also write a PNG of the first sample: coefficient (left) and solution (right).")
-  var png: String?
-
-  func validate() throws {
-    guard resolution >= 3 else { throw ValidationError("--resolution must be at least 3, got \(resolution)") }
-  }
 
   func run() throws {
     global.apply()
-    try options.generate(
-      DarcyProblem(resolution: resolution, boundary: boundary, dimension: dim), seed: global.seed, json: global.json)
-    if let png { try writeSample(of: options.out, to: png) }
+    try grid.generate(DarcyProblem(resolution: grid.resolution, boundary: boundary, dimension: grid.dim), options: options, global: global)
   }
 }
 
@@ -161,30 +170,21 @@ struct GenerateThermal: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: "Grid points per side s (h = 1/(s−1)).")
-  var resolution: Int = 64
+  @OptionGroup var grid: GridFamilyOptions
 
   @Option(help: "Time step Δt.")
   var timeStep: Double = 0.01
 
-  @Option(help: "Space dimension: 2, or 3 for the cube (s³ fields).")
-  var dim: Int = 2
-
   @OptionGroup var options: SystemGenerationOptions
 
-  @Option(help: "Also write a PNG of the first sample: conductivity (left) and temperature (right).")
-  var png: String?
-
   func validate() throws {
-    guard resolution >= 3 else { throw ValidationError("--resolution must be at least 3, got \(resolution)") }
     guard timeStep > 0 else { throw ValidationError("--time-step must be positive, got \(timeStep)") }
   }
 
   func run() throws {
     global.apply()
-    try options.generate(
-      ThermalProblem(resolution: resolution, timeStep: timeStep, dimension: dim), seed: global.seed, json: global.json)
-    if let png { try writeSample(of: options.out, to: png) }
+    try grid.generate(
+      ThermalProblem(resolution: grid.resolution, timeStep: timeStep, dimension: grid.dim), options: options, global: global)
   }
 }
 
@@ -200,21 +200,13 @@ struct GeneratePoisson: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: "Grid points per side s (h = 1/(s−1)).")
-  var resolution: Int = 64
-
-  @Option(help: "Space dimension: 2, or 3 for the cube (s³ fields).")
-  var dim: Int = 2
+  @OptionGroup var grid: GridFamilyOptions
 
   @OptionGroup var options: SystemGenerationOptions
 
-  @Option(help: "Also write a PNG of the first sample: source (left) and solution (right).")
-  var png: String?
-
   func run() throws {
     global.apply()
-    try options.generate(PoissonSourceProblem(resolution: resolution, dimension: dim), seed: global.seed, json: global.json)
-    if let png { try writeSample(of: options.out, to: png) }
+    try grid.generate(PoissonSourceProblem(resolution: grid.resolution, dimension: grid.dim), options: options, global: global)
   }
 }
 
