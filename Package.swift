@@ -31,19 +31,20 @@ let package = Package(
     .target(name: "Sparse", dependencies: ["Grids", "Meshes", "CSuiteSparse"]),
     .target(name: "Layers", dependencies: ["Tensors"]),
     .target(name: "Spectral", dependencies: ["Tensors", "CFFTW"]),
+    .target(name: "Datasets", dependencies: ["Tensors"]),
     // Floor 2.
     .target(name: "Krylov", dependencies: ["Sparse", "Grids", "CBLAS"]),
-    .target(name: "Training", dependencies: ["Layers"]),
+    .target(name: "Training", dependencies: ["Layers", "Datasets"]),
     // Floor 3.
-    .target(name: "Operators", dependencies: ["Training", "Layers", "Spectral", "Grids", "Tensors"]),
-    .target(name: "Koopman", dependencies: ["Training", "Layers", "Spectral", "Tensors"]),
-    .target(name: "PDEData", dependencies: ["Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
-    .target(name: "LearnedSolvers", dependencies: ["Training", "Layers", "Krylov", "Sparse", "Tensors"]),
+    .target(name: "Operators", dependencies: ["Datasets", "Training", "Layers", "Spectral", "Grids", "Tensors"]),
+    .target(name: "Koopman", dependencies: ["Datasets", "Training", "Layers", "Spectral", "Tensors"]),
+    .target(name: "PDEData", dependencies: ["Datasets", "Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
+    .target(name: "LearnedSolvers", dependencies: ["Datasets", "Training", "Layers", "Krylov", "Sparse", "Tensors"]),
     // Floor 4: umbrella.
     .target(
       name: "OperatorKit",
       dependencies: [
-        "Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Training", "Spectral", "Operators", "PDEData", "Koopman",
+        "Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Datasets", "Training", "Spectral", "Operators", "PDEData", "Koopman",
         "LearnedSolvers",
       ]),
     // Floor 5: the CLI and the examples.
@@ -74,12 +75,12 @@ let package = Package(
     .testTarget(
       name: "LayersTests", dependencies: ["Layers", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
     .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport"]),
-    .testTarget(name: "KoopmanTests", dependencies: ["Koopman", "Tensors", "Spectral", "Layers", "Training", "TestSupport"]),
-    .testTarget(name: "PDEDataTests", dependencies: ["PDEData", "Krylov", "Sparse", "Training", "TestSupport"]),
-    .testTarget(name: "OperatorsTests", dependencies: ["Operators", "Training", "Layers", "PDEData", "TestSupport"]),
+    .testTarget(name: "KoopmanTests", dependencies: ["Datasets", "Koopman", "Tensors", "Spectral", "Layers", "Training", "TestSupport"]),
+    .testTarget(name: "PDEDataTests", dependencies: ["Datasets", "PDEData", "Krylov", "Sparse", "Training", "TestSupport"]),
+    .testTarget(name: "OperatorsTests", dependencies: ["Datasets", "Operators", "Training", "Layers", "PDEData", "TestSupport"]),
     .testTarget(
-      name: "LearnedSolversTests", dependencies: ["LearnedSolvers", "Krylov", "Sparse", "Grids", "Training", "Tensors", "TestSupport"]),
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "Layers", "TestSupport"]),
+      name: "LearnedSolversTests", dependencies: ["Datasets", "LearnedSolvers", "Krylov", "Sparse", "Grids", "Training", "Tensors", "TestSupport"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Datasets", "Training", "Layers", "TestSupport"]),
     .testTarget(name: "KrylovTests", dependencies: ["Krylov", "TestSupport"]),
     .testTarget(
       name: "opkitTests",

@@ -3,7 +3,7 @@ import Tensors
 
 /// The hyperparameters of a ``Koopa`` forecaster (defaults as the paper's: 3 blocks, state
 /// dimension 64, encoder/decoder MLPs with 2 hidden layers of 64).
-public struct KoopaConfiguration: Codable, Sendable, Equatable {
+public struct KoopaConfiguration: ModelConfiguration {
   /// Variables (channels) `C`.
   public var channels: Int
   /// Input steps `L`.
@@ -38,6 +38,23 @@ public struct KoopaConfiguration: Codable, Sendable, Equatable {
     self.hiddenWidth = hiddenWidth
     self.hiddenLayers = hiddenLayers
     self.invariantFrequencies = invariantFrequencies
+  }
+
+  /// Checks that the numbers make a model: positive sizes, a segment that cuts the lookback
+  /// into at least two segments, frequencies of the lookback's spectrum.
+  /// - Throws: ``ModelConfigurationError`` naming the first value that does not.
+  public func validate() throws {
+    func fail(_ message: String) -> ModelConfigurationError { ModelConfigurationError(model: Koopa.kind, message: message) }
+    guard channels >= 1, horizon >= 1, lookback >= 2 else {
+      throw fail("channels and horizon must be at least 1 and lookback at least 2, got \(channels), \(horizon), \(lookback)")
+    }
+    guard segment >= 1, lookback / segment >= 2 else { throw fail("segment \(segment) must leave at least 2 segments of \(lookback)") }
+    guard blocks >= 1, stateDimension >= 1, hiddenWidth >= 1, hiddenLayers >= 0 else {
+      throw fail("blocks, state dimension and hidden width must be at least 1, got \(blocks), \(stateDimension), \(hiddenWidth)")
+    }
+    guard invariantFrequencies.allSatisfy({ (0...(lookback / 2)).contains($0) }) else {
+      throw fail("invariant frequencies \(invariantFrequencies) must lie in 0...\(lookback / 2)")
+    }
   }
 }
 
@@ -118,9 +135,6 @@ public struct Koopa: ConfiguredModel {
     return try forecast! * deviation + mean
   }
 
-  /// False: each window is normalized by its own statistics inside the model (the trainer's
-  /// per-position normalizers would only rescale them).
-  public var normalizesData: Bool { false }
 
   public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
     try invariantEncoder.visitParameters { try visit(parameterPath("invariantEncoder", $0), $1) }

@@ -18,12 +18,6 @@ public enum SolveMethod: String, Sendable, CaseIterable, Codable {
   case pcgMultigrid = "pcg-mg"
   /// Restarted GMRES with a right preconditioner (any nonsingular matrix).
   case gmres
-  /// Conjugate directions from a learned map of the residual (DCDM; SPD; needs a trained
-  /// network passed as `searchDirections`).
-  case dcdm
-
-  /// The methods that need nothing beyond the matrix (all but ``dcdm``).
-  public static var standalone: [SolveMethod] { allCases.filter { $0 != .dcdm } }
 
   /// True for methods that need no tolerance (direct factorizations).
   public var isDirect: Bool { self == .cholmod || self == .umfpack }
@@ -74,19 +68,13 @@ public enum SystemSolver {
   ///   - layout: the grid the matrix was assembled on; required by multigrid.
   ///   - preconditioner: for ``SolveMethod/gmres`` only; default multigrid on grids, Jacobi
   ///     otherwise.
-  ///   - searchDirections: the residual-to-direction map of ``SolveMethod/dcdm``.
-  ///   - orthogonalizeAgainst: how many previous directions ``SolveMethod/dcdm`` makes each new
-  ///     one A-orthogonal to (at least 1; DCDM's default 2).
   /// - Throws: ``KrylovError`` for a missing grid or size mismatch, `SparseError` from the
   ///   factorizations (not positive definite, singular…).
   public static func solve(
     _ matrix: CSRMatrix, rightHandSide b: [Double], method: SolveMethod, options: SolverOptions = SolverOptions(),
-    layout: GridLayout? = nil, preconditioner: PreconditionerKind? = nil, searchDirections: (any Preconditioner)? = nil,
-    orthogonalizeAgainst: Int = 2
+    layout: GridLayout? = nil, preconditioner: PreconditionerKind? = nil
   ) throws -> SystemSolution {
-    guard matrix.rowCount == matrix.columnCount, b.count == matrix.rowCount else {
-      throw KrylovError.dimensionMismatch("matrix \(matrix.rowCount)x\(matrix.columnCount), right-hand side \(b.count)")
-    }
+    try checkSizes(matrix, b)
     var clock = Stopwatch()
     var x = [Double](repeating: 0, count: b.count)
     var report: SolveReport?
@@ -115,21 +103,46 @@ public enum SystemSolver {
       setup = clock.seconds
       clock = Stopwatch()
       report = try GMRES(size: b.count, options: options).solve(matrix, b, &x, preconditioner: m)
-    case .dcdm:
-      guard let searchDirections else {
-        throw KrylovError.preconditionerFailed("dcdm needs a trained network for its search directions (opkit solve --model)")
-      }
-      setup = clock.seconds
-      clock = Stopwatch()
-      report = try ConjugateDirections(size: b.count, orthogonalizeAgainst: orthogonalizeAgainst, options: options).solve(
-        matrix, b, &x, directions: searchDirections)
     }
-    let solveSeconds = clock.seconds
+    return try finished(matrix, b, x, report: report, setupSeconds: setup, solveSeconds: clock.seconds, options: options, preconditioner: kind)
+  }
+
+  /// Solves `matrix · x = rightHandSide` (SPD) by conjugate directions from a residual-to-direction
+  /// map — a learned one plugs in here (DCDM, from `LearnedSolvers`).
+  /// - Parameters:
+  ///   - directions: the map `r ↦ d` (need not be linear or symmetric).
+  ///   - orthogonalizeAgainst: how many previous directions each new one is made A-orthogonal
+  ///     to (at least 1; DCDM's default 2).
+  /// - Throws: ``KrylovError`` for a size mismatch.
+  public static func solve(
+    _ matrix: CSRMatrix, rightHandSide b: [Double], directions: any Preconditioner, orthogonalizeAgainst: Int = 2,
+    options: SolverOptions = SolverOptions()
+  ) throws -> SystemSolution {
+    try checkSizes(matrix, b)
+    var x = [Double](repeating: 0, count: b.count)
+    let clock = Stopwatch()
+    let report = try ConjugateDirections(size: b.count, orthogonalizeAgainst: orthogonalizeAgainst, options: options).solve(
+      matrix, b, &x, directions: directions)
+    return try finished(matrix, b, x, report: report, setupSeconds: 0, solveSeconds: clock.seconds, options: options, preconditioner: nil)
+  }
+
+  private static func checkSizes(_ matrix: CSRMatrix, _ b: [Double]) throws {
+    guard matrix.rowCount == matrix.columnCount, b.count == matrix.rowCount else {
+      throw KrylovError.dimensionMismatch("matrix \(matrix.rowCount)x\(matrix.columnCount), right-hand side \(b.count)")
+    }
+  }
+
+  /// The solution with its true residual; converged by the Krylov report, or for a direct
+  /// method by a true relative residual below `rtol`.
+  private static func finished(
+    _ matrix: CSRMatrix, _ b: [Double], _ x: [Double], report: SolveReport?, setupSeconds: Double, solveSeconds: Double,
+    options: SolverOptions, preconditioner: PreconditionerKind?
+  ) throws -> SystemSolution {
     let residual = try trueRelativeResidual(matrix, x, b)
     let converged = report?.converged ?? (residual <= max(options.rtol, 1e-10) && residual.isFinite)
     return SystemSolution(
-      solution: x, report: report, setupSeconds: setup, solveSeconds: solveSeconds, relativeResidual: residual,
-      preconditioner: kind, converged: converged)
+      solution: x, report: report, setupSeconds: setupSeconds, solveSeconds: solveSeconds, relativeResidual: residual,
+      preconditioner: preconditioner, converged: converged)
   }
 
   /// Builds the preconditioner `kind` for `matrix` (nil for ``PreconditionerKind/none``).
@@ -143,7 +156,7 @@ public enum SystemSolver {
     case .ilu: return try IncompleteLU(matrix)
     case .multigrid:
       guard let layout else {
-        throw KrylovError.preconditionerFailed("geometric multigrid needs a structured grid (use --grid, or another method on meshes)")
+        throw KrylovError.preconditionerFailed("geometric multigrid needs a structured grid (solve on a grid, or choose another method on meshes)")
       }
       return try MultigridPreconditioner(matrix: matrix, layout: layout)
     }

@@ -1,37 +1,62 @@
 import Tensors
 
+/// The hyperparameters that determine a model's layer tree: `Codable` so a checkpoint stores
+/// them, and checked before any layer is built.
+public protocol ModelConfiguration: Codable, Sendable, Equatable {
+  /// Checks that the numbers make a model (counts at least 1, dimensions in range, …).
+  /// - Throws: an error naming the first value that does not.
+  func validate() throws
+}
+
 /// A model that is a `Codable` configuration plus the layer tree it builds: a checkpoint
 /// stores both (the configuration as JSON under the model's `kind`), so loading needs no
 /// extra arguments.
 public protocol ConfiguredModel: Module, Sendable {
   /// The hyperparameters that determine the layer tree.
-  associatedtype Configuration: Codable, Sendable, Equatable
+  associatedtype Configuration: ModelConfiguration
   /// The name checkpoints record for this model family (`"fno"`, `"mgno"`, …).
   static var kind: String { get }
+  /// Whether the model can be asked for outputs on another grid than its inputs' (DeepONet's
+  /// trunk takes any query points); false by default.
+  static var queriesAnyGrid: Bool { get }
+  /// Whether output channels are (real, imaginary) pairs of complex components; false by default.
+  static var outputsAreComplex: Bool { get }
   /// The configuration that built the model.
   var configuration: Configuration { get }
-  /// A model with freshly initialized parameters.
+  /// A model with freshly initialized parameters; `configuration` must be valid
+  /// (``ModelConfiguration/validate()``).
   init<G: RandomNumberGenerator>(_ configuration: Configuration, using generator: inout G)
   /// Applies the model to a batch `[batch, inputChannels, spatial…]`.
   func callAsFunction(_ x: Tensor) throws -> Tensor
   /// Applies the model at per-sample query points `[batch, P, d]` (unaligned data), giving
   /// `[batch, outputChannels, P]`. Models tied to a grid throw (the default).
   func callAsFunction(_ x: Tensor, queries: Tensor) throws -> Tensor
-  /// Whether the model's zero outputs are constraints (a boundary condition built into the
-  /// output) that output normalization must keep: the trainer then scales outputs per channel
-  /// without shifting them. False by default.
-  var keepsOutputZeros: Bool { get }
-  /// Whether the trainer Gaussian-normalizes inputs and outputs (true by default); false: the
-  /// model sees the data as it is.
-  var normalizesData: Bool { get }
+  /// The same model answering on the output grid `shape` (models with
+  /// ``queriesAnyGrid``); the model itself by default.
+  func querying(outputGrid shape: [Int]) -> Self
 }
 
 extension ConfiguredModel {
-  public var keepsOutputZeros: Bool { false }
-  public var normalizesData: Bool { true }
+  public static var queriesAnyGrid: Bool { false }
+  public static var outputsAreComplex: Bool { false }
+  public func querying(outputGrid shape: [Int]) -> Self { self }
 
   public func callAsFunction(_ x: Tensor, queries: Tensor) throws -> Tensor {
     throw TensorError.invalidShape(
       operation: Self.kind, message: "this model maps grids to grids and takes no per-sample query points \(queries.shape)")
   }
+}
+
+/// A configuration whose numbers do not make a model, naming the model kind and the value.
+public struct ModelConfigurationError: Error, Equatable, CustomStringConvertible {
+  /// The model kind (`"fno"`, …).
+  public let model: String
+  /// What is wrong.
+  public let message: String
+  /// An error about `model`'s configuration.
+  public init(model: String, message: String) {
+    self.model = model
+    self.message = message
+  }
+  public var description: String { "\(model) configuration: \(message)" }
 }

@@ -3,7 +3,7 @@ import Layers
 import Tensors
 
 /// The hyperparameters of a ``DCDMNetwork``.
-public struct DCDMConfiguration: Codable, Sendable, Equatable {
+public struct DCDMConfiguration: ModelConfiguration {
   /// Spatial dimension of the grids, 2 or 3.
   public var dimension: Int
   /// Feature channels at every resolution.
@@ -145,10 +145,6 @@ public struct DCDMNetwork: ConfiguredModel {
     let denominator = try af.squared().summed(alongAxes: axes, keepingAxes: true) + Tensor(1e-20)
     return try af * (numerator / denominator)
   }
-
-  /// The network works on raw residuals: no Gaussian normalization (it would break the
-  /// homogeneity the solver relies on).
-  public var normalizesData: Bool { false }
 
   public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
     try lift.visitParameters { try visit(parameterPath("lift", $0), $1) }

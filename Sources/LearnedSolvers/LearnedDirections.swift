@@ -1,4 +1,5 @@
 import Krylov
+import Sparse
 import Tensors
 
 /// A trained ``DCDMNetwork`` as the direction map of ``ConjugateDirections``: `r ↦ f(r / ‖r‖)`
@@ -45,5 +46,26 @@ public final class LearnedDirections: Preconditioner {
     direction.scalars.withUnsafeBufferPointer { d in
       for i in 0..<z.count { z[i] = (solid?[i] ?? false) ? 0 : Double(d[i]) }
     }
+  }
+}
+
+/// The solve methods `LearnedSolvers` adds to Krylov's (``SolveMethod``): each needs a trained
+/// network. The raw values are the names `opkit solve --method` accepts.
+public enum LearnedSolveMethod: String, Sendable, CaseIterable, Codable {
+  /// Conjugate directions from a trained ``DCDMNetwork`` (Kaneda et al. 2023; SPD systems on grids).
+  case dcdm
+}
+
+extension SystemSolver {
+  /// Solves the grid system `matrix · x = rightHandSide` by DCDM: conjugate directions from
+  /// `network`'s map of the residual, zero in `solid` cells.
+  /// - Throws: ``DCDMError`` when the network does not fit the grid; ``KrylovError`` for a size
+  ///   mismatch.
+  public static func solve(
+    _ matrix: CSRMatrix, rightHandSide b: [Double], network: DCDMNetwork, shape: [Int], solid: [Bool]? = nil,
+    orthogonalizeAgainst: Int = 2, options: SolverOptions = SolverOptions()
+  ) throws -> SystemSolution {
+    let directions = try LearnedDirections(network: network, shape: shape, solid: solid)
+    return try solve(matrix, rightHandSide: b, directions: directions, orthogonalizeAgainst: orthogonalizeAgainst, options: options)
   }
 }

@@ -1,3 +1,4 @@
+import Datasets
 import Layers
 import Tensors
 
@@ -47,9 +48,10 @@ public struct ComplexDeepONet: ConfiguredModel {
     return try y.permuted([1, 0, 3, 2]).reshaped(to: [batch, 2 * k] + spatial)  // [B, K, 2, q] → channels
   }
 
-  /// True with conducting walls: the tangential components must stay zero on the walls after
-  /// the trainer's output normalization.
-  public var keepsOutputZeros: Bool { configuration.conductingWalls != nil }
+  /// True: outputs may sit on the configuration's query grid.
+  public static var queriesAnyGrid: Bool { true }
+  /// True: channel pairs are the real and imaginary parts of each component.
+  public static var outputsAreComplex: Bool { true }
 
   public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows { try networks.visitParameters(visit) }
 

@@ -2,7 +2,7 @@ import Layers
 import Tensors
 
 /// The hyperparameters of a ``DeepONet`` (and of a ``ComplexDeepONet``).
-public struct DeepONetConfiguration: Codable, Sendable, Equatable {
+public struct DeepONetConfiguration: ModelConfiguration {
   /// Values of the input function per sample (the branch input, `m`): the input grid's points
   /// times its channels.
   public var sensors: Int
@@ -193,9 +193,11 @@ public struct DeepONet: ConfiguredModel {
     return try Tensor(shape: [points, spatial.count], scalars: values)
   }
 
-  /// True with conducting walls: the tangential components must stay zero on the walls after
-  /// the trainer's output normalization.
-  public var keepsOutputZeros: Bool { configuration.conductingWalls != nil }
+  /// True: the trunk takes any query points.
+  public static var queriesAnyGrid: Bool { true }
+
+  /// The same network queried on the output grid `shape` (``querying(_:)``).
+  public func querying(outputGrid shape: [Int]) -> DeepONet { querying(shape) }
 
   public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows { try networks.visitParameters(visit) }
 

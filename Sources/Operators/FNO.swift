@@ -3,7 +3,7 @@ import Tensors
 
 /// The configuration of a Fourier Neural Operator; with the layer tree it makes a model, and a
 /// checkpoint stores it so loading needs no extra arguments.
-public struct FNOConfiguration: Codable, Sendable, Equatable {
+public struct FNOConfiguration: ModelConfiguration {
   /// Channels of the input function (not counting appended grid coordinates).
   public var inputChannels: Int
   /// Channels of the output function.
@@ -32,6 +32,33 @@ public struct FNOConfiguration: Codable, Sendable, Equatable {
     self.layers = layers
     self.projection = projection
     self.appendsCoordinates = appendsCoordinates
+  }
+
+  /// Checks that the numbers make a model: 1 to 3 spatial axes, every count at least 1.
+  /// - Throws: ``ModelConfigurationError`` naming the first value that does not.
+  public func validate() throws {
+    func fail(_ message: String) -> ModelConfigurationError { ModelConfigurationError(model: FNO.kind, message: message) }
+    guard (1...3).contains(modes.count) else { throw fail("modes must give 1 to 3 axes, got \(modes)") }
+    guard modes.allSatisfy({ $0 >= 1 }) else { throw fail("modes must be at least 1, got \(modes)") }
+    guard inputChannels >= 1, outputChannels >= 1 else {
+      throw fail("channels must be at least 1, got \(inputChannels) in, \(outputChannels) out")
+    }
+    guard width >= 1, layers >= 1, projection >= 1 else {
+      throw fail("width, layers and projection must be at least 1, got \(width), \(layers), \(projection)")
+    }
+  }
+
+  /// Checks that a grid `spatial` has room for the modes: at least `2·modes` points on every
+  /// axis but the last, and `modes ≤ n/2 + 1` on the last (the half spectrum).
+  /// - Throws: ``ModelConfigurationError`` naming the grid and the modes.
+  public func validate(grid spatial: [Int]) throws {
+    guard spatial.count == modes.count else {
+      throw ModelConfigurationError(model: FNO.kind, message: "a \(modes.count)D model cannot take the grid \(spatial)")
+    }
+    guard zip(spatial.dropLast(), modes).allSatisfy({ $0 >= 2 * $1 }), spatial.last! / 2 + 1 >= modes.last! else {
+      throw ModelConfigurationError(
+        model: FNO.kind, message: "grid \(spatial) is too small for modes \(modes) (needs at least 2·modes points per axis)")
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import Tensors
 
 /// The configuration of a multigrid neural operator; with the layer tree it makes a model, and a
 /// checkpoint stores it so loading needs no extra arguments.
-public struct MgNOConfiguration: Codable, Sendable, Equatable {
+public struct MgNOConfiguration: ModelConfiguration {
   /// Channels of the input function.
   public var inputChannels: Int
   /// Channels of the output function.
@@ -57,6 +57,17 @@ public struct MgNOConfiguration: Codable, Sendable, Equatable {
 
   /// Number of multigrid levels.
   public var levels: Int { preSmoothing.count }
+
+  /// Checks that every axis of the grid `spatial` can be coarsened `levels − 1` times (each
+  /// halving `n ↦ ⌊n/2⌋` needs `n ≥ 3`).
+  /// - Throws: ``MgNOConfigurationError`` naming the grid and the levels.
+  public func validate(grid spatial: [Int]) throws {
+    guard spatial.count == dimension else { throw MgNOConfigurationError(message: "a \(dimension)D model cannot take the grid \(spatial)") }
+    let coarsest = spatial.map { n in (1..<levels).reduce(n) { m, _ in m >= 3 ? m / 2 : 0 } }
+    guard coarsest.allSatisfy({ $0 >= 1 }) else {
+      throw MgNOConfigurationError(message: "grid \(spatial) is too small for \(levels) levels; use fewer levels")
+    }
+  }
 }
 
 /// A configuration that cannot make an MgNO model.

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Tensors
 
@@ -63,11 +64,8 @@ public struct AntiderivativeDatasetGenerator: Sendable {
   }
 
   /// Writes the dataset into `directory` (created if needed; files replaced atomically).
-  /// - Throws: ``DatasetError/io(path:message:)`` when the directory or a file cannot be written.
+  /// - Throws: ``DatasetFileError`` when the directory or a file cannot be written.
   public func generate(in directory: String) throws {
-    do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-      throw DatasetError.io(path: directory, message: "cannot create: \(error.localizedDescription)")
-    }
     var inputs = [Double](), queries = [Double](), outputs = [Double]()
     for i in 0..<samples {
       let (u, y, s) = sample(index: i)
@@ -75,37 +73,12 @@ public struct AntiderivativeDatasetGenerator: Sendable {
       queries += y
       outputs += s
     }
-    let path = { (name: String) in (directory as NSString).appendingPathComponent(name) }
-    try NumpyArray(shape: [samples, process.points], values: inputs, dtype: .float32).write(to: path("coeff.npy"))
-    try NumpyArray(shape: [samples, queryPoints], values: outputs, dtype: .float32).write(to: path("sol.npy"))
-    if randomQueries {
-      try NumpyArray(shape: [samples, queryPoints], values: queries, dtype: .float32).write(to: path("queries.npy"))
-    } else {
-      try? FileManager.default.removeItem(atPath: path("queries.npy"))  // a grid dataset has none
-    }
-    let meta = AntiderivativeMetadata(
-      points: process.points, queryPoints: queryPoints, samples: samples, seed: seed, lengthScale: process.lengthScale)
-    try writeJSON(meta, to: (directory as NSString).appendingPathComponent("meta.json"))
-  }
-}
-
-/// The `meta.json` of an antiderivative dataset.
-public struct AntiderivativeMetadata: Codable, Sendable, Equatable {
-  /// Always `"antiderivative"`.
-  public var family = "antiderivative"
-  /// Sensors `m`.
-  public var points: Int
-  /// Query points `q`.
-  public var queryPoints: Int
-  /// Number of samples `N`.
-  public var samples: Int
-  /// The dataset seed.
-  public var seed: UInt64
-  /// The RBF correlation length `ℓ`.
-  public var lengthScale: Double
-
-  enum CodingKeys: String, CodingKey {
-    case family, points, samples, seed
-    case lengthScale = "length_scale", queryPoints = "query_points"
+    var meta = DatasetMetadata(family: .antiderivative, samples: samples, seed: seed)
+    (meta.points, meta.queryPoints, meta.lengthScale) = (process.points, queryPoints, process.lengthScale)
+    meta.spacing = randomQueries ? nil : 1 / Double(queryPoints - 1)
+    try DatasetDirectory(directory).write(
+      inputs: NumpyArray(shape: [samples, process.points], values: inputs, dtype: .float32),
+      outputs: NumpyArray(shape: [samples, queryPoints], values: outputs, dtype: .float32),
+      queries: randomQueries ? NumpyArray(shape: [samples, queryPoints], values: queries, dtype: .float32) : nil, metadata: meta)
   }
 }

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Grids
 import Krylov
@@ -10,7 +11,7 @@ import Tensors
 /// grid: the vertex grid including the boundary (`h = 1/(s − 1)`) like the standard benchmark
 /// files, or for ``DarcyBoundary/periodic`` the `s` distinct points `x_i = i/s` of the torus.
 public struct DarcyProblem: SampledSystemFamily {
-  public static let name = "darcy"
+  public static let family = DatasetFamily.darcy
   /// Grid points per side.
   public let resolution: Int
   /// The boundary conditions (and with them the equation and the grid).
@@ -99,6 +100,9 @@ public struct DarcyProblem: SampledSystemFamily {
   public var isSymmetricPositiveDefinite: Bool { true }
   /// False only on the torus: the multigrid hierarchy has no wrap-around transfers.
   public var hasGridLayout: Bool { boundary != .periodic }
+
+  /// `1/s` on the torus (points `i/s`), `1/(s − 1)` on the vertex grid of the unit square.
+  public var spacing: Double { 1 / Double(boundary == .periodic ? resolution : resolution - 1) }
   /// Real.
   public var solutionIsComplex: Bool { false }
 
@@ -109,7 +113,7 @@ public struct DarcyProblem: SampledSystemFamily {
   public var fastestSolver: DatasetSolver { .independent(boundary == .periodic ? .cholmod : .pcgMultigrid) }
 
   public func describe(_ metadata: inout DatasetMetadata) {
-    metadata.boundary = boundary.rawValue
+    metadata.boundary = boundary.recorded
     metadata.alpha = field.alpha
     metadata.tau = field.tau
     metadata.coefficientValues = [3, 12]
@@ -147,6 +151,15 @@ public enum DarcyBoundary: String, Sendable, CaseIterable, Codable {
   /// along the first array axis). The coefficient field is read as a field on the torus; the map
   /// `a ↦ u` commutes with circular shifts.
   case periodic
+
+  /// The boundary condition `meta.json` records.
+  public var recorded: DatasetBoundary {
+    switch self {
+    case .dirichlet: .dirichlet
+    case .neumann: .neumann
+    case .periodic: .periodic
+    }
+  }
 }
 
 /// Errors from data generation; messages name the parameter or file.
@@ -155,14 +168,11 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
   case invalidParameter(String)
   /// A solve that did not meet the tolerance.
   case solveFailed(sample: Int, message: String)
-  /// A dataset directory or shard that cannot be used.
-  case io(path: String, message: String)
 
   public var description: String {
     switch self {
     case .invalidParameter(let m): return "invalid parameter: \(m)"
     case .solveFailed(let i, let m): return "sample \(i): \(m)"
-    case .io(let path, let m): return "\(path): \(m)"
     }
   }
 }

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Grids
 import Sparse
@@ -20,7 +21,7 @@ import Tensors
 /// `(A − iC) u = f` is solved in the real block form `[[A, C], [−C, A]] [Re u; Im u] = [f; 0]`
 /// by UMFPACK.
 public struct HelmholtzProblem: SampledSystemFamily {
-  public static let name = "helmholtz"
+  public static let family = DatasetFamily.helmholtz
   /// Grid points per side `s`.
   public let resolution: Int
   /// The range of the mean wavenumber `k̄`.
@@ -135,7 +136,8 @@ public struct HelmholtzProblem: SampledSystemFamily {
   public func fullField(unknowns x: [Double]) -> [Double] { x }
 
   public func describe(_ metadata: inout DatasetMetadata) {
-    metadata.boundary = absorbingAxes == [0, 1] ? "absorbing" : "absorbing on axes \(absorbingAxes), insulated elsewhere"
+    metadata.boundary = absorbingAxes == [0, 1] ? .absorbing : .absorbingEnds
+    metadata.geometry = .open
     metadata.alpha = field.alpha
     metadata.tau = field.tau
     metadata.coefficient = "float32 k (N, s, s) = k̄(1 + ½ c g/max|g|), k̄ uniform in [k_min, k_max]"

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Grids
 import Sparse
@@ -9,7 +10,7 @@ import Tensors
 /// the family where a recycled subspace (or one factorization) serves every system. Fields live on
 /// the `s^d` vertex grid including the boundary, `h = 1/(s − 1)`; `coeff.npy` holds `f`.
 public struct PoissonSourceProblem: SampledSystemFamily {
-  public static let name = "poisson"
+  public static let family = DatasetFamily.poisson
   /// Grid points per side.
   public let resolution: Int
   /// The sampler of the source.
@@ -58,7 +59,7 @@ public struct PoissonSourceProblem: SampledSystemFamily {
   public func fullField(unknowns u: [Double]) -> [Double] { embedInterior(u, resolution: resolution, dimension: dimension) }
 
   public func describe(_ metadata: inout DatasetMetadata) {
-    metadata.boundary = "dirichlet"
+    metadata.boundary = .dirichlet
     metadata.alpha = field.alpha
     metadata.tau = field.tau
     metadata.coefficient = "float32 f (N, s, s[, s]) = 100 g, g ~ GRF(α, τ)"

@@ -1,3 +1,4 @@
+import Datasets
 import Grids
 import Sparse
 
@@ -6,12 +7,16 @@ import Sparse
 /// system whose solution, laid back on the grid, is the sample's `sol.npy` row.
 /// ``SystemDatasetGenerator`` solves any family with any suitable solver.
 public protocol SampledSystemFamily: Sendable {
-  /// The family's name in `meta.json` and on the command line (`darcy`, `thermal`, `helmholtz`).
-  static var name: String { get }
+  /// The family `meta.json` records (its raw value is the command-line name).
+  static var family: DatasetFamily { get }
   /// Grid points per side `s`.
   var resolution: Int { get }
-  /// The shape of every field, `[s, s]` or `[s, s, s]`.
+  /// The shape of every parameter field, `[s, s]` or `[s, s, s]`.
   var fieldShape: [Int] { get }
+  /// The shape of every solution: ``fieldShape``, or `[K] + fieldShape` for `K` components.
+  var solutionShape: [Int] { get }
+  /// The spacing `h` of the stored grid (`1/(s − 1)` on the vertex grid of `[0, 1]^d`).
+  var spacing: Double { get }
   /// Unknowns of each system.
   var unknowns: Int { get }
   /// Whether every system is symmetric positive definite (CG, CHOLMOD, IC(0) apply).
@@ -31,6 +36,9 @@ public protocol SampledSystemFamily: Sendable {
   /// The solution on the grid from the system's unknowns: `s²` values, or `2 s²` interleaved
   /// (real, imaginary) when ``solutionIsComplex``.
   func fullField(unknowns: [Double]) -> [Double]
+  /// The stored solution of sample `index` under `seed` from its system's unknowns
+  /// (``fullField(unknowns:)`` unless the family derives another quantity from them).
+  func solutionField(unknowns: [Double], index: Int, seed: UInt64) -> [Double]
   /// Records the family's parameters in the dataset's metadata.
   func describe(_ metadata: inout DatasetMetadata)
 }
@@ -38,6 +46,13 @@ public protocol SampledSystemFamily: Sendable {
 extension SampledSystemFamily {
   /// `[s, s]`: a 2D family.
   public var fieldShape: [Int] { [resolution, resolution] }
+  /// One component on the parameter grid.
+  public var solutionShape: [Int] { fieldShape }
+  /// `1/(s − 1)`: the vertex grid of the unit square or cube.
+  public var spacing: Double { 1 / Double(resolution - 1) }
+  public func solutionField(unknowns: [Double], index: Int, seed: UInt64) -> [Double] { fullField(unknowns: unknowns) }
+  /// The command-line name.
+  public static var name: String { family.rawValue }
 }
 
 /// One assembled system `A x = b` of a ``SampledSystemFamily``.

@@ -1,3 +1,4 @@
+import Datasets
 import Dispatch
 import Foundation
 import Krylov
@@ -5,9 +6,10 @@ import Sparse
 import Synchronization
 import Tensors
 
-/// Generates a dataset directory for any ``SampledSystemFamily``: `coeff.npy` (the parameter
-/// fields, `(N, s, s)` float32), `sol.npy` (the solutions on the grid, `(N, s, s)` float32, or
-/// complex64 for complex families; `(N, s, s, s)` for 3D families) and `meta.json` (parameters and per-sample solver statistics).
+/// Generates a ``DatasetDirectory`` for any ``SampledSystemFamily``: the parameter fields as
+/// inputs (`(N, s, s)` float32), the solutions on the grid as outputs (`(N, s, s)` float32, or
+/// complex64 for complex families; `(N, s, s, s)` for 3D families, `(N, K, s, s)` for `K`
+/// components) and the ``DatasetMetadata`` (parameters and per-sample solver statistics).
 ///
 /// Sample `i` depends only on `(seed, i)`, so the dataset is the same whatever the solve order,
 /// the shard size or the number of workers (solutions agree to the solver tolerance). Work is
@@ -42,7 +44,7 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
     guard samples >= 1 else { throw DatasetError.invalidParameter("samples must be at least 1, got \(samples)") }
     guard rtol > 0, rtol < 1 else { throw DatasetError.invalidParameter("rtol must be in (0, 1), got \(rtol)") }
     guard shardSize >= 1 else { throw DatasetError.invalidParameter("shard size must be at least 1") }
-    let family = Family.name
+    let family = Family.family.rawValue
     if !problem.isSymmetricPositiveDefinite {
       guard !solver.needsSymmetricPositiveDefinite else {
         throw DatasetError.invalidParameter(
@@ -90,19 +92,19 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
   /// - Throws: ``DatasetError`` for unusable files or a sample whose solve fails.
   public func generate(in directory: String, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Summary {
     let start = ContinuousClock.now
-    let shardDirectory = (directory as NSString).appendingPathComponent("shards")
-    do { try FileManager.default.createDirectory(atPath: shardDirectory, withIntermediateDirectories: true) } catch {
-      throw DatasetError.io(path: shardDirectory, message: "cannot create: \(error.localizedDescription)")
-    }
+    let layout = DatasetDirectory(directory)
+    try layout.create(shards: true)
     // Shards are runs of consecutive samples — in index order, or along the nearest-neighbour
     // chain when recycling, so that each shard's systems follow one another closely.
     let order =
       solver.recycles
       ? SampleOrdering.greedyNearestNeighbour((0..<samples).map { problem.coefficient(index: $0, seed: seed) }) : Array(0..<samples)
     let shards = stride(from: 0, to: samples, by: shardSize).enumerated().map { k, start in
-      Shard(index: k, samples: Array(order[start..<min(samples, start + shardSize)]), directory: shardDirectory)
+      Shard(samples: Array(order[start..<min(samples, start + shardSize)]), files: layout.shard(k))
     }
-    let pending = shards.filter { !$0.isComplete(fieldShape: problem.fieldShape, complex: problem.solutionIsComplex) }
+    let pending = shards.filter {
+      !$0.isComplete(inputShape: problem.fieldShape, outputShape: problem.solutionShape, complex: problem.solutionIsComplex)
+    }
     let done = Atomic<Int>(samples - pending.reduce(0) { $0 + $1.samples.count })
     let matvecs = Atomic<Int>(0)
     let next = Atomic<Int>(0)
@@ -142,7 +144,7 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
       }
     }
     if let error = failure.withLock({ $0 }) { throw error }
-    let statistics = try consolidate(shards, into: directory)
+    let statistics = try consolidate(shards, into: layout)
     let elapsed = (ContinuousClock.now - start).components
     return Summary(
       samples: samples, solvedNow: pending.reduce(0) { $0 + $1.samples.count },
@@ -161,7 +163,6 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
   /// recycling) and writes it; returns the matvecs used. `finished()` is called after each
   /// sample.
   private func solve(_ shard: Shard, recycler: Recycler?, finished: () -> Void) throws -> Int {
-    let s = problem.resolution
     var coefficients = [Double](), solutions = [Double]()
     var statistics = ShardStatistics(indices: shard.samples, iterations: [], residuals: [])
     var matvecs = 0
@@ -190,30 +191,30 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
         throw DatasetError.solveFailed(sample: i, message: "\(solver.name) reached relative residual \(residual) (rtol \(rtol))")
       }
       coefficients += a
-      solutions += problem.fullField(unknowns: solution)
+      solutions += problem.solutionField(unknowns: solution, index: i, seed: seed)
       statistics.iterations.append(report?.iterations ?? 0)
       statistics.residuals.append(residual)
       matvecs += report?.matvecs ?? 0
       finished()
     }
-    let shape = [shard.samples.count] + problem.fieldShape
-    try NumpyArray(shape: shape, values: coefficients, dtype: .float32).write(to: shard.coefficientPath)
-    try NumpyArray(shape: shape, values: solutions, dtype: solutionType).write(to: shard.solutionPath)
+    let count = shard.samples.count
+    try NumpyArray(shape: [count] + problem.fieldShape, values: coefficients, dtype: .float32).write(to: shard.files.inputs)
+    try NumpyArray(shape: [count] + problem.solutionShape, values: solutions, dtype: solutionType).write(to: shard.files.outputs)
     // Written last: its presence marks the shard complete.
-    try writeJSON(statistics, to: shard.statisticsPath)
+    try writeJSON(statistics, to: shard.files.statistics)
     return matvecs
   }
 
   /// Joins the shards, in sample order, into the dataset files; returns all statistics.
-  private func consolidate(_ shards: [Shard], into directory: String) throws -> ShardStatistics {
+  private func consolidate(_ shards: [Shard], into layout: DatasetDirectory) throws -> ShardStatistics {
     // Rows go to their sample's place, whatever order the shards were solved in.
-    let s = problem.resolution, points = problem.fieldShape.reduce(1, *), values = points * solutionType.components
+    let points = problem.fieldShape.reduce(1, *), values = problem.solutionShape.reduce(1, *) * solutionType.components
     var coefficients = [Double](repeating: 0, count: samples * points)
     var solutions = [Double](repeating: 0, count: samples * values)
     var iterations = [Int](repeating: 0, count: samples), residuals = [Double](repeating: 0, count: samples)
     for shard in shards {
-      let a = try NumpyArray(contentsOf: shard.coefficientPath).values, u = try NumpyArray(contentsOf: shard.solutionPath).values
-      let statistics: ShardStatistics = try readJSON(shard.statisticsPath)
+      let a = try NumpyArray(contentsOf: shard.files.inputs).values, u = try NumpyArray(contentsOf: shard.files.outputs).values
+      let statistics: ShardStatistics = try readJSON(shard.files.statistics)
       for (row, i) in shard.samples.enumerated() {
         coefficients.replaceSubrange((i * points)..<((i + 1) * points), with: a[(row * points)..<((row + 1) * points)])
         solutions.replaceSubrange((i * values)..<((i + 1) * values), with: u[(row * values)..<((row + 1) * values)])
@@ -221,17 +222,17 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
         residuals[i] = statistics.residuals[row]
       }
     }
-    try NumpyArray(shape: [samples] + problem.fieldShape, values: coefficients, dtype: .float32).write(
-      to: (directory as NSString).appendingPathComponent("coeff.npy"))
-    try NumpyArray(shape: [samples] + problem.fieldShape, values: solutions, dtype: solutionType).write(
-      to: (directory as NSString).appendingPathComponent("sol.npy"))
     let all = ShardStatistics(indices: Array(0..<samples), iterations: iterations, residuals: residuals)
-    var meta = DatasetMetadata(
-      family: Family.name, resolution: s, samples: samples, seed: seed, solver: solver.name,
-      preconditioner: solver.usesPreconditioner ? preconditioner.rawValue : nil, rtol: rtol, iterations: all.iterations,
-      relativeResiduals: all.residuals)
+    var meta = DatasetMetadata(family: Family.family, samples: samples, seed: seed)
+    meta.resolution = problem.resolution
+    meta.spacing = problem.spacing
+    meta.solver = solver.recordedName
+    meta.preconditioner = solver.usesPreconditioner ? preconditioner.recordedName : nil
+    (meta.rtol, meta.iterations, meta.relativeResiduals) = (rtol, all.iterations, all.residuals)
     problem.describe(&meta)
-    try writeJSON(meta, to: (directory as NSString).appendingPathComponent("meta.json"))
+    try layout.write(
+      inputs: NumpyArray(shape: [samples] + problem.fieldShape, values: coefficients, dtype: .float32),
+      outputs: NumpyArray(shape: [samples] + problem.solutionShape, values: solutions, dtype: solutionType), metadata: meta)
     return all
   }
 }
@@ -257,6 +258,24 @@ public enum DatasetSolver: Hashable, Sendable {
     }
   }
 
+  /// The name `meta.json` records.
+  public var recordedName: SolverName {
+    switch self {
+    case .recycling: .skr
+    case .recycledCG: .rcg
+    case .independent(let method):
+      switch method {
+      case .cholmod: .cholmod
+      case .umfpack: .umfpack
+      case .cg: .cg
+      case .pcgJacobi: .pcgJacobi
+      case .pcgIC: .pcgIC
+      case .pcgMultigrid: .pcgMultigrid
+      case .gmres: .gmres
+      }
+    }
+  }
+
   /// Whether the solver carries a subspace from one system to the next (and so solves the
   /// samples along the nearest-neighbour chain).
   public var recycles: Bool { self == .recycling || self == .recycledCG }
@@ -267,7 +286,7 @@ public enum DatasetSolver: Hashable, Sendable {
       self = .recycling
     } else if name == "rcg" {
       self = .recycledCG
-    } else if let method = SolveMethod(rawValue: name), method != .dcdm {
+    } else if let method = SolveMethod(rawValue: name) {
       self = .independent(method)
     } else {
       return nil
@@ -288,73 +307,13 @@ public enum DatasetSolver: Hashable, Sendable {
   public var usesPreconditioner: Bool { recycles || self == .independent(.gmres) }
 
   /// Every solver, by name.
-  public static var all: [DatasetSolver] { SolveMethod.standalone.map { .independent($0) } + [.recycling, .recycledCG] }
+  public static var all: [DatasetSolver] { SolveMethod.allCases.map { .independent($0) } + [.recycling, .recycledCG] }
 }
 
 /// A worker's recycling solver, which keeps its subspace from one sample to the next.
 enum Recycler {
   case gcrodr(GCRODR)
   case conjugateGradient(RecycledConjugateGradient)
-}
-
-/// The dataset's `meta.json`: what was generated and how, with per-sample solver statistics;
-/// the family fills in its own parameters (the keys it does not use are absent).
-public struct DatasetMetadata: Codable, Sendable, Equatable {
-  /// Problem family (`"darcy"`, `"thermal"`, `"helmholtz"`).
-  public var family: String
-  /// Grid points per side `s`.
-  public var resolution: Int
-  /// Number of samples `N`.
-  public var samples: Int
-  /// The dataset seed.
-  public var seed: UInt64
-  /// The solver's name.
-  public var solver: String
-  /// The preconditioner of an iterative solver that takes one (a ``PreconditionerKind`` raw value).
-  public var preconditioner: String?
-  /// The relative tolerance.
-  public var rtol: Double
-  /// Iterations per sample (0 for direct solves).
-  public var iterations: [Int]
-  /// True relative residual per sample.
-  public var relativeResiduals: [Double]
-  /// The boundary conditions (Darcy: a ``DarcyBoundary`` raw value).
-  public var boundary: String?
-  /// The Gaussian random field's smoothness `α`.
-  public var alpha: Double?
-  /// The Gaussian random field's inverse length scale `τ`.
-  public var tau: Double?
-  /// The values a thresholded coefficient takes (Darcy).
-  public var coefficientValues: [Double]?
-  /// What `coeff.npy` and `sol.npy` hold, in words.
-  public var coefficient: String?, solution: String?
-  /// Further scalar parameters of the family, by name.
-  public var parameters: [String: Double]?
-
-  /// Space dimension of the fields (absent: 2).
-  public var dimension: Int?
-
-  /// The family-independent part of a dataset's metadata.
-  public init(
-    family: String, resolution: Int, samples: Int, seed: UInt64, solver: String, preconditioner: String?, rtol: Double,
-    iterations: [Int], relativeResiduals: [Double]
-  ) {
-    self.family = family
-    self.resolution = resolution
-    self.samples = samples
-    self.seed = seed
-    self.solver = solver
-    self.preconditioner = preconditioner
-    self.rtol = rtol
-    self.iterations = iterations
-    self.relativeResiduals = relativeResiduals
-  }
-
-  enum CodingKeys: String, CodingKey {
-    case family, boundary, resolution, samples, seed, solver, preconditioner, rtol, alpha, tau, iterations, coefficient, solution
-    case parameters, dimension
-    case coefficientValues = "coefficient_values", relativeResiduals = "relative_residuals"
-  }
 }
 
 /// Per-sample statistics of one shard, with the samples it holds (in solve order).
@@ -366,41 +325,30 @@ struct ShardStatistics: Codable {
 
 /// Samples stored together: consecutive indices, or a run of the recycling chain.
 struct Shard {
-  let index: Int
   let samples: [Int]
-  let directory: String
-
-  private func path(_ kind: String, _ ext: String) -> String {
-    (directory as NSString).appendingPathComponent(String(format: "%@-%05d.%@", kind, index, ext))
-  }
-  var coefficientPath: String { path("coeff", "npy") }
-  var solutionPath: String { path("sol", "npy") }
-  var statisticsPath: String { path("stats", "json") }
+  /// Its files under the dataset's `shards/` (``DatasetDirectory/shard(_:)``).
+  let files: (inputs: String, outputs: String, statistics: String)
 
   /// Whether an earlier run finished this shard: statistics for the same samples present,
   /// arrays of the right shape and type.
-  func isComplete(fieldShape: [Int], complex: Bool) -> Bool {
-    guard let statistics: ShardStatistics = try? readJSON(statisticsPath), statistics.indices == samples,
-      let a = try? NumpyArray(contentsOf: coefficientPath), let u = try? NumpyArray(contentsOf: solutionPath)
+  func isComplete(inputShape: [Int], outputShape: [Int], complex: Bool) -> Bool {
+    guard let statistics: ShardStatistics = try? readJSON(files.statistics), statistics.indices == samples,
+      let a = try? NumpyArray(contentsOf: files.inputs), let u = try? NumpyArray(contentsOf: files.outputs)
     else { return false }
-    return a.shape == [samples.count] + fieldShape && u.shape == a.shape && (u.dtype == .complex64) == complex
+    return a.shape == [samples.count] + inputShape && u.shape == [samples.count] + outputShape && (u.dtype == .complex64) == complex
   }
 }
 
-/// Writes `value` as pretty JSON, atomically.
-func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = [.sortedKeys]
-  do { try encoder.encode(value).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-    throw DatasetError.io(path: path, message: "cannot write: \(error.localizedDescription)")
-  }
-}
-
-/// Reads JSON written by ``writeJSON(_:to:)``.
-func readJSON<T: Decodable>(_ path: String) throws -> T {
-  guard let data = FileManager.default.contents(atPath: path) else { throw DatasetError.io(path: path, message: "cannot read") }
-  do { return try JSONDecoder().decode(T.self, from: data) } catch {
-    throw DatasetError.io(path: path, message: "malformed: \(error.localizedDescription)")
+extension PreconditionerKind {
+  /// The name `meta.json` records.
+  public var recordedName: PreconditionerName {
+    switch self {
+    case .none: .none
+    case .jacobi: .jacobi
+    case .ic: .ic
+    case .ilu: .ilu
+    case .multigrid: .multigrid
+    }
   }
 }
 

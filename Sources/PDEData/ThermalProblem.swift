@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Grids
 import Sparse
@@ -19,7 +20,7 @@ import Tensors
 /// Discretization: the finite-volume diffusion operator of
 /// ``GridSystem/diffusion(grid:coefficient:source:boundary:)`` plus `1/Δt` on the diagonal.
 public struct ThermalProblem: SampledSystemFamily {
-  public static let name = "thermal"
+  public static let family = DatasetFamily.thermal
   /// Grid points per side.
   public let resolution: Int
   /// The time step `Δt`.
@@ -98,7 +99,7 @@ public struct ThermalProblem: SampledSystemFamily {
   public func fullField(unknowns u: [Double]) -> [Double] { embedInterior(u, resolution: resolution, dimension: dimension) }
 
   public func describe(_ metadata: inout DatasetMetadata) {
-    metadata.boundary = "dirichlet"
+    metadata.boundary = .dirichlet
     metadata.alpha = field.alpha
     metadata.tau = field.tau
     metadata.coefficient = "float32 κ = exp(g) (N, s, s[, s]), g ~ GRF(α, τ)"

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// Transverse-electric time-harmonic waves in a parallel-plate waveguide with a random magnetic
@@ -14,7 +15,12 @@ import Foundation
 /// on the vertex grid by central differences; at the plates `∂_y H = 0` (the discrete Neumann
 /// condition, so `E_x` is exactly zero there) and at the ends `∂_x H = ∓ i k H` (the impedance
 /// condition). Both are second order.
-public struct WaveguideProblem: Sendable {
+///
+/// As a ``SampledSystemFamily`` the parameter field is `k` and the stored solution `E`,
+/// `(2, s, s)` complex; the systems are those of `H_z`.
+public struct WaveguideProblem: SampledSystemFamily {
+  public static let family = DatasetFamily.helmholtz
+
   /// The scalar problem for `H_z` (absorbing on the sides of axis 0).
   public let magnetic: HelmholtzProblem
 
@@ -32,7 +38,14 @@ public struct WaveguideProblem: Sendable {
   /// with the pair interleaved (`2 · s²` values per component).
   /// - Throws: the errors of ``HelmholtzProblem/solve(wavenumber:sample:)``.
   public func electricField(frequency omega: Double, wavenumber k: [Double], sample: Int = 0) throws -> (x: [Double], y: [Double]) {
-    let (re, im) = try magnetic.solve(wavenumber: k, sample: sample)
+    electricField(frequency: omega, wavenumber: k, magnetic: try magnetic.solve(wavenumber: k, sample: sample))
+  }
+
+  /// The electric field of the magnetic field `H` (real and imaginary parts, `s × s` each).
+  func electricField(frequency omega: Double, wavenumber k: [Double], magnetic h: (real: [Double], imaginary: [Double])) -> (
+    x: [Double], y: [Double]
+  ) {
+    let (re, im) = h
     let s = resolution, h = 1 / Double(s - 1)
     var ex = [Double](repeating: 0, count: 2 * s * s), ey = ex
     for i in 0..<s {
@@ -55,5 +68,35 @@ public struct WaveguideProblem: Sendable {
       }
     }
     return (ex, ey)
+  }
+
+  public var unknowns: Int { magnetic.unknowns }
+  public var isSymmetricPositiveDefinite: Bool { false }
+  public var hasGridLayout: Bool { false }
+  public var solutionIsComplex: Bool { true }
+  /// `E_x` and `E_y` on the grid.
+  public var solutionShape: [Int] { [2] + fieldShape }
+  /// UMFPACK, as for the open geometry.
+  public var fastestSolver: DatasetSolver { .independent(.umfpack) }
+  public func coefficient(index: Int, seed: UInt64) -> [Double] { magnetic.coefficient(index: index, seed: seed) }
+  public func system(coefficient k: [Double]) throws -> SampledSystem { try magnetic.system(coefficient: k) }
+  /// `H_z` (interleaved real and imaginary parts).
+  public func fullField(unknowns x: [Double]) -> [Double] { x }
+
+  /// `E = (i/ω)(∂_y H, −∂_x H)` of sample `index` (its frequency `ω` is the sample's mean
+  /// wavenumber): `E_x` then `E_y`, each interleaved (real, imaginary).
+  public func solutionField(unknowns x: [Double], index: Int, seed: UInt64) -> [Double] {
+    let (omega, k) = magnetic.medium(index: index, seed: seed)
+    let n = resolution * resolution
+    let e = electricField(frequency: omega, wavenumber: k, magnetic: ((0..<n).map { x[2 * $0] }, (0..<n).map { x[2 * $0 + 1] }))
+    return e.x + e.y
+  }
+
+  public func describe(_ metadata: inout DatasetMetadata) {
+    magnetic.describe(&metadata)
+    metadata.geometry = .waveguide
+    metadata.conductingWalls = [.y]
+    metadata.solution =
+      "complex64 E (N, 2, s, s) = (i/ω)(∂_y H, -∂_x H), -ΔH - k²H = f, ∂H/∂n = 0 at y = 0, 1, ∂H/∂n - ikH = 0 at x = 0, 1"
   }
 }

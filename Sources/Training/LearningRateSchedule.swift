@@ -26,6 +26,15 @@ public struct StepDecay: LearningRateSchedule {
   public func learningRate(epoch: Int) -> Float { initial * pow(gamma, Float(epoch / stepSize)) }
 }
 
+/// `η₀` at every epoch.
+public struct ConstantRate: LearningRateSchedule {
+  /// `η₀`.
+  public var rate: Float
+  /// A constant schedule.
+  public init(_ rate: Float) { self.rate = rate }
+  public func learningRate(epoch: Int) -> Float { rate }
+}
+
 /// Cosine annealing from `η₀` to `η_min` over `total` epochs:
 /// `η_min + (η₀ − η_min)(1 + cos(π·epoch/total))/2`, then `η_min`.
 public struct CosineAnnealing: LearningRateSchedule {

@@ -5,19 +5,28 @@ import Tensors
 /// A per-parameter update rule with its own state, keyed by parameter path.
 ///
 /// `step` applies one update to every parameter of `module` that has a gradient; parameters
-/// are matched to gradients and to optimizer state by their path.
-public protocol Optimizer {
+/// are matched to gradients and to optimizer state by their path. The state is exposed as named
+/// tensors so a checkpoint can store it and a resumed run continue exactly.
+public protocol Optimizer: Sendable {
   /// The step size used by the next ``step(_:gradients:)``; schedules set it between steps.
   var learningRate: Float { get set }
+  /// Steps taken.
+  var stepCount: Int { get }
   /// Updates `module`'s parameters from `gradients` (by path).
   /// - Throws: `TensorError` if a gradient's shape differs from its parameter's.
   mutating func step<M: Module>(_ module: inout M, gradients: [String: Tensor]) throws
+  /// The state by name (`<slot>.<parameter path>`), for checkpoints.
+  var stateTensors: [String: Tensor] { get }
+  /// Restores the state saved from ``stateTensors`` and ``stepCount``.
+  /// - Throws: `TensorError` when the tensors do not form this optimizer's state.
+  mutating func restoreState(_ tensors: [String: Tensor], stepCount: Int) throws
 }
 
 /// Stochastic gradient descent with optional (heavy-ball) momentum and L2 weight decay:
 /// `v ← μ v + (g + λ θ)`, `θ ← θ − η v`.
 public struct SGD: Optimizer {
   public var learningRate: Float
+  public private(set) var stepCount = 0
   /// Momentum `μ` (0: plain SGD).
   public var momentum: Float
   /// L2 penalty `λ` added to the gradient.
@@ -32,6 +41,7 @@ public struct SGD: Optimizer {
   }
 
   public mutating func step<M: Module>(_ module: inout M, gradients: [String: Tensor]) throws {
+    stepCount += 1
     let (eta, mu, lambda) = (learningRate, momentum, weightDecay)
     try module.updateParameters { path, parameter in
       guard let g = gradients[path] else { return }
@@ -51,6 +61,25 @@ public struct SGD: Optimizer {
       }
       velocity[path] = v
     }
+  }
+
+  /// The velocities by name, `velocity.<path>`.
+  public var stateTensors: [String: Tensor] {
+    Dictionary(uniqueKeysWithValues: velocity.map { ("velocity." + $0.key, Tensor(flat: $0.value)) })
+  }
+
+  /// Restores the velocities saved from ``stateTensors``.
+  /// - Throws: `TensorError` for an entry that is not a velocity.
+  public mutating func restoreState(_ tensors: [String: Tensor], stepCount: Int) throws {
+    var restored = [String: [Float]]()
+    for (name, v) in tensors {
+      guard name.hasPrefix("velocity.") else {
+        throw TensorError.invalidShape(operation: "SGD.restoreState", message: "'\(name)' is not SGD state")
+      }
+      restored[String(name.dropFirst(9))] = v.scalars
+    }
+    velocity = restored
+    self.stepCount = stepCount
   }
 }
 

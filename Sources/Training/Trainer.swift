@@ -1,79 +1,7 @@
+import Datasets
 import Foundation
 import Layers
 import Tensors
-
-/// The hyperparameters of a training run (the reference FNO schedule by default).
-public struct TrainingOptions: Codable, Sendable, Equatable {
-  /// Passes over the training set.
-  public var epochs: Int
-  /// Samples per mini-batch.
-  public var batchSize: Int
-  /// Adam's initial learning rate.
-  public var learningRate: Float
-  /// L2 weight decay added to the gradient (PyTorch `Adam(weight_decay:)`).
-  public var weightDecay: Float
-  /// The learning-rate schedule.
-  public var schedule: ScheduleKind
-  /// Seed of the per-epoch shuffles.
-  public var seed: UInt64
-  /// The training loss.
-  public var loss: LossKind
-
-  /// Options; the defaults are the original FNO paper's (batch 20, Adam 1e-3, weight decay
-  /// 1e-4, learning rate halved every `epochs/5` epochs).
-  public init(
-    epochs: Int, batchSize: Int = 20, learningRate: Float = 1e-3, weightDecay: Float = 1e-4, schedule: ScheduleKind = .step,
-    seed: UInt64 = 0, loss: LossKind = .relativeL2
-  ) {
-    self.epochs = epochs
-    self.batchSize = batchSize
-    self.learningRate = learningRate
-    self.weightDecay = weightDecay
-    self.schedule = schedule
-    self.seed = seed
-    self.loss = loss
-  }
-
-  enum CodingKeys: String, CodingKey { case epochs, batchSize, learningRate, weightDecay, schedule, seed, loss }
-
-  /// Decodes options; checkpoints written before the loss was selectable trained on relative L2.
-  public init(from decoder: any Decoder) throws {
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    self.init(
-      epochs: try c.decode(Int.self, forKey: .epochs), batchSize: try c.decode(Int.self, forKey: .batchSize),
-      learningRate: try c.decode(Float.self, forKey: .learningRate), weightDecay: try c.decode(Float.self, forKey: .weightDecay),
-      schedule: try c.decode(ScheduleKind.self, forKey: .schedule), seed: try c.decode(UInt64.self, forKey: .seed),
-      loss: try c.decodeIfPresent(LossKind.self, forKey: .loss) ?? .relativeL2)
-  }
-
-  /// The learning rate of (0-based) epoch `epoch`.
-  public func learningRate(epoch: Int) -> Float {
-    switch schedule {
-    case .step: StepDecay(initial: learningRate, stepSize: max(1, epochs / 5), gamma: 0.5).learningRate(epoch: epoch)
-    case .cosine: CosineAnnealing(initial: learningRate, total: epochs).learningRate(epoch: epoch)
-    case .constant: learningRate
-    }
-  }
-}
-
-/// The loss a training run minimizes, summed over the samples of a batch.
-public enum LossKind: String, Codable, Sendable, CaseIterable {
-  /// Per-sample relative L2 error `‖û − u‖ / ‖u‖` (the FNO recipe).
-  case relativeL2 = "relative-l2"
-  /// Per-sample mean squared error in the data's units (the DeepONet papers'; needed when a
-  /// sample holds a few scattered points, whose norm says little).
-  case mse
-}
-
-/// Learning-rate schedules a training run can use.
-public enum ScheduleKind: String, Codable, Sendable, CaseIterable {
-  /// Halve the rate every `epochs/5` epochs.
-  case step
-  /// Cosine annealing from the initial rate to 0 over the run.
-  case cosine
-  /// The initial rate throughout.
-  case constant
-}
 
 /// What one finished epoch measured.
 public struct EpochSummary: Codable, Sendable, Equatable {
@@ -81,31 +9,45 @@ public struct EpochSummary: Codable, Sendable, Equatable {
   public var epoch: Int
   /// The learning rate used.
   public var learningRate: Float
-  /// Mean per-sample training loss over the epoch's batches (relative L2, or MSE with
-  /// ``LossKind/mse``).
-  public var trainRelativeL2: Double
+  /// Mean per-sample training loss over the epoch's batches, of the run's
+  /// ``TrainingOptions/loss`` (relative L2 or MSE).
+  public var trainLoss: Double
   /// Mean per-sample relative L2 error on the test set.
   public var testRelativeL2: Double
   /// Wall-clock seconds of the epoch (training and test evaluation).
   public var seconds: Double
 
+  /// A summary.
+  public init(epoch: Int, learningRate: Float, trainLoss: Double, testRelativeL2: Double, seconds: Double) {
+    self.epoch = epoch
+    self.learningRate = learningRate
+    self.trainLoss = trainLoss
+    self.testRelativeL2 = testRelativeL2
+    self.seconds = seconds
+  }
+
   enum CodingKeys: String, CodingKey {
     case epoch, seconds
-    case learningRate = "learning_rate", trainRelativeL2 = "train_relative_l2", testRelativeL2 = "test_relative_l2"
+    case learningRate = "learning_rate", trainLoss = "train_loss", testRelativeL2 = "test_relative_l2"
+    /// The key checkpoints written before the loss was named used.
+    case legacyTrainLoss = "train_relative_l2"
   }
-}
 
-/// Test-set errors of a model, averaged over samples.
-public struct Evaluation: Codable, Sendable, Equatable {
-  /// Mean of `‖u − û‖₂ / ‖u‖₂` over samples.
-  public var relativeL2: Double
-  /// Mean of the relative error in the discrete H¹ norm (values and first differences).
-  public var relativeH1: Double
-  /// Mean squared error over samples, channels and grid points, in the data's units squared
-  /// (the DeepONet papers' metric).
-  public var mse: Double
-  enum CodingKeys: String, CodingKey {
-    case relativeL2 = "relative_l2", relativeH1 = "relative_h1", mse
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      epoch: try c.decode(Int.self, forKey: .epoch), learningRate: try c.decode(Float.self, forKey: .learningRate),
+      trainLoss: try c.decodeIfPresent(Double.self, forKey: .trainLoss) ?? c.decode(Double.self, forKey: .legacyTrainLoss),
+      testRelativeL2: try c.decode(Double.self, forKey: .testRelativeL2), seconds: try c.decode(Double.self, forKey: .seconds))
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(epoch, forKey: .epoch)
+    try c.encode(learningRate, forKey: .learningRate)
+    try c.encode(trainLoss, forKey: .trainLoss)
+    try c.encode(testRelativeL2, forKey: .testRelativeL2)
+    try c.encode(seconds, forKey: .seconds)
   }
 }
 
@@ -117,9 +59,9 @@ public enum TrainingEvent: Sendable {
   case epoch(EpochSummary)
 }
 
-/// The one trainer every operator model uses: Gaussian-normalized inputs and outputs, shuffled
-/// mini-batches, Adam with a schedule, the relative L2 loss summed over each batch (the FNO
-/// paper's recipe), per-epoch metrics, and checkpoints that resume exactly.
+/// The one trainer every model uses: normalized inputs and outputs (``DataNormalization``),
+/// shuffled mini-batches, any ``Optimizer`` with a schedule, the loss summed over each batch
+/// (the FNO paper's recipe by default), per-epoch metrics, and checkpoints that resume exactly.
 ///
 /// The loss compares the decoded prediction with the raw target, so the reported errors are in
 /// the data's units. Epoch `e` shuffles with `(seed, e)` only, and the optimizer state is saved
@@ -132,8 +74,8 @@ public enum TrainingEvent: Sendable {
 public struct Trainer<Model: ConfiguredModel>: Sendable {
   /// The model being trained.
   public var model: Model
-  /// The optimizer and its state.
-  public var optimizer: Adam
+  /// The optimizer and its state (of ``TrainingOptions/optimizer``'s kind).
+  public var optimizer: any Optimizer
   /// The run's hyperparameters.
   public let options: TrainingOptions
   /// Normalization of the inputs, fitted on the training set.
@@ -143,20 +85,23 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   /// The finished epochs.
   public internal(set) var history: [EpochSummary]
 
-  /// A trainer for `model` whose normalizers are fitted to `train`.
-  public init(model: Model, options: TrainingOptions, fittingNormalizersTo train: OperatorDataset) {
+  /// A trainer for `model` whose normalizers (``TrainingOptions/normalization``) are fitted to
+  /// `train`; `options` must be valid (``TrainingOptions/validate()``).
+  public init(model: Model, options: TrainingOptions, fittingNormalizersTo train: some SupervisedDataset) {
+    let (inputs, outputs) = (train.inputs, train.outputs)
+    let (input, output): (GaussianNormalizer, GaussianNormalizer) =
+      switch options.normalization {
+      case .gaussian: (GaussianNormalizer(fitting: inputs), GaussianNormalizer(fitting: outputs))
+      case .scaledOutputs: (GaussianNormalizer(fitting: inputs), GaussianNormalizer(fitting: outputs, centered: false))
+      case .none: (.identity(channels: inputs.shape[1]), .identity(channels: outputs.shape[1]))
+      }
     self.init(
-      model: model, options: options,
-      inputNormalizer: model.normalizesData ? GaussianNormalizer(fitting: train.inputs) : .identity(channels: train.inputs.shape[1]),
-      outputNormalizer: model.normalizesData
-        ? GaussianNormalizer(fitting: train.outputs, centered: !model.keepsOutputZeros) : .identity(channels: train.outputs.shape[1]),
-      history: [],
-      optimizer: Adam(learningRate: options.learningRate, weightDecay: options.weightDecay))
+      model: model, options: options, inputNormalizer: input, outputNormalizer: output, history: [], optimizer: options.makeOptimizer())
   }
 
   init(
     model: Model, options: TrainingOptions, inputNormalizer: GaussianNormalizer, outputNormalizer: GaussianNormalizer,
-    history: [EpochSummary], optimizer: Adam
+    history: [EpochSummary], optimizer: any Optimizer
   ) {
     self.model = model
     self.options = options
@@ -166,16 +111,20 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
     self.optimizer = optimizer
   }
 
-  /// The model's prediction in data units: `decode(model(encode(inputs)))`.
-  public func predict(_ inputs: Tensor) throws -> Tensor {
-    try outputNormalizer.decode(model(inputNormalizer.encode(inputs)))
+  /// The model with its normalizers, for prediction and evaluation.
+  public var trained: TrainedModel<Model> {
+    TrainedModel(model: model, inputNormalizer: inputNormalizer, outputNormalizer: outputNormalizer)
   }
 
-  /// The prediction at per-sample query points `[B, P, d]` (unaligned data, see
-  /// ``OperatorDataset/queries``), or on the grid when `queries` is nil.
-  public func predict(_ inputs: Tensor, queries: Tensor?) throws -> Tensor {
-    guard let queries else { return try predict(inputs) }
-    return try outputNormalizer.decode(model(inputNormalizer.encode(inputs), queries: queries))
+  /// The model's prediction in data units (``TrainedModel/predict(_:)``).
+  public func predict(_ inputs: Tensor) throws -> Tensor { try trained.predict(inputs) }
+
+  /// The prediction at per-sample query points, or on the grid when `queries` is nil.
+  public func predict(_ inputs: Tensor, queries: Tensor?) throws -> Tensor { try trained.predict(inputs, queries: queries) }
+
+  /// The model's errors on `data` (``TrainedModel/evaluate(_:batchSize:)``).
+  public func evaluate<Data: SupervisedDataset>(_ data: Data, batchSize: Int = 50) throws -> Evaluation {
+    try trained.evaluate(data, batchSize: batchSize)
   }
 
   /// One optimizer step on a batch; returns the batch's loss (``TrainingOptions/loss``) summed
@@ -208,36 +157,19 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
     return parts.map(\.value).reduce(0, +)
   }
 
-  /// Mean relative L2 and H1 errors and the mean squared error of the model on `data`,
-  /// evaluated in batches. The H1 error needs a grid: NaN for unaligned data.
-  public func evaluate(_ data: OperatorDataset, batchSize: Int = 50) throws -> Evaluation {
-    var (l2, h1, squares) = (0.0, 0.0, 0.0)
-    let spacing = data.outputSpatialShape.map { Float(1) / Float(max($0 - 1, 1)) }
-    for start in stride(from: 0, to: data.count, by: batchSize) {
-      let batch = data.subset(Array(start..<min(start + batchSize, data.count)))
-      let prediction = try predict(batch.inputs, queries: batch.queries)
-      l2 += Double(try Loss.relativeL2(prediction, batch.outputs, reduction: .sum).scalar)
-      h1 += data.queries == nil ? Double(try Loss.relativeH1(prediction, batch.outputs, spacing: spacing, reduction: .sum).scalar) : .nan
-      squares += zip(prediction.scalars, batch.outputs.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
-    }
-    let samples = Double(max(data.count, 1))
-    return Evaluation(
-      relativeL2: l2 / samples, relativeH1: h1 / samples, mse: squares / Double(max(data.outputs.scalars.count, 1)))
-  }
-
   /// Trains from the first unfinished epoch to `options.epochs`, evaluating on `test` after
   /// each epoch. `monitor` sees every batch and epoch; `afterEpoch` runs after each epoch
   /// (checkpointing goes there) and may throw to stop.
   /// - Throws: ``TrainingError/diverged(epoch:)`` if the loss becomes NaN or infinite; errors
   ///   of the model, the data shapes, or `afterEpoch`.
-  public mutating func train(
-    on train: OperatorDataset, testingOn test: OperatorDataset, monitor: (TrainingEvent) -> Void = { _ in },
-    afterEpoch: (Trainer) throws -> Void = { _ in }
+  public mutating func train<Data: SupervisedDataset>(
+    on train: Data, testingOn test: Data, monitor: (TrainingEvent) -> Void = { _ in }, afterEpoch: (Trainer) throws -> Void = { _ in }
   ) throws {
+    let schedule = options.learningRateSchedule
     while history.count < options.epochs {
       let epoch = history.count
       let start = ContinuousClock.now
-      optimizer.learningRate = options.learningRate(epoch: epoch)
+      optimizer.learningRate = schedule.learningRate(epoch: epoch)
       let batches = train.batchIndices(size: options.batchSize, epoch: epoch, seed: options.seed)
       var total = 0.0
       for (done, indices) in batches.enumerated() {
@@ -249,7 +181,7 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
       let testError = try evaluate(test).relativeL2
       let elapsed = ContinuousClock.now - start
       let summary = EpochSummary(
-        epoch: epoch + 1, learningRate: optimizer.learningRate, trainRelativeL2: total / Double(train.count), testRelativeL2: testError,
+        epoch: epoch + 1, learningRate: optimizer.learningRate, trainLoss: total / Double(train.count), testRelativeL2: testError,
         seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
       history.append(summary)
       monitor(.epoch(summary))
@@ -258,13 +190,16 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   }
 }
 
-/// Why training stopped early.
+/// Why training stopped, or could not start.
 public enum TrainingError: Error, Equatable, CustomStringConvertible {
   /// The loss became NaN or infinite in this (1-based) epoch.
   case diverged(epoch: Int)
+  /// Options whose numbers make no run.
+  case invalidOptions(String)
   public var description: String {
     switch self {
-    case .diverged(let epoch): "training diverged in epoch \(epoch): the loss is not finite (try a smaller --lr)"
+    case .diverged(let epoch): "training diverged in epoch \(epoch): the loss is not finite (try a smaller learning rate)"
+    case .invalidOptions(let message): "invalid training options: \(message)"
     }
   }
 }

@@ -16,7 +16,7 @@ struct Bench: ParsableCommand {
   var repeats: Int = 3
 
   @Option(parsing: .upToNextOption, help: "Methods to time (default: all).")
-  var methods: [SolveMethod] = SolveMethod.standalone
+  var methods: [SolveMethod] = SolveMethod.allCases
 
   @Option(
     help: """

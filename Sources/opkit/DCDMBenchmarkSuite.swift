@@ -32,7 +32,7 @@ struct DCDMBenchmarkSuite {
   func run() throws -> [Row] {
     let log: (String) -> Void = { line in if !json { print(line) } }
     var rows = [Row]()
-    let networks = try models.mapValues { try Trainer<DCDMNetwork>(checkpointAt: $0).model }
+    let networks = try models.mapValues { try TrainedModel<DCDMNetwork>(checkpointAt: $0).model }
     log("DCDM: relative residual \(rtol), random right-hand sides, medians of \(repeats) runs")
     log("problem              unknowns  method     iterations   seconds")
     for (dimension, sizes) in [(2, sizes2D), (3, sizes3D)] {
@@ -44,7 +44,7 @@ struct DCDMBenchmarkSuite {
         let problem = shape.map(String.init).joined(separator: "x")
         rows += try compare(
           problem: problem, matrix: CSRMatrix(system.matrix), layout: system.layout, network: network, shape: shape, solid: nil,
-          methods: [.cg, .pcgIC, .pcgMultigrid, .cholmod, .dcdm], log: log)
+          methods: [.system(.cg), .system(.pcgIC), .pcgMultigrid, .system(.cholmod), .dcdm], log: log)
       }
     }
     if let network = networks[2], let n = sizes2D.dropFirst().first ?? sizes2D.first {
@@ -52,7 +52,7 @@ struct DCDMBenchmarkSuite {
       let matrix = try CSRMatrix.maskedPoisson(shape: [n, n], solid: solid)
       rows += try compare(
         problem: "\(n)x\(n) obstacles", matrix: matrix, layout: nil, network: network, shape: [n, n], solid: solid,
-        methods: [.cg, .pcgIC, .cholmod, .dcdm], log: log)
+        methods: [.system(.cg), .system(.pcgIC), .system(.cholmod), .dcdm], log: log)
     }
     return rows
   }
@@ -61,23 +61,25 @@ struct DCDMBenchmarkSuite {
   /// solid cells) — every frequency present.
   private func compare(
     problem: String, matrix: CSRMatrix, layout: GridLayout?, network: DCDMNetwork, shape: [Int], solid: [Bool]?,
-    methods: [SolveMethod], log: (String) -> Void
+    methods: [PoissonMethod], log: (String) -> Void
   ) throws -> [Row] {
     var generator = SplitMix64(seed: 7)
     let b = (0..<matrix.rowCount).map { i in (solid?[i] ?? false) ? 0 : Double.random(in: -1...1, using: &generator) }
-    let directions = try LearnedDirections(network: network, shape: shape, solid: solid)
     var rows = [Row]()
     for method in methods {
       var results = [SystemSolution]()
       for _ in 0..<repeats {
-        results.append(
-          try SystemSolver.solve(
-            matrix, rightHandSide: b, method: method, options: SolverOptions(rtol: rtol, recordHistory: false), layout: layout,
-            searchDirections: method == .dcdm ? directions : nil))
+        let options = SolverOptions(rtol: rtol, recordHistory: false)
+        switch method {
+        case .system(let method):
+          results.append(try SystemSolver.solve(matrix, rightHandSide: b, method: method, options: options, layout: layout))
+        case .learned(.dcdm):
+          results.append(try SystemSolver.solve(matrix, rightHandSide: b, network: network, shape: shape, solid: solid, options: options))
+        }
       }
       let last = results.last!
       let row = Row(
-        problem: problem, unknowns: matrix.rowCount, method: method.rawValue, iterations: last.iterations,
+        problem: problem, unknowns: matrix.rowCount, method: method.name, iterations: last.iterations,
         seconds: median(results.map { $0.setupSeconds + $0.solveSeconds }), relativeResidual: last.relativeResidual,
         converged: last.converged, directionFallbacks: last.report?.directionFallbacks)
       let fallbacks = row.directionFallbacks.map { $0 > 0 ? "  (\($0) fallbacks)" : "" } ?? ""

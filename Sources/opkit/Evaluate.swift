@@ -34,34 +34,24 @@ struct Evaluate: ParsableCommand {
 
   func run() throws {
     global.apply()
-    let kind = try SafetensorsFile(contentsOf: model).metadata["model"] ?? "?"
-    // DeepONets may be queried on another grid than their input's: outputs need not match it.
-    let deepONet = kind == DeepONet.kind || kind == ComplexDeepONet.kind
-    let dataset = try OperatorDataset(directory: data, sameGrid: !deepONet)
-    switch kind {
-    case FNO.kind: try evaluate(Trainer<FNO>(checkpointAt: model), on: dataset)
-    case MgNO.kind: try evaluate(Trainer<MgNO>(checkpointAt: model), on: dataset)
-    case DeepONet.kind:
-      // Queried on the data's output grid, whatever grid it was trained on.
-      var trainer = try Trainer<DeepONet>(checkpointAt: model)
-      trainer.model = trainer.model.querying(dataset.outputSpatialShape)
-      try evaluate(trainer, on: dataset)
-    case ComplexDeepONet.kind: try evaluate(Trainer<ComplexDeepONet>(checkpointAt: model), on: dataset)
-    default: throw CommandFailure("\(model): unknown model kind '\(kind)'")
-    }
+    var trained = try ModelRegistry.standard.load(checkpointAt: model)
+    // Models that query any grid (DeepONet) answer on the data's output grid.
+    let dataset = try OperatorDataset(directory: data, sameGrid: !trained.queriesAnyGrid)
+    if trained.queriesAnyGrid { trained = trained.querying(outputGrid: dataset.outputSpatialShape) }
+    try evaluate(trained, on: dataset)
   }
 
   /// Evaluates on the `--data` set, with pictures and a report.
-  private func evaluate<Model: ConfiguredModel>(_ trainer: Trainer<Model>, on dataset: OperatorDataset) throws {
+  private func evaluate(_ trained: any InferenceModel, on dataset: OperatorDataset) throws {
     let start = ContinuousClock.now
-    let evaluation = try trainer.evaluate(dataset)
+    let evaluation = try trained.evaluation(of: dataset, batchSize: 50)
     let seconds = (ContinuousClock.now - start) / .seconds(1)
     if png != nil, dataset.queries != nil {
       throw CommandFailure("\(data): unaligned data (queries.npy) has no grid to draw; evaluate on a grid dataset for --png")
     }
     if let png {
       let shown = dataset.subset(Array(0..<min(pictures, dataset.count)))
-      let prediction = try trainer.predict(shown.inputs)
+      let prediction = try trained.predict(shown.inputs, queries: nil)
       // Channel 0 of each field; the input panel only when inputs and outputs share the grid.
       let (grid, points) = (dataset.outputSpatialShape, dataset.outputSpatialShape.reduce(1, *))
       let sameGrid = dataset.spatialShape == grid
@@ -87,18 +77,16 @@ struct Evaluate: ParsableCommand {
         try FieldPanels(panels: rows, extent: extent, sharedColumns: sameGrid ? [1, 2] : [0, 1]).image().write(to: png)
       }
     }
-    if let predictions {
-      try writePredictions(of: trainer, on: dataset, complex: Model.kind == ComplexDeepONet.kind, to: predictions)
-    }
+    if let predictions { try writePredictions(of: trained, on: dataset, to: predictions) }
     let report = EvaluationReport(
-      model: Model.kind, samples: dataset.count, resolution: dataset.spatialShape, relativeL2: evaluation.relativeL2,
+      model: trained.kind, samples: dataset.count, resolution: dataset.spatialShape, relativeL2: evaluation.relativeL2,
       relativeH1: evaluation.relativeH1, mse: evaluation.mse, seconds: seconds)
     if global.json {
       print(try jsonLine(report))
     } else {
       print(
         String(
-          format: "%@ on %d samples at %@: relative L2 %.4f, relative H1 %.4f, MSE %.3g (%.2f s)%@", Model.kind, dataset.count,
+          format: "%@ on %d samples at %@: relative L2 %.4f, relative H1 %.4f, MSE %.3g (%.2f s)%@", trained.kind, dataset.count,
           dataset.spatialShape.map(String.init).joined(separator: "x"), evaluation.relativeL2, evaluation.relativeH1, evaluation.mse,
           seconds,
           png.map {
@@ -114,14 +102,13 @@ extension Evaluate {
   /// Writes the model's predictions on every sample of `dataset` to `path` (atomically), in
   /// the layout of `sol.npy`: channels become components, complex models' channel pairs become
   /// complex64 values, and a single component is squeezed away.
-  private func writePredictions<Model: ConfiguredModel>(
-    of trainer: Trainer<Model>, on dataset: OperatorDataset, complex: Bool, to path: String
-  ) throws {
+  private func writePredictions(of trained: any InferenceModel, on dataset: OperatorDataset, to path: String) throws {
+    let complex = trained.outputsAreComplex
     var values = [Double]()
     var shape = [Int]()
     for start in stride(from: 0, to: dataset.count, by: 50) {
       let batch = dataset.subset(Array(start..<min(start + 50, dataset.count)))
-      let y = try batch.queries.map { try trainer.predict(batch.inputs, queries: $0) } ?? trainer.predict(batch.inputs)
+      let y = try trained.predict(batch.inputs, queries: batch.queries)
       shape = Array(y.shape.dropFirst())
       let (channels, points) = (y.shape[1], y.shape.dropFirst(2).reduce(1, *))
       for n in 0..<y.shape[0] {

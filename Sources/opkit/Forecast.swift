@@ -61,6 +61,9 @@ struct Forecast: ParsableCommand {
   @Option(help: "Checkpoint file (.safetensors).")
   var out: String
 
+  @Flag(help: "Continue the run saved in --out (same options) instead of starting anew.")
+  var resume = false
+
   @Option(help: "Write a PNG of the first test window: history and truth (blue), Koopa's forecast (orange).")
   var png: String?
 
@@ -80,19 +83,23 @@ struct Forecast: ParsableCommand {
     let configuration = KoopaConfiguration(
       channels: series.columns.count, lookback: lookback, horizon: horizon, segment: segment, blocks: blocks,
       stateDimension: stateDimension, invariantFrequencies: filter.invariantFrequencies)
-    // Windows as datasets of the shared trainer: inputs [N, L, C], outputs [N, H, C].
-    let train = try OperatorDataset(inputs: windows.train.inputs, outputs: windows.train.targets, sameGrid: false)
-    let test = try OperatorDataset(inputs: windows.test.inputs, outputs: windows.test.targets, sameGrid: false)
-    var generator = SplitMix64(seed: global.seed)
+    // Windows as datasets of the shared trainer: inputs [N, L, C], outputs [N, H, C]; Koopa
+    // normalizes each window itself.
+    let train = try WindowDataset(inputs: windows.train.inputs, targets: windows.train.targets)
+    let test = try WindowDataset(inputs: windows.test.inputs, targets: windows.test.targets)
     let options = TrainingOptions(
-      epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: 0, schedule: schedule, seed: global.seed, loss: .mse)
-    var trainer = Trainer(model: Koopa(configuration, using: &generator), options: options, fittingNormalizersTo: train)
+      epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: 0, schedule: schedule, seed: global.seed, loss: .mse,
+      normalization: .none)
+    var trainer = try startOrResume(configuration, as: Koopa.self, options: options, train: train, checkpoint: out, resume: resume)
     let bar = ProgressBar(label: "koopa")
     let batches = (train.count + batch - 1) / batch
+    let resumedFrom = trainer.history.count
     try trainer.train(
       on: train, testingOn: test,
       monitor: { event in
-        if case .batch(let epoch, let done, _) = event { bar.update((epoch - 1) * batches + done, epochs * batches) }
+        if case .batch(let epoch, let done, _) = event {
+          bar.update((epoch - 1 - resumedFrom) * batches + done, (epochs - resumedFrom) * batches)
+        }
       },
       afterEpoch: { trainer in try trainer.writeCheckpoint(to: out) })
     let prediction = try trainer.predict(windows.test.inputs)

@@ -12,7 +12,8 @@ struct Generate: ParsableCommand {
 /// Writes sample 0 of the dataset in `directory` as two heatmaps side by side (coefficient,
 /// solution), each scaled to its own range; of a 3D dataset, the middle slice along the first axis.
 func writeSample(of directory: String, to png: String) throws {
-  let coefficient = try NumpyArray(contentsOf: directory + "/coeff.npy"), solution = try NumpyArray(contentsOf: directory + "/sol.npy")
+  let layout = DatasetDirectory(directory)
+  let coefficient = try NumpyArray(contentsOf: layout.inputsPath), solution = try NumpyArray(contentsOf: layout.outputsPath)
   let (rows, columns) = (coefficient.shape[coefficient.shape.count - 2], coefficient.shape[coefficient.shape.count - 1])
   let offset = coefficient.shape.count == 4 ? coefficient.shape[1] / 2 * rows * columns : 0
   let slice = offset..<(offset + rows * columns)
@@ -61,7 +62,7 @@ struct SystemGenerationOptions: ParsableArguments {
     help: """
       Linear solver: auto (the fastest in the generation benchmark for the family), skr (sorted Krylov \
       recycling, GCRO-DR(40,20)), rcg (recycled deflated PCG along the same chain; SPD families) or \
-      \(SolveMethod.standalone.map(\.rawValue).joined(separator: ", ")).
+      \(SolveMethod.allCases.map(\.rawValue).joined(separator: ", ")).
       """
   )
   var solver: SolverChoice = .automatic
@@ -311,42 +312,26 @@ struct GenerateHelmholtz: ParsableCommand {
 
   func validate() throws {
     guard resolution >= 3 else { throw ValidationError("--resolution must be at least 3, got \(resolution)") }
-    guard geometry == .open || options.solver == .automatic else {
-      throw ValidationError("--geometry waveguide is solved by UMFPACK only; leave out --solver")
-    }
     guard kMin > 0, kMax >= kMin else { throw ValidationError("need 0 < --k-min ≤ --k-max, got \(kMin), \(kMax)") }
   }
 
   func run() throws {
     global.apply()
-    let (samples, out) = (options.samples, options.out)
-    if geometry == .open {
+    switch geometry {
+    case .open:
       try options.generate(HelmholtzProblem(resolution: resolution, wavenumbers: kMin...kMax), seed: global.seed, json: global.json)
-      try writePanels()
-      return
+    case .waveguide:
+      try options.generate(WaveguideProblem(resolution: resolution, wavenumbers: kMin...kMax), seed: global.seed, json: global.json)
     }
-    let generator = try HelmholtzDatasetGenerator(
-      resolution: resolution, samples: samples, seed: global.seed, wavenumbers: kMin...kMax, geometry: geometry)
-    let bar = ProgressBar(label: "helmholtz \(resolution)²")
-    let start = ContinuousClock.now
-    try generator.generate(in: out) { bar.update($0, $1) }
-    let seconds = (ContinuousClock.now - start) / .seconds(1)
     try writePanels()
-    if global.json {
-      print(try jsonLine(HelmholtzSummary(samples: samples, seconds: seconds)))
-    } else {
-      print(
-        String(
-          format: "%d Helmholtz samples (%@) in %.1f s; wrote %@/coeff.npy, sol.npy (complex64), meta.json", samples,
-          geometry.rawValue, seconds, out))
-    }
   }
 
   /// With `--png`: k, Re u, Im u and |u| of the first samples (per component of E).
   func writePanels() throws {
     let (samples, out) = (options.samples, options.out)
     if let png {
-      let k = try NumpyArray(contentsOf: out + "/coeff.npy").values, u = try NumpyArray(contentsOf: out + "/sol.npy").values
+      let layout = DatasetDirectory(out)
+      let k = try NumpyArray(contentsOf: layout.inputsPath).values, u = try NumpyArray(contentsOf: layout.outputsPath).values
       let points = resolution * resolution
       let components = geometry == .waveguide ? 2 : 1
       // Per sample: k, then the real part, imaginary part and modulus of each component.
@@ -362,10 +347,4 @@ struct GenerateHelmholtz: ParsableCommand {
       try FieldPanels(panels: rows, extent: (resolution, resolution)).image().write(to: png)
     }
   }
-}
-
-/// What `opkit generate helmholtz --json` prints.
-struct HelmholtzSummary: Encodable {
-  let samples: Int
-  let seconds: Double
 }

@@ -3,6 +3,40 @@ import Foundation
 import OperatorKit
 
 extension SolveMethod: ExpressibleByArgument {}
+
+/// `--method`: one of Krylov's ``SolveMethod``s, or a learned method from `LearnedSolvers`.
+enum PoissonMethod: ExpressibleByArgument, Hashable {
+  /// A direct or Krylov method that needs nothing beyond the matrix.
+  case system(SolveMethod)
+  /// A method that needs a trained network (``LearnedSolveMethod``).
+  case learned(LearnedSolveMethod)
+
+  init?(argument: String) {
+    if let method = SolveMethod(rawValue: argument) {
+      self = .system(method)
+    } else if let method = LearnedSolveMethod(rawValue: argument) {
+      self = .learned(method)
+    } else {
+      return nil
+    }
+  }
+
+  /// The command-line name.
+  var name: String {
+    switch self {
+    case .system(let method): method.rawValue
+    case .learned(let method): method.rawValue
+    }
+  }
+
+  var defaultValueDescription: String { name }
+  static var allValueStrings: [String] { all.map(\.name) }
+  /// Every method, Krylov's first.
+  static var all: [PoissonMethod] { SolveMethod.allCases.map { .system($0) } + LearnedSolveMethod.allCases.map { .learned($0) } }
+  static let dcdm = PoissonMethod.learned(.dcdm)
+  static let pcgMultigrid = PoissonMethod.system(.pcgMultigrid)
+  static let gmres = PoissonMethod.system(.gmres)
+}
 extension PreconditionerKind: ExpressibleByArgument {}
 extension GridCentring: ExpressibleByArgument {}
 
@@ -35,8 +69,8 @@ struct SolvePoisson: ParsableCommand {
   @Option(help: "Physical groups (names or tags, comma-separated) carrying u = 0 on a mesh; default: the whole boundary.")
   var dirichlet: String?
 
-  @Option(help: "Solver: \(SolveMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var method: SolveMethod = .pcgMultigrid
+  @Option(help: "Solver: \(PoissonMethod.allValueStrings.joined(separator: ", ")).")
+  var method: PoissonMethod = .pcgMultigrid
 
   @Option(help: "GMRES preconditioner: none, jacobi, ic, mg (default: mg on grids, jacobi on meshes).")
   var preconditioner: PreconditionerKind?
@@ -112,28 +146,33 @@ struct SolvePoisson: ParsableCommand {
           ?? PoissonProblem.onGrid(grid.counts, centring: centring, coefficientFile: coefficient)
       }
       ?? PoissonProblem.onMesh(path: mesh!, dirichlet: dirichlet)
-    let directions = try model.map { path -> LearnedDirections in
-      let network = try Trainer<DCDMNetwork>(checkpointAt: path).model
-      do {
-        return try LearnedDirections(network: network, shape: problem.gridShape ?? [], solid: problem.solid)
-      } catch { throw CommandFailure("\(path): \(error)") }
-    }
+    let network = try model.map { try TrainedModel<DCDMNetwork>(checkpointAt: $0).model }
     let assemblySeconds = (ContinuousClock.now - assemblyClock).seconds
 
     if let exportMatrix { try MatrixMarket.write(problem.matrix, to: exportMatrix) }
     if let exportRhs { try writeVector(problem.rightHandSide, shape: [problem.rightHandSide.count], to: exportRhs) }
 
     let options = SolverOptions(rtol: rtol, maxIterations: maxIterations, restart: restart, recordHistory: false)
-    let result = try SystemSolver.solve(
-      problem.matrix, rightHandSide: problem.rightHandSide, method: method, options: options,
-      layout: problem.layout, preconditioner: preconditioner, searchDirections: directions, orthogonalizeAgainst: orthogonalize)
+    let result: SystemSolution
+    switch method {
+    case .system(let method):
+      result = try SystemSolver.solve(
+        problem.matrix, rightHandSide: problem.rightHandSide, method: method, options: options, layout: problem.layout,
+        preconditioner: preconditioner)
+    case .learned(.dcdm):
+      do {
+        result = try SystemSolver.solve(
+          problem.matrix, rightHandSide: problem.rightHandSide, network: network!, shape: problem.gridShape ?? [], solid: problem.solid,
+          orthogonalizeAgainst: orthogonalize, options: options)
+      } catch let error as DCDMError { throw CommandFailure("\(model!): \(error)") }
+    }
 
     try problem.writeOutputs(solution: result.solution, out: out, png: png)
     let summary = SolveSummary(problem: problem, method: method, result: result, assemblySeconds: assemblySeconds)
     print(global.json ? try summary.json() : summary.text)
     guard result.converged else {
       throw CommandFailure(
-        "\(method.rawValue) did not converge: \(result.report?.reason.rawValue ?? "residual") after \(result.iterations) iterations, relative residual \(result.relativeResidual)"
+        "\(method.name) did not converge: \(result.report?.reason.rawValue ?? "residual") after \(result.iterations) iterations, relative residual \(result.relativeResidual)"
       )
     }
   }

@@ -26,11 +26,11 @@ struct SolveSummary: Encodable {
     case assemblySeconds = "assembly_seconds", totalSeconds = "total_seconds", directionFallbacks = "direction_fallbacks"
   }
 
-  init(problem: PoissonProblem, method: SolveMethod, result: SystemSolution, assemblySeconds: Double) {
+  init(problem: PoissonProblem, method: PoissonMethod, result: SystemSolution, assemblySeconds: Double) {
     domain = problem.domain
     unknowns = problem.matrix.rowCount
     nonzeros = problem.matrix.nonzeroCount
-    self.method = method.rawValue
+    self.method = method.name
     preconditioner = result.preconditioner?.rawValue
     converged = result.converged
     stopReason = result.report?.reason.rawValue ?? (result.converged ? "direct" : "direct_inaccurate")

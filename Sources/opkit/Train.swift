@@ -10,6 +10,7 @@ struct Train: ParsableCommand {
 }
 
 extension ScheduleKind: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}
 
 /// The dataset options of the `opkit train <model>` commands that learn from files.
 struct DatasetArguments: ParsableArguments {
@@ -37,13 +38,22 @@ struct TrainingArguments: ParsableArguments {
   @Option(help: "Samples per mini-batch.")
   var batch: Int = 20
 
-  @Option(help: "Adam learning rate.")
+  @Option(help: "Initial learning rate.")
   var lr: Float = 1e-3
+
+  @Option(help: "Optimizer: adam (L2 decay added to the gradient), adamw (decoupled decay) or sgd (heavy-ball momentum).")
+  var optimizer: OptimizerKind = .adam
+
+  @Option(help: "SGD momentum.")
+  var momentum: Float = 0.9
+
+  @Option(help: "Epochs of linear learning-rate warm-up before the schedule.")
+  var warmup: Int = 0
 
   @Option(help: "L2 weight decay.")
   var weightDecay: Float = 1e-4
 
-  @Option(help: "Learning-rate schedule: step (halve every epochs/5) or cosine.")
+  @Option(help: "Learning-rate schedule: step (halve every epochs/5), cosine or constant.")
   var schedule: ScheduleKind = .step
 
   @Option(help: "Training loss per sample: relative-l2 (FNO recipe) or mse (DeepONet; for scattered query points).")
@@ -67,39 +77,28 @@ struct TrainingArguments: ParsableArguments {
     guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive, got \(lr)") }
     guard weightDecay >= 0 else { throw ValidationError("--weight-decay must be non-negative, got \(weightDecay)") }
     guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
+    guard (0..<1).contains(momentum) else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
+    guard warmup >= 0 else { throw ValidationError("--warmup must be non-negative, got \(warmup)") }
   }
 
-  func options(seed: UInt64) -> TrainingOptions {
+  /// The run's options; `normalization` is the model's choice (Gaussian unless its outputs
+  /// carry constraints or it normalizes inside).
+  func options(seed: UInt64, normalization: DataNormalization = .gaussian) -> TrainingOptions {
     TrainingOptions(
-      epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: weightDecay, schedule: schedule, seed: seed, loss: loss)
+      epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: weightDecay, schedule: schedule, warmupEpochs: warmup, seed: seed,
+      loss: loss, optimizer: optimizer, momentum: momentum, normalization: normalization)
   }
 
-  /// A new trainer for `model`, or the one saved in `--out` when resuming (which must have been
-  /// started with the same options and model). Refuses to overwrite an existing checkpoint
-  /// without `--resume`.
+  /// A new trainer for `model`, or the one saved in `--out` when resuming (``startOrResume``).
   func trainer<Model: ConfiguredModel>(
-    for configuration: Model.Configuration, as: Model.Type, options: TrainingOptions, train: OperatorDataset
+    for configuration: Model.Configuration, as: Model.Type, options: TrainingOptions, train: some SupervisedDataset
   ) throws -> Trainer<Model> {
-    let exists = FileManager.default.fileExists(atPath: out)
-    guard resume else {
-      if exists { throw CommandFailure("\(out) exists; pass --resume to continue that run, or choose another --out") }
-      var generator = SplitMix64(seed: options.seed)
-      return Trainer(model: Model(configuration, using: &generator), options: options, fittingNormalizersTo: train)
-    }
-    guard exists else { throw CommandFailure("\(out): no checkpoint to resume") }
-    let trainer = try Trainer<Model>(checkpointAt: out)
-    guard trainer.options == options else {
-      throw CommandFailure("\(out) was trained with other options (\(trainer.options)); pass the same ones to --resume")
-    }
-    guard trainer.model.configuration == configuration else {
-      throw CommandFailure("\(out) holds a model of another configuration (\(trainer.model.configuration))")
-    }
-    return trainer
+    try startOrResume(configuration, as: Model.self, options: options, train: train, checkpoint: out, resume: resume)
   }
 
   /// Trains with a progress bar, epoch lines (unless `json`), and checkpoints; prints the
   /// summary.
-  func run<Model: ConfiguredModel>(_ trainer: inout Trainer<Model>, train: OperatorDataset, test: OperatorDataset, json: Bool) throws {
+  func run<Model: ConfiguredModel, Samples: SupervisedDataset>(_ trainer: inout Trainer<Model>, train: Samples, test: Samples, json: Bool) throws {
     let bar = ProgressBar(label: Model.kind)
     let batches = (train.count + batch - 1) / batch
     let resumedFrom = trainer.history.count
@@ -116,7 +115,7 @@ struct TrainingArguments: ParsableArguments {
                 String(
                   format: "epoch %d/%d  train %@ %.4g  test rel. L2 %.4f  lr %.2e  %.2f s\n", summary.epoch, epochs,
                   loss == .mse ? "MSE" : "rel. L2",
-                  summary.trainRelativeL2, summary.testRelativeL2, summary.learningRate, summary.seconds
+                  summary.trainLoss, summary.testRelativeL2, summary.learningRate, summary.seconds
                 ).utf8))
           }
         }
@@ -129,21 +128,21 @@ struct TrainingArguments: ParsableArguments {
     let seconds = trainer.history.map(\.seconds)
     if let png {
       let curves = LinePlot.render([
-        .init(values: trainer.history.map(\.trainRelativeL2), colour: (31, 119, 180)),
+        .init(values: trainer.history.map(\.trainLoss), colour: (31, 119, 180)),
         .init(values: trainer.history.map(\.testRelativeL2), colour: (255, 127, 14)),
       ])
       try curves.image.write(to: png)
       if !json {
         print(
           String(
-            format: "wrote %@: train (blue) and test (orange) relative L2, %.3g to %.3g, grey lines at powers of ten", png,
-            curves.range.lowerBound, curves.range.upperBound))
+            format: "wrote %@: train %@ (blue) and test relative L2 (orange), %.3g to %.3g, grey lines at powers of ten", png,
+            loss == .mse ? "MSE" : "relative L2", curves.range.lowerBound, curves.range.upperBound))
       }
     }
     let report = TrainingReport(
       model: Model.kind, parameters: trainer.model.parameterCount, epochs: trainer.history.count, trainSamples: train.count,
-      testSamples: test.count, secondsPerEpoch: median(seconds), trainSeconds: seconds.reduce(0, +),
-      trainRelativeL2: trainer.history.last?.trainRelativeL2 ?? .nan, testRelativeL2: evaluation.relativeL2,
+      testSamples: test.count, secondsPerEpoch: median(seconds), trainSeconds: seconds.reduce(0, +), loss: loss,
+      trainLoss: trainer.history.last?.trainLoss ?? .nan, testRelativeL2: evaluation.relativeL2,
       testRelativeH1: evaluation.relativeH1, testMSE: evaluation.mse, checkpoint: out)
     if json {
       print(try jsonLine(report))
@@ -157,7 +156,8 @@ struct TrainingArguments: ParsableArguments {
   }
 }
 
-/// The summary `opkit train … --json` prints.
+/// The summary `opkit train … --json` prints; the last epoch's training loss under its own
+/// name (`train_relative_l2` or `train_mse`).
 struct TrainingReport: Encodable {
   let model: String
   let parameters: Int
@@ -166,16 +166,27 @@ struct TrainingReport: Encodable {
   let testSamples: Int
   let secondsPerEpoch: Double
   let trainSeconds: Double
-  let trainRelativeL2: Double
+  let loss: LossKind
+  let trainLoss: Double
   let testRelativeL2: Double
   let testRelativeH1: Double
   let testMSE: Double
   let checkpoint: String
-  enum CodingKeys: String, CodingKey {
-    case model, parameters, epochs, checkpoint
-    case trainSamples = "train_samples", testSamples = "test_samples", secondsPerEpoch = "seconds_per_epoch"
-    case trainSeconds = "train_seconds", trainRelativeL2 = "train_relative_l2", testRelativeL2 = "test_relative_l2"
-    case testRelativeH1 = "test_relative_h1", testMSE = "test_mse"
+
+  func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: JSONKey.self)
+    try c.encode(model, forKey: "model")
+    try c.encode(parameters, forKey: "parameters")
+    try c.encode(epochs, forKey: "epochs")
+    try c.encode(trainSamples, forKey: "train_samples")
+    try c.encode(testSamples, forKey: "test_samples")
+    try c.encode(secondsPerEpoch, forKey: "seconds_per_epoch")
+    try c.encode(trainSeconds, forKey: "train_seconds")
+    try c.encode(trainLoss, forKey: JSONKey("train_" + loss.reportName))
+    try c.encode(testRelativeL2, forKey: "test_relative_l2")
+    try c.encode(testRelativeH1, forKey: "test_relative_h1")
+    try c.encode(testMSE, forKey: "test_mse")
+    try c.encode(checkpoint, forKey: "checkpoint")
   }
 }
 
@@ -212,13 +223,13 @@ struct TrainFNO: ParsableCommand {
     let (train, test) = try dataset.datasets(seed: global.seed)
     let spatial = train.spatialShape
     guard (1...3).contains(spatial.count) else { throw CommandFailure("\(dataset.data): FNO takes 1D to 3D fields, got \(spatial)") }
-    guard spatial.dropLast().allSatisfy({ $0 >= 2 * modes }), spatial.last! / 2 + 1 >= modes else {
-      throw CommandFailure(
-        "\(dataset.data): grid \(spatial) is too small for --modes \(modes) (needs at least \(2 * modes) points per axis)")
-    }
     let configuration = FNOConfiguration(
       inputChannels: train.inputs.shape[1], outputChannels: train.outputs.shape[1], modes: Array(repeating: modes, count: spatial.count),
       width: width, layers: layers, projection: projection)
+    do {
+      try configuration.validate()
+      try configuration.validate(grid: spatial)
+    } catch { throw CommandFailure("\(dataset.data): \(error)") }
     var trainer = try training.trainer(for: configuration, as: FNO.self, options: training.options(seed: global.seed), train: train)
     try training.run(&trainer, train: train, test: test, json: global.json)
   }
@@ -266,15 +277,14 @@ struct TrainMgNO: ParsableCommand {
     let (train, test) = try dataset.datasets(seed: global.seed)
     let spatial = train.spatialShape
     guard (1...3).contains(spatial.count) else { throw CommandFailure("\(dataset.data): MgNO takes 1D to 3D fields, got \(spatial)") }
-    let coarsest = spatial.map { n in (1..<levels).reduce(n) { m, _ in m >= 3 ? (m % 2 == 1 ? (m - 1) / 2 : m / 2) : 0 } }
-    guard coarsest.allSatisfy({ $0 >= 1 }) else {
-      throw CommandFailure("\(dataset.data): grid \(spatial) is too small for --levels \(levels); use fewer levels")
-    }
     let configuration = MgNOConfiguration(
       inputChannels: train.inputs.shape[1], outputChannels: train.outputs.shape[1], dimension: spatial.count, width: width,
       layers: layers, preSmoothing: Array(repeating: preSmoothing, count: levels),
       postSmoothing: Array(repeating: postSmoothing, count: levels), paddingMode: padding)
-    try configuration.validate()
+    do {
+      try configuration.validate()
+      try configuration.validate(grid: spatial)
+    } catch { throw CommandFailure("\(dataset.data): \(error)") }
     var trainer = try training.trainer(for: configuration, as: MgNO.self, options: training.options(seed: global.seed), train: train)
     try training.run(&trainer, train: train, test: test, json: global.json)
   }
@@ -367,7 +377,8 @@ struct TrainDeepONet: ParsableCommand {
       queryShape: train.queries != nil || train.outputSpatialShape == spatial ? nil : train.outputSpatialShape,
       conductingWalls: try conductingWallAxes)
     do { try configuration.validate() } catch { throw CommandFailure("\(dataset.data): \(error)") }
-    let options = training.options(seed: global.seed)
+    // Conducting walls: the outputs' zeros are constraints, so outputs are scaled, not shifted.
+    let options = training.options(seed: global.seed, normalization: configuration.conductingWalls == nil ? .gaussian : .scaledOutputs)
     if complex {
       var trainer = try training.trainer(for: configuration, as: ComplexDeepONet.self, options: options, train: train)
       try training.run(&trainer, train: train, test: test, json: global.json)
@@ -376,4 +387,28 @@ struct TrainDeepONet: ParsableCommand {
       try training.run(&trainer, train: train, test: test, json: global.json)
     }
   }
+}
+
+/// A new trainer for a model of `configuration`, or with `resume` the one saved in `checkpoint`,
+/// which must have been started with the same options and configuration (the error names the
+/// fields that differ). Refuses to overwrite an existing checkpoint without `resume`.
+func startOrResume<Model: ConfiguredModel>(
+  _ configuration: Model.Configuration, as: Model.Type, options: TrainingOptions, train: some SupervisedDataset, checkpoint out: String,
+  resume: Bool
+) throws -> Trainer<Model> {
+  let exists = FileManager.default.fileExists(atPath: out)
+  guard resume else {
+    if exists { throw CommandFailure("\(out) exists; pass --resume to continue that run, or choose another --out") }
+    var generator = SplitMix64(seed: options.seed)
+    return Trainer(model: Model(configuration, using: &generator), options: options, fittingNormalizersTo: train)
+  }
+  guard exists else { throw CommandFailure("\(out): no checkpoint to resume") }
+  let trainer = try Trainer<Model>(checkpointAt: out)
+  guard trainer.options == options else {
+    throw CommandFailure("\(out) was trained with other options (\(try differences(trainer.options, options))); pass the same ones to --resume")
+  }
+  guard trainer.model.configuration == configuration else {
+    throw CommandFailure("\(out) holds a model of another configuration (\(try differences(trainer.model.configuration, configuration)))")
+  }
+  return trainer
 }

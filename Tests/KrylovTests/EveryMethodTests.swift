@@ -7,7 +7,7 @@ import XCTest
 final class EveryMethodTests: XCTestCase {
   func testEveryMethodReachesTheToleranceOn512Squared() throws {
     let (a, b, layout) = try Problems.poisson2D(512)
-    for method in SolveMethod.standalone {
+    for method in SolveMethod.allCases {
       let result = try SystemSolver.solve(a, rightHandSide: b, method: method, layout: layout)
       XCTAssertTrue(result.converged, "\(method.rawValue): \(result.report?.reason.rawValue ?? "direct")")
       XCTAssertLessThanOrEqual(result.relativeResidual, 1.01e-8, method.rawValue)

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Layers
 import Operators
@@ -62,8 +63,9 @@ final class ConductingWallsTests: XCTestCase {
     XCTAssertEqual(Set(gradients.keys), Set(net.parameters.keys))
   }
 
-  /// The trainer scales the outputs of a constrained model without shifting them, so its
-  /// predictions keep the zeros (a shift by the channel mean would not).
+  /// With ``DataNormalization/scaledOutputs`` the trainer scales the outputs of a constrained
+  /// model without shifting them, so its predictions keep the zeros (a shift by the channel mean
+  /// would not).
   func testTrainedPredictionsKeepTheWallCondition() throws {
     var g = SeededGenerator(seed: 5)
     let inputs = randomTensor([8, 1, 4, 5], seed: 6)
@@ -71,7 +73,8 @@ final class ConductingWallsTests: XCTestCase {
     outputs = try outputs * (try ComplexDeepONet(configuration, using: &g).wallMask(batch: 8))
     let data = try OperatorDataset(inputs: inputs, outputs: outputs)
     var trainer = Trainer(
-      model: ComplexDeepONet(configuration, using: &g), options: TrainingOptions(epochs: 2, batchSize: 4), fittingNormalizersTo: data)
+      model: ComplexDeepONet(configuration, using: &g), options: TrainingOptions(epochs: 2, batchSize: 4, normalization: .scaledOutputs),
+      fittingNormalizersTo: data)
     XCTAssertEqual(trainer.outputNormalizer.mean, [0, 0, 0, 0])
     try trainer.train(on: data, testingOn: data)
     let prediction = try trainer.predict(inputs)

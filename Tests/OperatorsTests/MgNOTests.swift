@@ -1,3 +1,4 @@
+import Datasets
 import Layers
 import Operators
 import PDEData

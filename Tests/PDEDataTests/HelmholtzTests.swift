@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import PDEData
 import Tensors
@@ -60,7 +61,9 @@ final class HelmholtzTests: XCTestCase {
   /// numpy reads the complex64 solution file, and the dataset loads as two channels.
   func testDatasetFilesAreComplex64AndLoadAsTwoChannels() throws {
     let directory = temporaryDirectory("helmholtz").path
-    try HelmholtzDatasetGenerator(resolution: 9, samples: 3, seed: 2).generate(in: directory)
+    _ = try SystemDatasetGenerator(
+      problem: HelmholtzProblem(resolution: 9), samples: 3, seed: 2, solver: .independent(.umfpack), preconditioner: .none
+    ).generate(in: directory)
     let python = try runPython(
       """
       import numpy as np
@@ -132,12 +135,14 @@ final class HelmholtzTests: XCTestCase {
   /// four channels (Re E_x, Im E_x, Re E_y, Im E_y); `meta.json` names the conducting walls.
   func testWaveguideDatasetStoresTwoComplexComponents() throws {
     let directory = temporaryDirectory("waveguide").path
-    try HelmholtzDatasetGenerator(resolution: 9, samples: 3, seed: 2, geometry: .waveguide).generate(in: directory)
+    _ = try SystemDatasetGenerator(
+      problem: WaveguideProblem(resolution: 9), samples: 3, seed: 2, solver: .independent(.umfpack), preconditioner: .none
+    ).generate(in: directory)
     let python = try runPython(
       """
       import numpy as np, json
       E = np.load('\(directory)/sol.npy'); meta = json.load(open('\(directory)/meta.json'))
-      print(E.dtype, E.shape, abs(E[:, 0, :, [0, -1]]).max(), abs(E[:, 0]).max() > 0, meta['geometry'], meta['conductingWalls'])
+      print(E.dtype, E.shape, abs(E[:, 0, :, [0, -1]]).max(), abs(E[:, 0]).max() > 0, meta['geometry'], meta['conducting_walls'])
       """)
     XCTAssertEqual(python, "complex64 (3, 2, 9, 9) 0.0 True waveguide ['y']")
     let raw = try NumpyArray(contentsOf: directory + "/sol.npy")

@@ -14,7 +14,7 @@ final class ParsingTests: XCTestCase {
     let command = try parse(["solve", "poisson", "--grid", "64x32", "--method", "pcg-ic", "--rtol", "1e-10", "--json", "--threads", "1"])
     let solve = try XCTUnwrap(command as? SolvePoisson)
     XCTAssertEqual(solve.grid?.counts, [64, 32])
-    XCTAssertEqual(solve.method, .pcgIC)
+    XCTAssertEqual(solve.method, .system(.pcgIC))
     XCTAssertEqual(solve.rtol, 1e-10)
     XCTAssertTrue(solve.global.json)
     XCTAssertEqual(solve.global.threads, 1)

@@ -36,7 +36,7 @@ print("FNO with \(model.parameterCount) parameters; \(train.count) training samp
 var trainer = Trainer(model: model, options: TrainingOptions(epochs: epochs), fittingNormalizersTo: train)
 try trainer.train(on: train, testingOn: test) { event in
   if case .epoch(let e) = event {
-    print(String(format: "epoch %2d  train %.4f  test %.4f  (%.1f s)", e.epoch, e.trainRelativeL2, e.testRelativeL2, e.seconds))
+    print(String(format: "epoch %2d  train %.4f  test %.4f  (%.1f s)", e.epoch, e.trainLoss, e.testRelativeL2, e.seconds))
   }
 }
 try trainer.writeCheckpoint(to: "\(root)/fno.safetensors")

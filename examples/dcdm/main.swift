@@ -23,7 +23,7 @@ var configuration = DCDMConfiguration(dimension: 2, width: 8)
 configuration.maxLevels = configuration.levels(for: [32, 32]).count  // keep the trained depth on larger grids
 var trainer = Trainer(
   model: DCDMNetwork(configuration, using: &generator),
-  options: TrainingOptions(epochs: epochs, batchSize: 10, learningRate: 2e-3, weightDecay: 0, schedule: .cosine),
+  options: TrainingOptions(epochs: epochs, batchSize: 10, learningRate: 2e-3, weightDecay: 0, schedule: .cosine, normalization: .none),
   fittingNormalizersTo: train)
 try trainer.train(on: train, testingOn: test)
 print(String(format: "trained at 32²: test loss (sine of the angle between b and A f(b)) %.4f", try trainer.evaluate(test).relativeL2))
@@ -44,17 +44,18 @@ for (n, obstacles) in [(64, false), (128, false), (128, true)] {
   let b = (0..<(n * n)).map { i in (solid?[i] ?? false) ? 0.0 : 1.0 / Double((n + 1) * (n + 1)) }
   let options = SolverOptions(rtol: 1e-6)
   var line = "\(n)x\(n)\(obstacles ? " with obstacles" : ""):"
-  for method in [SolveMethod.cg, .pcgIC, .dcdm] {
-    let directions = method == .dcdm ? try LearnedDirections(network: trainer.model, shape: [n, n], solid: solid) : nil
-    let result = try SystemSolver.solve(a, rightHandSide: b, method: method, options: options, searchDirections: directions)
+  for method in ["cg", "pcg-ic", "dcdm"] {
+    let result =
+      try SolveMethod(rawValue: method).map { try SystemSolver.solve(a, rightHandSide: b, method: $0, options: options) }
+      ?? SystemSolver.solve(a, rightHandSide: b, network: trainer.model, shape: [n, n], solid: solid, options: options)
     line += String(
-      format: "  %@ %d iterations (%.3f s, residual %.1e)", method.rawValue, result.iterations,
+      format: "  %@ %d iterations (%.3f s, residual %.1e)", method, result.iterations,
       result.setupSeconds + result.solveSeconds, result.relativeResidual)
     if n == 128 && obstacles {
       let history = result.report?.residualHistory ?? []
-      let colour: (UInt8, UInt8, UInt8) = [.cg: (31, 119, 180), .pcgIC: (44, 160, 44), .dcdm: (255, 127, 14)][method]!
+      let colour: (UInt8, UInt8, UInt8) = ["cg": (31, 119, 180), "pcg-ic": (44, 160, 44), "dcdm": (255, 127, 14)][method]!
       curves.append(.init(values: history.map { $0 / history[0] }, colour: colour))
-      if method == .dcdm {
+      if method == "dcdm" {
         try Heatmap.render(result.solution, rows: n, columns: n).write(to: "\(root)/obstacles-solution.png")
       }
     }

@@ -50,8 +50,13 @@ try LinePlot.render(curves, scale: .linear).image.write(to: "\(root)/antiderivat
 //    complex64 and read as (real, imaginary) channels. The complex DeepONet computes in complex
 //    arithmetic (complex weights, split activation, complex inner product).
 let helmTrain = "\(root)/helm-train", helmTest = "\(root)/helm-test"
-try HelmholtzDatasetGenerator(resolution: 32, samples: 500, seed: 0).generate(in: helmTrain)
-try HelmholtzDatasetGenerator(resolution: 32, samples: 100, seed: 1).generate(in: helmTest)
+/// Solves `samples` systems of `problem` with UMFPACK into `directory`.
+func generate(_ problem: some SampledSystemFamily, samples: Int, seed: UInt64, in directory: String) throws {
+  _ = try SystemDatasetGenerator(problem: problem, samples: samples, seed: seed, solver: .independent(.umfpack), preconditioner: .none)
+    .generate(in: directory)
+}
+try generate(HelmholtzProblem(resolution: 32), samples: 500, seed: 0, in: helmTrain)
+try generate(HelmholtzProblem(resolution: 32), samples: 100, seed: 1, in: helmTest)
 let (waves, wavesTest) = (try OperatorDataset(directory: helmTrain), try OperatorDataset(directory: helmTest))
 let complexNet = ComplexDeepONet(
   DeepONetConfiguration(sensors: 32 * 32, queryDimension: 2, outputs: 1, branchWidths: [40], trunkWidths: [40]), using: &generator)
@@ -78,14 +83,16 @@ try Heatmap.render(picture, rows: 64, columns: 64).write(to: "\(root)/helmholtz.
 //    and read as four channels; `conductingWalls: [1]` assembles E from its learned components
 //    so that the tangential E_x vanishes on the plates for any weights (n × E = 0).
 let guideTrain = "\(root)/guide-train", guideTest = "\(root)/guide-test"
-try HelmholtzDatasetGenerator(resolution: 24, samples: 400, seed: 0, geometry: .waveguide).generate(in: guideTrain)
-try HelmholtzDatasetGenerator(resolution: 24, samples: 80, seed: 1, geometry: .waveguide).generate(in: guideTest)
+try generate(WaveguideProblem(resolution: 24), samples: 400, seed: 0, in: guideTrain)
+try generate(WaveguideProblem(resolution: 24), samples: 80, seed: 1, in: guideTest)
 let (guides, guidesTest) = (try OperatorDataset(directory: guideTrain), try OperatorDataset(directory: guideTest))
 let guideNet = ComplexDeepONet(
   DeepONetConfiguration(
     sensors: 24 * 24, queryDimension: 2, outputs: 2, branchWidths: [40], trunkWidths: [40], conductingWalls: [1]),
   using: &generator)
-var guideTrainer = Trainer(model: guideNet, options: TrainingOptions(epochs: 40 * scale), fittingNormalizersTo: guides)
+// The plates' zeros are constraints: outputs are scaled, not shifted.
+var guideTrainer = Trainer(
+  model: guideNet, options: TrainingOptions(epochs: 40 * scale, normalization: .scaledOutputs), fittingNormalizersTo: guides)
 try guideTrainer.train(on: guides, testingOn: guidesTest)
 let guideError = try guideTrainer.evaluate(guidesTest)
 let guessed = try guideTrainer.predict(guidesTest.inputs)  // [N, 4, 24, 24]: Re E_x, Im E_x, Re E_y, Im E_y

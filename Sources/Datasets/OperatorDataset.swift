@@ -4,12 +4,11 @@ import Tensors
 /// Input/output function pairs for operator learning, in memory: `inputs`
 /// `[N, inputChannels, s₁, …]` and `outputs` `[N, outputChannels, s₁, …]` (float32).
 ///
-/// On disk a dataset is a directory with `coeff.npy` (`(N, s, s)`, the input function),
-/// `sol.npy` (`(N, s, s)`, the solution) and `meta.json`, as `opkit generate` writes it and
-/// as numpy reads it. A complex file (`complex64`) becomes two channels, real and imaginary part.
+/// On disk a dataset is a ``DatasetDirectory`` (`coeff.npy` the inputs, `sol.npy` the outputs,
+/// `meta.json`), as `opkit generate` writes it and as numpy reads it. A complex file (`complex64`) becomes two channels, real and imaginary part.
 /// A vector-valued solution `(N, K, s, s)` (one axis more than `coeff.npy`) becomes `K` channels,
 /// or `2K` — component `k`'s real and imaginary parts in channels `2k`, `2k + 1` — if complex.
-public struct OperatorDataset: Sendable {
+public struct OperatorDataset: SupervisedDataset {
   /// Input functions, `[N, inputChannels, spatial…]`.
   public let inputs: Tensor
   /// Output functions, `[N, outputChannels, spatial…]`; with ``queries``, `[N, outputChannels, P]`.
@@ -17,9 +16,10 @@ public struct OperatorDataset: Sendable {
   /// Per-sample query points `[N, P, d]` of unaligned data (each input function observed at
   /// its own points), or nil when every output sits on the output grid.
   public let queries: Tensor?
+  /// The spacing `h` of the output grid along each axis, for derivative-based metrics: read from
+  /// `meta.json` when the dataset records it, `1/(s − 1)` (a vertex grid of `[0, 1]^d`) otherwise.
+  public let spacing: [Float]
 
-  /// Number of samples `N`.
-  public var count: Int { inputs.shape[0] }
   /// The spatial grid extents of the inputs.
   public var spatialShape: [Int] { Array(inputs.shape.dropFirst(2)) }
   /// The spatial grid extents of the outputs (those of the inputs unless the dataset was read
@@ -32,7 +32,8 @@ public struct OperatorDataset: Sendable {
   /// - Throws: ``DatasetFileError`` if the sample counts or the grids do not pair up.
   /// - Parameter queries: per-sample query points `[N, P, d]` for outputs `[N, K, P]` (then the
   ///   grids need not match).
-  public init(inputs: Tensor, outputs: Tensor, sameGrid: Bool = true, queries: Tensor? = nil) throws {
+  /// - Parameter spacing: the output grid's spacing per axis (default `1/(s − 1)`).
+  public init(inputs: Tensor, outputs: Tensor, sameGrid: Bool = true, queries: Tensor? = nil, spacing: [Float]? = nil) throws {
     guard inputs.rank >= 3, inputs.shape[0] == outputs.shape[0],
       queries != nil || (outputs.rank == inputs.rank && (!sameGrid || inputs.shape.dropFirst(2) == outputs.shape.dropFirst(2)))
     else {
@@ -46,6 +47,7 @@ public struct OperatorDataset: Sendable {
     self.inputs = inputs
     self.outputs = outputs
     self.queries = queries
+    self.spacing = spacing ?? outputs.shape.dropFirst(2).map { Float(1) / Float(max($0 - 1, 1)) }
   }
 
   /// Reads `coeff.npy` and `sol.npy` of `directory`: both `(N, s₁, …)` with the same shape
@@ -53,8 +55,8 @@ public struct OperatorDataset: Sendable {
   /// - Throws: ``DatasetFileError`` naming the file: missing, unreadable, of another shape than
   ///   its partner, or holding NaN/Inf.
   public init(directory: String, sameGrid: Bool = true) throws {
-    func load(_ name: String) throws -> Tensor {
-      let path = (directory as NSString).appendingPathComponent(name)
+    let layout = DatasetDirectory(directory)
+    func load(_ path: String) throws -> Tensor {
       guard FileManager.default.fileExists(atPath: path) else { throw DatasetFileError(file: path, message: "no such file") }
       let array: NumpyArray
       do { array = try NumpyArray(contentsOf: path) } catch { throw DatasetFileError(file: path, message: "\(error)") }
@@ -72,8 +74,8 @@ public struct OperatorDataset: Sendable {
       do { try tensor.checkFinite("values") } catch { throw DatasetFileError(file: path, message: "\(error)") }
       return tensor
     }
-    let inputs = try load("coeff.npy")
-    var outputs = try load("sol.npy")
+    let inputs = try load(layout.inputsPath)
+    var outputs = try load(layout.outputsPath)
     // A vector-valued solution (N, K, s₁, …) has one axis more than coeff.npy: its components
     // become channels, each complex component as its (real, imaginary) pair.
     if outputs.rank == inputs.rank + 1 {
@@ -82,13 +84,14 @@ public struct OperatorDataset: Sendable {
       outputs = try outputs.permuted(order).reshaped(to: [n, components * parts] + outputs.shape.dropFirst(3))
     }
     // Unaligned data: queries.npy holds each sample's query points, (N, P) or (N, P, d).
-    let queriesPath = (directory as NSString).appendingPathComponent("queries.npy")
-    if FileManager.default.fileExists(atPath: queriesPath) {
-      let points = try load("queries.npy")  // [N, 1, P(, d)]
+    let queriesPath = layout.queriesPath
+    if layout.hasQueries {
+      let points = try load(queriesPath)  // [N, 1, P(, d)]
       let (n, p) = (points.shape[0], points.shape[2])
       let queries = try points.reshaped(to: [n, p, points.count / max(n * p, 1)])
       guard outputs.rank == 3, n == outputs.shape[0], p == outputs.shape[2] else {
-        throw DatasetFileError(file: queriesPath, message: "shape \([n, p]) does not match sol.npy's \(outputs.shape)")
+        throw DatasetFileError(
+          file: queriesPath, message: "shape \([n, p]) does not match \(DatasetDirectory.outputsFileName)'s \(outputs.shape)")
       }
       try self.init(inputs: inputs, outputs: outputs, queries: queries)
       return
@@ -97,39 +100,24 @@ public struct OperatorDataset: Sendable {
       !sameGrid || inputs.shape.dropFirst(2) == outputs.shape.dropFirst(2)
     else {
       throw DatasetFileError(
-        file: (directory as NSString).appendingPathComponent("sol.npy"),
-        message: "shape \(Array(outputs.shape[0...0] + outputs.shape.dropFirst(2))) does not match coeff.npy's "
+        file: layout.outputsPath,
+        message: "shape \(Array(outputs.shape[0...0] + outputs.shape.dropFirst(2))) does not match \(DatasetDirectory.inputsFileName)'s "
           + "\(Array(inputs.shape[0...0] + inputs.shape.dropFirst(2)))")
     }
-    try self.init(inputs: inputs, outputs: outputs, sameGrid: sameGrid)
+    let spacing = try layout.metadata()?.spacing.map { h in Array(repeating: Float(h), count: outputs.rank - 2) }
+    try self.init(inputs: inputs, outputs: outputs, sameGrid: sameGrid, spacing: spacing)
   }
 
   /// The samples at `indices`, in that order.
   public func subset(_ indices: [Int]) -> OperatorDataset {
     // Safe: rows of two tensors that already pair up.
     (try? OperatorDataset(
-      inputs: inputs.rows(indices), outputs: outputs.rows(indices), sameGrid: false, queries: queries.map { $0.rows(indices) }))!
+      inputs: inputs.rows(indices), outputs: outputs.rows(indices), sameGrid: false, queries: queries.map { $0.rows(indices) },
+      spacing: spacing))!
   }
 
-  /// A seeded split into a training part and a held-out part of `round(fraction·N)` samples
-  /// (at least one of each when `N ≥ 2`).
-  public func split(testFraction fraction: Double, seed: UInt64) -> (train: OperatorDataset, test: OperatorDataset) {
-    var order = Array(0..<count)
-    var generator = SplitMix64(seed: seed ^ 0x5EED_7E57)
-    order.shuffle(using: &generator)
-    let held = min(max(Int((fraction * Double(count)).rounded()), count >= 2 ? 1 : 0), count - 1)
-    return (subset(Array(order[held...]).sorted()), subset(Array(order[..<held]).sorted()))
-  }
-
-  /// The mini-batches of epoch `epoch`: a permutation of the samples drawn from
-  /// `(seed, epoch)` alone — so a resumed run sees the same batches as an uninterrupted one —
-  /// cut into batches of `size` (the last may be smaller).
-  public func batchIndices(size: Int, epoch: Int, seed: UInt64) -> [[Int]] {
-    var order = Array(0..<count)
-    var generator = SplitMix64(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
-    order.shuffle(using: &generator)
-    return stride(from: 0, to: count, by: size).map { Array(order[$0..<min($0 + size, count)]) }
-  }
+  /// The output grid's spacing, or nil for scattered query points (no grid to differentiate on).
+  public var gridSpacing: [Float]? { queries == nil ? spacing : nil }
 }
 
 extension Tensor {
@@ -144,13 +132,4 @@ extension Tensor {
     // Safe: the count matches by construction.
     return (try? Tensor(shape: [indices.count] + shape.dropFirst(), scalars: values))!
   }
-}
-
-/// A dataset file that cannot be used, naming the file.
-public struct DatasetFileError: Error, Equatable, CustomStringConvertible {
-  /// The offending file (or directory).
-  public let file: String
-  /// What is wrong with it.
-  public let message: String
-  public var description: String { "\(file): \(message)" }
 }

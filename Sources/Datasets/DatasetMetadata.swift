@@ -1,0 +1,126 @@
+/// A dataset's `meta.json`: what was generated and how — one schema for every family. Keys a
+/// family does not use are absent. Choices are enums; free text only describes fields in words.
+public struct DatasetMetadata: Codable, Sendable, Equatable {
+  /// The problem family.
+  public var family: DatasetFamily
+  /// Number of samples `N`.
+  public var samples: Int
+  /// The dataset seed (sample `i` depends on `(seed, i)` alone).
+  public var seed: UInt64
+  /// Grid points per side `s` of grid families.
+  public var resolution: Int?
+  /// Space dimension of the fields (absent: 2 for grid families).
+  public var dimension: Int?
+  /// The spacing `h` of the stored output grid, the same along every axis: `1/(s − 1)` on a
+  /// vertex grid of `[0, 1]^d`, `1/s` on the unit torus. Absent for scattered query points.
+  public var spacing: Double?
+  /// The boundary conditions.
+  public var boundary: DatasetBoundary?
+  /// The geometry of wave problems.
+  public var geometry: HelmholtzGeometry?
+  /// Axes whose walls are perfect conductors (the tangential components of `sol.npy` vanish there).
+  public var conductingWalls: [Axis]?
+  /// The linear solver that made the outputs.
+  public var solver: SolverName?
+  /// The preconditioner of an iterative solver that takes one.
+  public var preconditioner: PreconditionerName?
+  /// The relative tolerance of the solves.
+  public var rtol: Double?
+  /// Iterations per sample (0 for direct solves).
+  public var iterations: [Int]?
+  /// True relative residual per sample.
+  public var relativeResiduals: [Double]?
+  /// The Gaussian random field's smoothness `α`.
+  public var alpha: Double?
+  /// The Gaussian random field's inverse length scale `τ`.
+  public var tau: Double?
+  /// The values a thresholded coefficient takes (Darcy).
+  public var coefficientValues: [Double]?
+  /// What `coeff.npy` holds, in words.
+  public var coefficient: String?
+  /// What `sol.npy` holds, in words.
+  public var solution: String?
+  /// Further scalar parameters of the family, by name (`time_step`, `k_min`, …).
+  public var parameters: [String: Double]?
+  /// Sensors `m` of a function-to-function dataset on `linspace(0, 1, m)` (antiderivative).
+  public var points: Int?
+  /// Query points per function (antiderivative).
+  public var queryPoints: Int?
+  /// Correlation length `ℓ` of the input process (antiderivative).
+  public var lengthScale: Double?
+
+  /// The metadata every family records; the rest is filled in by the family.
+  public init(family: DatasetFamily, samples: Int, seed: UInt64) {
+    self.family = family
+    self.samples = samples
+    self.seed = seed
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case family, samples, seed, resolution, dimension, spacing, boundary, geometry, solver, preconditioner, rtol, iterations
+    case alpha, tau, coefficient, solution, parameters, points
+    case conductingWalls = "conducting_walls", relativeResiduals = "relative_residuals", coefficientValues = "coefficient_values"
+    case queryPoints = "query_points", lengthScale = "length_scale"
+  }
+}
+
+/// The PDE families (and function-to-function operators) datasets come from.
+public enum DatasetFamily: String, Codable, Sendable, CaseIterable {
+  /// `−div(a∇u) = 1` with a thresholded random coefficient.
+  case darcy
+  /// One backward-Euler step of the heat equation with random conductivity.
+  case thermal
+  /// `−Δu = f` with random sources.
+  case poisson
+  /// Time-harmonic waves in a random medium.
+  case helmholtz
+  /// `u ↦ ∫₀ˣ u` (the DeepONet paper's first example).
+  case antiderivative
+}
+
+/// Boundary conditions a dataset was generated with.
+public enum DatasetBoundary: String, Codable, Sendable, CaseIterable {
+  /// `u = 0` on every side.
+  case dirichlet
+  /// Insulated walls at `x = 0, 1` (first array axis), `u = 0` at `y = 0, 1`.
+  case neumann
+  /// The unit torus.
+  case periodic
+  /// Absorbing (first-order impedance) on every side.
+  case absorbing
+  /// Absorbing at `x = 0, 1`, insulated (`∂u/∂n = 0`) at `y = 0, 1`.
+  case absorbingEnds = "absorbing-ends"
+}
+
+/// Where the waves of a Helmholtz dataset travel.
+public enum HelmholtzGeometry: String, Codable, Sendable, CaseIterable {
+  /// Radiation through all four absorbing sides; `sol.npy` holds `u`.
+  case open
+  /// TE waves between conducting plates at `y = 0, 1`; `sol.npy` holds the two components of
+  /// `E`, whose tangential part vanishes on the plates.
+  case waveguide
+}
+
+/// A coordinate axis (`x`, `y`, `z` = array axes 0, 1, 2).
+public enum Axis: String, Codable, Sendable, CaseIterable {
+  case x, y, z
+  /// The array axis.
+  public var index: Int { Axis.allCases.firstIndex(of: self)! }
+}
+
+/// The solvers a dataset can record (the command-line names of the generator's solvers).
+public enum SolverName: String, Codable, Sendable, CaseIterable {
+  case cholmod, umfpack, cg
+  case pcgJacobi = "pcg-jacobi", pcgIC = "pcg-ic", pcgMultigrid = "pcg-mg"
+  case gmres
+  /// Sorted Krylov recycling (GCRO-DR along the nearest-neighbour chain).
+  case skr
+  /// Recycled (deflated) PCG along the same chain.
+  case rcg
+}
+
+/// The preconditioners a dataset can record.
+public enum PreconditionerName: String, Codable, Sendable, CaseIterable {
+  case none, jacobi, ic, ilu
+  case multigrid = "mg"
+}

@@ -1,0 +1,70 @@
+import Datasets
+import Foundation
+import Layers
+import Tensors
+
+/// A model with the normalizers it was trained with: all that prediction and evaluation need,
+/// without an optimizer or training history. ``init(checkpointAt:)`` loads one from a training
+/// checkpoint.
+///
+/// Shapes: inputs `[batch, inputChannels, spatial…]`; predictions in the data's units.
+public struct TrainedModel<Model: ConfiguredModel>: Sendable {
+  /// The model.
+  public var model: Model
+  /// Normalization of the inputs, fitted on the training set.
+  public let inputNormalizer: GaussianNormalizer
+  /// Normalization of the outputs, fitted on the training set.
+  public let outputNormalizer: GaussianNormalizer
+
+  /// A model with its normalizers.
+  public init(model: Model, inputNormalizer: GaussianNormalizer, outputNormalizer: GaussianNormalizer) {
+    self.model = model
+    self.inputNormalizer = inputNormalizer
+    self.outputNormalizer = outputNormalizer
+  }
+
+  /// The model's prediction in data units: `decode(model(encode(inputs)))`.
+  public func predict(_ inputs: Tensor) throws -> Tensor {
+    try outputNormalizer.decode(model(inputNormalizer.encode(inputs)))
+  }
+
+  /// The prediction at per-sample query points `[B, P, d]` (unaligned data, see
+  /// ``OperatorDataset/queries``), or on the grid when `queries` is nil.
+  public func predict(_ inputs: Tensor, queries: Tensor?) throws -> Tensor {
+    guard let queries else { return try predict(inputs) }
+    return try outputNormalizer.decode(model(inputNormalizer.encode(inputs), queries: queries))
+  }
+
+  /// Mean relative L2 and H1 errors and the mean squared error of the model on `data`,
+  /// evaluated in batches of `batchSize`. The H1 error needs a grid (``SupervisedDataset/gridSpacing``):
+  /// NaN without one.
+  public func evaluate<Data: SupervisedDataset>(_ data: Data, batchSize: Int = 50) throws -> Evaluation {
+    var (l2, h1, squares) = (0.0, 0.0, 0.0)
+    let spacing = data.gridSpacing
+    for start in stride(from: 0, to: data.count, by: batchSize) {
+      let batch = data.subset(Array(start..<min(start + batchSize, data.count)))
+      let prediction = try predict(batch.inputs, queries: batch.queries)
+      l2 += Double(try Loss.relativeL2(prediction, batch.outputs, reduction: .sum).scalar)
+      h1 += try spacing.map { Double(try Loss.relativeH1(prediction, batch.outputs, spacing: $0, reduction: .sum).scalar) } ?? .nan
+      squares += zip(prediction.scalars, batch.outputs.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+    }
+    let samples = Double(max(data.count, 1))
+    return Evaluation(
+      relativeL2: l2 / samples, relativeH1: h1 / samples, mse: squares / Double(max(data.outputs.scalars.count, 1)))
+  }
+}
+
+/// Test-set errors of a model, averaged over samples.
+public struct Evaluation: Codable, Sendable, Equatable {
+  /// Mean of `‖u − û‖₂ / ‖u‖₂` over samples.
+  public var relativeL2: Double
+  /// Mean of the relative error in the discrete H¹ norm (values and first differences); NaN
+  /// for data without a grid.
+  public var relativeH1: Double
+  /// Mean squared error over samples, channels and grid points, in the data's units squared
+  /// (the DeepONet papers' metric).
+  public var mse: Double
+  enum CodingKeys: String, CodingKey {
+    case relativeL2 = "relative_l2", relativeH1 = "relative_h1", mse
+  }
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// The hyperparameters of a training run (the reference FNO recipe by default).
+public struct TrainingOptions: Codable, Sendable, Equatable {
+  /// Passes over the training set.
+  public var epochs: Int
+  /// Samples per mini-batch.
+  public var batchSize: Int
+  /// The optimizer's initial learning rate.
+  public var learningRate: Float
+  /// L2 weight decay (added to the gradient for Adam and SGD, decoupled for AdamW).
+  public var weightDecay: Float
+  /// The learning-rate schedule.
+  public var schedule: ScheduleKind
+  /// Epochs of linear warm-up before the schedule starts (0: none).
+  public var warmupEpochs: Int
+  /// Seed of the per-epoch shuffles.
+  public var seed: UInt64
+  /// The training loss.
+  public var loss: LossKind
+  /// The optimizer.
+  public var optimizer: OptimizerKind
+  /// SGD's momentum `μ` (ignored by Adam and AdamW).
+  public var momentum: Float
+  /// How inputs and outputs are normalized before the model sees them.
+  public var normalization: DataNormalization
+
+  /// Options; the defaults are the original FNO paper's (batch 20, Adam 1e-3, weight decay
+  /// 1e-4, learning rate halved every `epochs/5` epochs, Gaussian-normalized data, relative L2).
+  public init(
+    epochs: Int, batchSize: Int = 20, learningRate: Float = 1e-3, weightDecay: Float = 1e-4, schedule: ScheduleKind = .step,
+    warmupEpochs: Int = 0, seed: UInt64 = 0, loss: LossKind = .relativeL2, optimizer: OptimizerKind = .adam, momentum: Float = 0.9,
+    normalization: DataNormalization = .gaussian
+  ) {
+    self.epochs = epochs
+    self.batchSize = batchSize
+    self.learningRate = learningRate
+    self.weightDecay = weightDecay
+    self.schedule = schedule
+    self.warmupEpochs = warmupEpochs
+    self.seed = seed
+    self.loss = loss
+    self.optimizer = optimizer
+    self.momentum = momentum
+    self.normalization = normalization
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case epochs, batchSize, learningRate, weightDecay, schedule, warmupEpochs, seed, loss, optimizer, momentum, normalization
+  }
+
+  /// Decodes options; keys added after the first checkpoints take the values those runs used
+  /// (relative L2, Adam, no warm-up, Gaussian normalization).
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      epochs: try c.decode(Int.self, forKey: .epochs), batchSize: try c.decode(Int.self, forKey: .batchSize),
+      learningRate: try c.decode(Float.self, forKey: .learningRate), weightDecay: try c.decode(Float.self, forKey: .weightDecay),
+      schedule: try c.decode(ScheduleKind.self, forKey: .schedule),
+      warmupEpochs: try c.decodeIfPresent(Int.self, forKey: .warmupEpochs) ?? 0, seed: try c.decode(UInt64.self, forKey: .seed),
+      loss: try c.decodeIfPresent(LossKind.self, forKey: .loss) ?? .relativeL2,
+      optimizer: try c.decodeIfPresent(OptimizerKind.self, forKey: .optimizer) ?? .adam,
+      momentum: try c.decodeIfPresent(Float.self, forKey: .momentum) ?? 0.9,
+      normalization: try c.decodeIfPresent(DataNormalization.self, forKey: .normalization) ?? .gaussian)
+  }
+
+  /// Checks the numbers: at least one epoch and one sample per batch, a positive finite
+  /// learning rate, non-negative weight decay and warm-up, momentum in `[0, 1)`.
+  /// - Throws: ``TrainingError/invalidOptions(_:)`` naming the first value that is not.
+  public func validate() throws {
+    func fail(_ message: String) -> TrainingError { .invalidOptions(message) }
+    guard epochs >= 1 else { throw fail("epochs must be at least 1, got \(epochs)") }
+    guard batchSize >= 1 else { throw fail("the batch size must be at least 1, got \(batchSize)") }
+    guard learningRate > 0, learningRate.isFinite else { throw fail("the learning rate must be positive and finite, got \(learningRate)") }
+    guard weightDecay >= 0, weightDecay.isFinite else { throw fail("weight decay must be non-negative, got \(weightDecay)") }
+    guard warmupEpochs >= 0 else { throw fail("warm-up epochs must be non-negative, got \(warmupEpochs)") }
+    guard (0..<1).contains(momentum) else { throw fail("momentum must be in [0, 1), got \(momentum)") }
+  }
+
+  /// The learning-rate schedule: ``schedule`` after ``warmupEpochs`` epochs of linear warm-up.
+  public var learningRateSchedule: any LearningRateSchedule {
+    let base: any LearningRateSchedule =
+      switch schedule {
+      case .step: StepDecay(initial: learningRate, stepSize: max(1, epochs / 5), gamma: 0.5)
+      case .cosine: CosineAnnealing(initial: learningRate, total: max(1, epochs - warmupEpochs))
+      case .constant: ConstantRate(learningRate)
+      }
+    return warmupEpochs > 0 ? LinearWarmup(AnySchedule(base), warmup: warmupEpochs) : base
+  }
+
+  /// The learning rate of (0-based) epoch `epoch`.
+  public func learningRate(epoch: Int) -> Float { learningRateSchedule.learningRate(epoch: epoch) }
+
+  /// A fresh optimizer of the chosen kind with these hyperparameters.
+  public func makeOptimizer() -> any Optimizer {
+    switch optimizer {
+    case .adam: Adam(learningRate: learningRate, weightDecay: weightDecay)
+    case .adamW: Adam(learningRate: learningRate, weightDecay: weightDecay, decoupled: true)
+    case .sgd: SGD(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+    }
+  }
+}
+
+/// A type-erased schedule, so warm-up can wrap whichever schedule the options name.
+struct AnySchedule: LearningRateSchedule {
+  let base: any LearningRateSchedule
+  init(_ base: any LearningRateSchedule) { self.base = base }
+  func learningRate(epoch: Int) -> Float { base.learningRate(epoch: epoch) }
+}
+
+/// The loss a training run minimizes, summed over the samples of a batch.
+public enum LossKind: String, Codable, Sendable, CaseIterable {
+  /// Per-sample relative L2 error `‖û − u‖ / ‖u‖` (the FNO recipe).
+  case relativeL2 = "relative-l2"
+  /// Per-sample mean squared error in the data's units (the DeepONet papers'; needed when a
+  /// sample holds a few scattered points, whose norm says little).
+  case mse
+
+  /// The name reports use for it (`relative_l2`, `mse`).
+  public var reportName: String {
+    switch self {
+    case .relativeL2: "relative_l2"
+    case .mse: "mse"
+    }
+  }
+}
+
+/// Learning-rate schedules a training run can use.
+public enum ScheduleKind: String, Codable, Sendable, CaseIterable {
+  /// Halve the rate every `epochs/5` epochs.
+  case step
+  /// Cosine annealing from the initial rate to 0 over the run.
+  case cosine
+  /// The initial rate throughout.
+  case constant
+}
+
+/// The optimizers a training run can use.
+public enum OptimizerKind: String, Codable, Sendable, CaseIterable {
+  /// Adam with L2 weight decay added to the gradient (PyTorch's `Adam`).
+  case adam
+  /// Adam with decoupled weight decay (PyTorch's `AdamW`).
+  case adamW = "adamw"
+  /// Stochastic gradient descent with heavy-ball momentum.
+  case sgd
+}
+
+/// How the trainer normalizes data before the model sees it (statistics fitted on the
+/// training set, stored in the checkpoint).
+public enum DataNormalization: String, Codable, Sendable, CaseIterable {
+  /// Per-channel `(x − μ)/σ` of inputs and outputs (the FNO recipe).
+  case gaussian
+  /// Inputs as `gaussian`; outputs scaled per channel without shifting, so zeros the model
+  /// builds into its output (a boundary condition) survive.
+  case scaledOutputs = "scaled-outputs"
+  /// None: the model sees the data as it is (models that normalize inside, like Koopa).
+  case none
+}
