@@ -45,9 +45,10 @@ demo: build
 	$(OPKIT) evaluate --model $(OUT)/mgno.safetensors --data $(OUT)/darcy32-test --png $(OUT)/mgno-eval32.png
 	@echo "outputs written to $(OUT)/"
 
-## The test suite, in release mode with @testable imports enabled.
+## The test suite, in release mode with @testable imports enabled. OpenBLAS on one thread, as
+## every opkit command configures it (ProcessConfiguration): its idle workers would spin.
 test: deps python-deps
-	swift test -c release -Xswiftc -enable-testing --disable-swift-testing
+	OPENBLAS_NUM_THREADS=1 swift test -c release -Xswiftc -enable-testing --disable-swift-testing
 
 ## Benchmarks: SpMV vs STREAM triad, every solve method on 2D Poisson 1024x1024, tensor kernels,
 ## then FNO training against the PyTorch reference on the same files (installs PyTorch on demand),

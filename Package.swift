@@ -20,31 +20,32 @@ let package = Package(
     .systemLibrary(name: "CSuiteSparse", path: "Sources/CSuiteSparse"),
 
     // Floor 0.
+    .target(name: "Parallelism", dependencies: ["CBLAS"]),
     .target(name: "Grids"),
     .target(name: "Meshes"),
     .target(
       name: "Tensors",
       dependencies: [
-        "CBLAS", .product(name: "ComplexModule", package: "swift-numerics"), .product(name: "RealModule", package: "swift-numerics"),
+        "CBLAS", "Parallelism", .product(name: "ComplexModule", package: "swift-numerics"), .product(name: "RealModule", package: "swift-numerics"),
       ]),
     // Floor 1.
-    .target(name: "Sparse", dependencies: ["Grids", "Meshes", "CSuiteSparse"]),
+    .target(name: "Sparse", dependencies: ["Grids", "Meshes", "Parallelism", "CSuiteSparse"]),
     .target(name: "Layers", dependencies: ["Tensors"]),
     .target(name: "Spectral", dependencies: ["Tensors", "CFFTW"]),
     .target(name: "Datasets", dependencies: ["Tensors"]),
     // Floor 2.
-    .target(name: "Krylov", dependencies: ["Sparse", "Grids", "CBLAS"]),
-    .target(name: "Training", dependencies: ["Layers", "Datasets"]),
+    .target(name: "Krylov", dependencies: ["Sparse", "Grids", "Parallelism", "CBLAS"]),
+    .target(name: "Training", dependencies: ["Layers", "Datasets", "Parallelism"]),
     // Floor 3.
     .target(name: "Operators", dependencies: ["Datasets", "Training", "Layers", "Spectral", "Grids", "Tensors"]),
     .target(name: "Koopman", dependencies: ["Datasets", "Training", "Layers", "Spectral", "Tensors"]),
-    .target(name: "PDEData", dependencies: ["Datasets", "Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
+    .target(name: "PDEData", dependencies: ["Datasets", "Parallelism", "Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
     .target(name: "LearnedSolvers", dependencies: ["Datasets", "Training", "Layers", "Krylov", "Sparse", "Tensors"]),
     // Floor 4: umbrella.
     .target(
       name: "OperatorKit",
       dependencies: [
-        "Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Datasets", "Training", "Spectral", "Operators", "PDEData", "Koopman",
+        "Parallelism", "Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Datasets", "Training", "Spectral", "Operators", "PDEData", "Koopman",
         "LearnedSolvers",
       ]),
     // Floor 5: the CLI and the examples.
@@ -65,7 +66,7 @@ let package = Package(
       name: "mgno-boundaries", dependencies: ["OperatorKit"], path: "examples/mgno-boundaries", exclude: ["README.md"]),
 
     // Tests: one target per module, a shared support target, and end-to-end CLI tests.
-    .target(name: "TestSupport", dependencies: ["Sparse", "Krylov", "Tensors"], path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["Parallelism", "Sparse", "Krylov", "Tensors"], path: "Tests/TestSupport"),
     .testTarget(name: "CLibrariesTests", dependencies: ["CFFTW", "CBLAS", "CSuiteSparse"]),
     .testTarget(name: "GridsTests", dependencies: ["Grids", "TestSupport"]),
     .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),

@@ -35,7 +35,6 @@ public final class GCRODR {
     self.size = size
     self.options = options
     self.recycleDimension = max(0, min(recycleDimension, options.restart - 1))
-    SmallDenseKernels.configured
   }
 
   /// Forgets the recycled subspace (the next solve starts like GMRES).

@@ -1,5 +1,5 @@
-import Dispatch
 import Grids
+import Parallelism
 import Sparse
 
 /// One geometric multigrid V-cycle as a preconditioner, for systems assembled on a
@@ -182,7 +182,7 @@ final class MultigridLevel {
   func smooth(forward: Bool, fromZero: Bool) {
     precondition(!fromZero || forward, "a sweep from zero runs forward")
     let n = matrix.rowCount
-    let workers = min(SparseThreads.workerCount, max(1, matrix.nonzeroCount / 50_000))
+    let workers = Parallel.workers(forWork: matrix.nonzeroCount, perWorker: 50_000)
     if workers > 1 && !fromZero {
       previous.withUnsafeMutableBufferPointer { p in x.withUnsafeBufferPointer { x in for i in 0..<n { p[i] = x[i] } } }
     }
@@ -199,7 +199,7 @@ final class MultigridLevel {
                   if workers == 1 {
                     sweep.run(rows: 0..<n, forward: forward, fromZero: fromZero)
                   } else {
-                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    Parallel.forEach(count: workers) { w in
                       sweep.run(rows: (n * w / workers)..<(n * (w + 1) / workers), forward: forward, fromZero: fromZero)
                     }
                   }

@@ -36,7 +36,6 @@ public final class RecycledConjugateGradient {
     self.options = options
     self.recycleDimension = max(0, recycleDimension)
     self.window = max(1, window)
-    SmallDenseKernels.configured
   }
 
   /// Forgets the recycled subspace.

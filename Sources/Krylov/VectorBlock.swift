@@ -2,9 +2,9 @@ import CBLAS
 
 /// A block of `count` vectors of one length stored column after column (column-major), with
 /// the block operations recycling solvers need as OpenBLAS level-2/3 calls (`dgemv`, `dgemm`,
-/// `dtrsm`) — one pass over the block instead of one per vector. The recycling solvers keep
-/// OpenBLAS on one thread (``SmallDenseKernels``), so these calls do not hand work to threads
-/// that would spin against the generator's workers.
+/// `dtrsm`) — one pass over the block instead of one per vector. Programs keep OpenBLAS on one
+/// thread (`ProcessConfiguration.apply`), so these calls do not hand work to threads that would
+/// spin against the generator's workers.
 struct VectorBlock {
   /// Vector length.
   let length: Int

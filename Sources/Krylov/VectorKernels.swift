@@ -1,9 +1,9 @@
-import Dispatch
+import Parallelism
 import Sparse
 
 /// Level-1 kernels over raw buffers for the Krylov iterations.
 ///
-/// Long vectors are split into one contiguous block per worker (``SparseThreads``); each block
+/// Long vectors are split into one contiguous block per worker (``Parallel``); each block
 /// sums with four accumulators and the block sums are added in block order, so results are
 /// deterministic for a given worker count.
 enum Vector {
@@ -11,8 +11,9 @@ enum Vector {
   static let parallelThreshold = 100_000
 
   static func dot(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>) -> Double {
-    let (x, y) = (ReadBuffer(x), ReadBuffer(y))
-    return blockSum(x.count) { range in
+    let n = x.count
+    let (x, y) = (SharedPointer(x), SharedPointer(y))
+    return blockSum(n) { range in
       var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
       var i = range.lowerBound
       while i + 4 <= range.upperBound {
@@ -34,14 +35,14 @@ enum Vector {
 
   /// `y ← y + a·x`.
   static func axpy(_ a: Double, _ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>) {
-    let (x, y) = (ReadBuffer(x), WriteBuffer(y))
-    forEachBlock(x.count) { range in for i in range { y[i] += a * x[i] } }
+    let (n, x, y) = (x.count, SharedPointer(x), SharedPointer(y))
+    forEachBlock(n) { range in for i in range { y[i] += a * x[i] } }
   }
 
   /// `p ← z + β·p`.
   static func xpby(_ z: UnsafeBufferPointer<Double>, _ beta: Double, _ p: UnsafeMutableBufferPointer<Double>) {
-    let (z, p) = (ReadBuffer(z), WriteBuffer(p))
-    forEachBlock(z.count) { range in for i in range { p[i] = z[i] + beta * p[i] } }
+    let (n, z, p) = (z.count, SharedPointer(z), SharedPointer(p))
+    forEachBlock(n) { range in for i in range { p[i] = z[i] + beta * p[i] } }
   }
 
   /// The CG update `x ← x + α p`, `r ← r − α q`; returns the new `‖r‖²`.
@@ -49,8 +50,8 @@ enum Vector {
     _ alpha: Double, _ p: UnsafeBufferPointer<Double>, _ q: UnsafeBufferPointer<Double>,
     _ x: UnsafeMutableBufferPointer<Double>, _ r: UnsafeMutableBufferPointer<Double>
   ) -> Double {
-    let (p, q, x, r) = (ReadBuffer(p), ReadBuffer(q), WriteBuffer(x), WriteBuffer(r))
-    return blockSum(p.count) { range in
+    let (n, p, q, x, r) = (p.count, SharedPointer(p), SharedPointer(q), SharedPointer(x), SharedPointer(r))
+    return blockSum(n) { range in
       var s = 0.0
       for i in range {
         x[i] += alpha * p[i]
@@ -64,18 +65,18 @@ enum Vector {
 
   /// `r ← b − r` (turns `r = A x` into the residual).
   static func subtractFrom(_ b: UnsafeBufferPointer<Double>, _ r: UnsafeMutableBufferPointer<Double>) {
-    let (b, r) = (ReadBuffer(b), WriteBuffer(r))
-    forEachBlock(b.count) { range in for i in range { r[i] = b[i] - r[i] } }
+    let (n, b, r) = (b.count, SharedPointer(b), SharedPointer(r))
+    forEachBlock(n) { range in for i in range { r[i] = b[i] - r[i] } }
   }
 
   /// Number of blocks for a vector of length `n`.
-  private static func blocks(_ n: Int) -> Int { n < parallelThreshold ? 1 : SparseThreads.workerCount }
+  private static func blocks(_ n: Int) -> Int { n < parallelThreshold ? 1 : Parallel.availableWorkers }
 
   /// Runs `body` on the blocks of `0..<n`, in parallel when there are several.
   private static func forEachBlock(_ n: Int, _ body: (Range<Int>) -> Void) {
     let count = blocks(n)
     if count == 1 { return body(0..<n) }
-    inParallel(count) { w in body((n * w / count)..<(n * (w + 1) / count)) }
+    Parallel.forEachRange(count: n, parts: count) { _, range in body(range) }
   }
 
   /// Sums `body` over the blocks of `0..<n`, adding the block sums in block order.
@@ -84,46 +85,11 @@ enum Vector {
     if count == 1 { return body(0..<n) }
     var partial = [Double](repeating: 0, count: count)
     partial.withUnsafeMutableBufferPointer { partial in
-      let out = WriteBuffer(partial)
-      inParallel(count) { w in out[w] = body((n * w / count)..<(n * (w + 1) / count)) }
+      let out = SharedPointer(partial)
+      Parallel.forEachRange(count: n, parts: count) { w, range in out[w] = body(range) }
     }
     return partial.reduce(0, +)
   }
-
-  /// `body(0) … body(count − 1)` on the worker threads.
-  private static func inParallel(_ count: Int, _ body: (Int) -> Void) {
-    withoutActuallyEscaping(body) { body in
-      let body = UncheckedBox(body)
-      DispatchQueue.concurrentPerform(iterations: count) { body.value($0) }
-    }
-  }
-}
-
-/// Read-only raw storage shared by the workers of one kernel.
-private struct ReadBuffer: @unchecked Sendable {
-  let base: UnsafePointer<Double>
-  let count: Int
-  init(_ b: UnsafeBufferPointer<Double>) {
-    base = b.baseAddress ?? UnsafePointer(bitPattern: 8)!
-    count = b.count
-  }
-  @inline(__always) subscript(_ i: Int) -> Double { base[i] }
-}
-
-/// Raw storage written in disjoint blocks by the workers of one kernel.
-private struct WriteBuffer: @unchecked Sendable {
-  let base: UnsafeMutablePointer<Double>
-  init(_ b: UnsafeMutableBufferPointer<Double>) { base = b.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)! }
-  @inline(__always) subscript(_ i: Int) -> Double {
-    get { base[i] }
-    nonmutating set { base[i] = newValue }
-  }
-}
-
-/// A closure shared with the workers of one kernel; the kernel keeps its captures alive.
-private struct UncheckedBox<T>: @unchecked Sendable {
-  let value: T
-  init(_ value: T) { self.value = value }
 }
 
 extension UnsafeMutableBufferPointer where Element == Double {

@@ -7,6 +7,7 @@
 @_exported import Layers
 @_exported import LearnedSolvers
 @_exported import Meshes
+@_exported import Parallelism
 @_exported import Operators
 @_exported import PDEData
 @_exported import Sparse

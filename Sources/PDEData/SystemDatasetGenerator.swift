@@ -1,7 +1,7 @@
 import Datasets
-import Dispatch
 import Foundation
 import Krylov
+import Parallelism
 import Sparse
 import Synchronization
 import Tensors
@@ -110,11 +110,8 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
     let next = Atomic<Int>(0)
     let failure = Mutex<Error?>(nil)
     progress(done.load(ordering: .relaxed), samples)
-    let workers = max(1, min(SparseThreads.workerCount, pending.count))
-    let saved = SparseThreads.workerCount
-    SparseThreads.workerCount = 1  // parallel over shards, not inside each solve
-    defer { SparseThreads.workerCount = saved }
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+    let workers = max(1, min(Parallel.availableWorkers, pending.count))
+    func work(_ worker: Int) {
       // Recycling: each worker walks its own contiguous part of the chain with one solver, so
       // the recycled subspace follows the chain; otherwise shards are handed out as they come.
       let recycler: Recycler? =
@@ -143,6 +140,9 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
         }
       }
     }
+    // Parallel over shards; every solve runs on its worker alone, so a sample's bits do not
+    // depend on how many shards were pending.
+    Parallel.forEach(count: workers) { worker in Parallel.serially { work(worker) } }
     if let error = failure.withLock({ $0 }) { throw error }
     let statistics = try consolidate(shards, into: layout)
     let elapsed = (ContinuousClock.now - start).components

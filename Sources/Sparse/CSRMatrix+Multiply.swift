@@ -1,8 +1,10 @@
+import Parallelism
+
 /// Sparse matrix–vector products, parallel over rows.
 extension CSRMatrix {
   /// Computes `y = A x`. `x` holds ``columnCount`` values, `y` holds ``rowCount``.
   ///
-  /// Rows are split into one contiguous block per worker (``SparseThreads``); each worker writes
+  /// Rows are split into one contiguous block per worker (``Parallel``); each worker writes
   /// only its own rows, so the result does not depend on the number of workers.
   public func multiply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
     precondition(x.count >= columnCount && y.count >= rowCount, "SpMV buffer sizes")
@@ -30,8 +32,8 @@ extension CSRMatrix {
     rowPointers.withUnsafeBufferPointer { rp in
       columnIndices.withUnsafeBufferPointer { ci in
         values.withUnsafeBufferPointer { v in
-          let (rp, ci, v, x) = (SharedBuffer(rp), SharedBuffer(ci), SharedBuffer(v), SharedBuffer(x))
-          parallelChunks(count: rowCount, work: nonzeroCount) { _, rows in
+          let (rp, ci, v, x) = (SharedPointer(rp), SharedPointer(ci), SharedPointer(v), SharedPointer(x))
+          Parallel.forEachRange(count: rowCount, parts: Parallel.workers(forWork: nonzeroCount, perWorker: 50_000)) { _, rows in
             for i in rows {
               var sum = 0.0
               for k in Int(rp.base[i])..<Int(rp.base[i + 1]) { sum += v.base[k] * x.base[Int(ci.base[k])] }

@@ -1,3 +1,5 @@
+import Parallelism
+
 /// Sparse matrix–matrix products, used for Galerkin coarse operators `Pᵀ A P` in multigrid.
 extension CSRMatrix {
   /// Returns `A B`.
@@ -28,8 +30,8 @@ extension CSRMatrix {
   ) throws {
     var pointers = [Int32](repeating: 0, count: n + 1)
     pointers.withUnsafeMutableBufferPointer { lengths in
-      let lengths = SharedMutableBuffer(lengths)
-      parallelChunks(count: n, work: work) { _, rows in
+      let lengths = SharedPointer(lengths)
+      Parallel.forEachRange(count: n, parts: Parallel.workers(forWork: work, perWorker: 50_000)) { _, rows in
         var marker = [Int32](repeating: -1, count: m)
         marker.withUnsafeMutableBufferPointer { mark in
           terms(rows) { row, column, _ in
@@ -50,7 +52,7 @@ extension CSRMatrix {
       columns.withUnsafeMutableBufferPointer { columnsBuffer in
         values.withUnsafeMutableBufferPointer { valuesBuffer in
           let output = SortedRowWriter(pointers: pointersBuffer, columns: columnsBuffer, values: valuesBuffer)
-          parallelChunks(count: n, work: work) { _, rows in
+          Parallel.forEachRange(count: n, parts: Parallel.workers(forWork: work, perWorker: 50_000)) { _, rows in
             var accumulator = [Double](repeating: 0, count: m)
             var marker = [Int32](repeating: -1, count: m)
             accumulator.withUnsafeMutableBufferPointer { acc in
@@ -138,14 +140,14 @@ extension CSRMatrix {
 /// columns in any order, then ``finish(row:accumulator:)`` sorts them (insertion sort: rows are
 /// short) and gathers their values from the dense accumulator. Workers own disjoint rows.
 struct SortedRowWriter: @unchecked Sendable {
-  let pointers: SharedBuffer<Int32>
-  let columns: SharedMutableBuffer<Int32>
-  let values: SharedMutableBuffer<Double>
+  let pointers: SharedPointer<Int32>
+  let columns: SharedPointer<Int32>
+  let values: SharedPointer<Double>
 
   init(pointers: UnsafeBufferPointer<Int32>, columns: UnsafeMutableBufferPointer<Int32>, values: UnsafeMutableBufferPointer<Double>) {
-    self.pointers = SharedBuffer(pointers)
-    self.columns = SharedMutableBuffer(columns)
-    self.values = SharedMutableBuffer(values)
+    self.pointers = SharedPointer(pointers)
+    self.columns = SharedPointer(columns)
+    self.values = SharedPointer(values)
   }
 
   /// Offset of row `i`'s first entry.

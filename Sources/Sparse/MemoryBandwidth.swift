@@ -1,6 +1,8 @@
+import Parallelism
+
 /// Memory-bandwidth baselines for judging bandwidth-bound kernels such as SpMV.
 public enum MemoryBandwidth {
-  /// The STREAM triad `a ← b + s·c` over `count` doubles, split across ``SparseThreads`` workers
+  /// The STREAM triad `a ← b + s·c` over `count` doubles, split across ``Parallel`` workers
   /// like our SpMV. Returns the bandwidth of each of `repeats` runs in bytes per second, counting
   /// 24 bytes per element as STREAM does (two loads, one store).
   ///
@@ -15,8 +17,8 @@ public enum MemoryBandwidth {
       b.withUnsafeBufferPointer { b in
         c.withUnsafeBufferPointer { c in
           a.withUnsafeMutableBufferPointer { a in
-            let (a, b, c) = (SharedMutableBuffer(a), SharedBuffer(b), SharedBuffer(c))
-            parallelChunks(count: count, work: count) { _, range in
+            let (a, b, c) = (SharedPointer(a), SharedPointer(b), SharedPointer(c))
+            Parallel.forEachRange(count: count, parts: Parallel.workers(forWork: count, perWorker: 50_000)) { _, range in
               for i in range { a.base[i] = b.base[i] + 3 * c.base[i] }
             }
           }

@@ -24,7 +24,11 @@ enum FFTPlanCache {
     let alignments: [Int32]
   }
 
-  private static let plans = Mutex<[Key: FFTPlan]>([:])
+  /// Plans kept at most; the least recently used is dropped beyond (a long run over many
+  /// shapes or batch sizes must not grow the cache without bound).
+  static let capacity = 64
+
+  private static let table = Mutex(PlanTable())
 
   /// Complex bins of one half spectrum of real size `sizes` (last axis halved to `n/2 + 1`).
   static func halfSpectrumCount(_ sizes: [Int]) -> Int { sizes.dropLast().reduce(1, *) * (sizes.last.map { $0 / 2 + 1 } ?? 0) }
@@ -46,12 +50,41 @@ enum FFTPlanCache {
       Key(sizes: sizes, batch: batch, forward: forward, double: true, alignments: [fftw_alignment_of(input), fftw_alignment_of(output)]))
   }
 
+  /// The cached plan for `key`, planned on first use. Planning (`FFTW_MEASURE` times candidate
+  /// algorithms, milliseconds to seconds) runs outside the cache's lock, so lookups of other
+  /// keys do not wait for it; FFTW's own planner lock serializes the planning itself. If two
+  /// threads plan the same key, the first plan stored wins.
   private static func cached(_ key: Key) -> FFTPlan {
-    plans.withLock { cache in
-      if let plan = cache[key] { return plan }
-      let plan = FFTWPlanner.locked { FFTPlan(key) }
-      cache[key] = plan
-      return plan
+    if let plan = table.withLock({ $0.plan(for: key) }) { return plan }
+    let planned = FFTWPlanner.locked { FFTPlan(key) }
+    let (plan, evicted) = table.withLock { $0.insert(planned, for: key, capacity: capacity) }
+    _ = evicted  // released here, outside the lock (its deinit takes the planner lock)
+    return plan
+  }
+
+  /// The plans by key with their last use, for least-recently-used eviction.
+  private struct PlanTable {
+    var entries: [Key: (plan: FFTPlan, lastUse: Int)] = [:]
+    var clock = 0
+
+    mutating func plan(for key: Key) -> FFTPlan? {
+      guard let entry = entries[key] else { return nil }
+      clock += 1
+      entries[key] = (entry.plan, clock)
+      return entry.plan
+    }
+
+    /// Stores `plan` unless the key already has one (returned instead), dropping the least
+    /// recently used plan beyond `capacity` (returned as `evicted`).
+    mutating func insert(_ plan: FFTPlan, for key: Key, capacity: Int) -> (plan: FFTPlan, evicted: FFTPlan?) {
+      if let existing = self.plan(for: key) { return (existing, nil) }
+      var evicted: FFTPlan?
+      if entries.count >= capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse })?.key {
+        evicted = entries.removeValue(forKey: oldest)?.plan
+      }
+      clock += 1
+      entries[key] = (plan, clock)
+      return (plan, evicted)
     }
   }
 }
@@ -61,47 +94,46 @@ final class FFTPlan: @unchecked Sendable {
   private let single: fftwf_plan?
   private let double: fftw_plan?
 
-  /// Plans `key.batch` contiguous transforms (called under the cache's lock).
+  /// Plans `key.batch` contiguous transforms (called under the planner lock).
   fileprivate init(_ key: FFTPlanCache.Key) {
+    if key.double {
+      single = nil
+      double = Self.planned(key, allocate: fftw_alloc_real, free: fftw_free) { rank, n, batch, real, complex, realDistance, complexDistance in
+        key.forward
+          ? fftw_plan_many_dft_r2c(rank, n, batch, real, nil, 1, realDistance, complex, nil, 1, complexDistance, UInt32(FFTW_MEASURE))
+          : fftw_plan_many_dft_c2r(rank, n, batch, complex, nil, 1, complexDistance, real, nil, 1, realDistance, UInt32(FFTW_MEASURE))
+      }
+    } else {
+      double = nil
+      single = Self.planned(key, allocate: fftwf_alloc_real, free: fftwf_free) { rank, n, batch, real, complex, realDistance, complexDistance in
+        key.forward
+          ? fftwf_plan_many_dft_r2c(rank, n, batch, real, nil, 1, realDistance, complex, nil, 1, complexDistance, UInt32(FFTW_MEASURE))
+          : fftwf_plan_many_dft_c2r(rank, n, batch, complex, nil, 1, complexDistance, real, nil, 1, realDistance, UInt32(FFTW_MEASURE))
+      }
+    }
+  }
+
+  /// A plan made on scratch arrays with the key's alignments (SIMD-aligned blocks shifted by
+  /// those bytes): `make(rank, sizes, batch, real, complex, realDistance, complexDistance)` is
+  /// the precision's r2c or c2r planner.
+  private static func planned<Real, Complex>(
+    _ key: FFTPlanCache.Key, allocate: (Int) -> UnsafeMutablePointer<Real>?, free: (UnsafeMutableRawPointer?) -> Void,
+    make: (Int32, UnsafePointer<Int32>, Int32, UnsafeMutablePointer<Real>, UnsafeMutablePointer<Complex>, Int32, Int32) -> OpaquePointer?
+  ) -> OpaquePointer {
     let n = key.sizes.map { Int32($0) }
     let (realCount, complexCount) = (key.sizes.reduce(1, *), FFTPlanCache.halfSpectrumCount(key.sizes))
-    // Scratch arrays with the key's alignments: SIMD-aligned blocks shifted by those bytes.
-    let width = key.double ? 8 : 4
+    let width = MemoryLayout<Real>.size
     let (inputOffset, outputOffset) = (Int(key.alignments[0]) / width, Int(key.alignments[1]) / width)
     let realOffset = key.forward ? inputOffset : outputOffset, complexOffset = key.forward ? outputOffset : inputOffset
-    let flags = UInt32(FFTW_MEASURE)
-    let (batch, realDistance, complexDistance) = (Int32(key.batch), Int32(realCount), Int32(complexCount))
-    if key.double {
-      let realBlock = fftw_alloc_real(realCount * key.batch + 16)!, complexBlock = fftw_alloc_real(2 * complexCount * key.batch + 16)!
-      defer {
-        fftw_free(realBlock)
-        fftw_free(complexBlock)
-      }
-      let (real, complex) = (realBlock + realOffset, OpaquePointer(complexBlock + complexOffset))
-      single = nil
-      double = n.withUnsafeBufferPointer { n in
-        key.forward
-          ? fftw_plan_many_dft_r2c(
-            Int32(n.count), n.baseAddress, batch, real, nil, 1, realDistance, UnsafeMutablePointer(complex), nil, 1, complexDistance, flags)
-          : fftw_plan_many_dft_c2r(
-            Int32(n.count), n.baseAddress, batch, UnsafeMutablePointer(complex), nil, 1, complexDistance, real, nil, 1, realDistance, flags)
-      }!
-    } else {
-      let realBlock = fftwf_alloc_real(realCount * key.batch + 16)!, complexBlock = fftwf_alloc_real(2 * complexCount * key.batch + 16)!
-      defer {
-        fftwf_free(realBlock)
-        fftwf_free(complexBlock)
-      }
-      let (real, complex) = (realBlock + realOffset, OpaquePointer(complexBlock + complexOffset))
-      double = nil
-      single = n.withUnsafeBufferPointer { n in
-        key.forward
-          ? fftwf_plan_many_dft_r2c(
-            Int32(n.count), n.baseAddress, batch, real, nil, 1, realDistance, UnsafeMutablePointer(complex), nil, 1, complexDistance, flags)
-          : fftwf_plan_many_dft_c2r(
-            Int32(n.count), n.baseAddress, batch, UnsafeMutablePointer(complex), nil, 1, complexDistance, real, nil, 1, realDistance, flags)
-      }!
+    let realBlock = allocate(realCount * key.batch + 16)!, complexBlock = allocate(2 * complexCount * key.batch + 16)!
+    defer {
+      free(realBlock)
+      free(complexBlock)
     }
+    let complex = UnsafeMutableRawPointer(complexBlock + complexOffset).assumingMemoryBound(to: Complex.self)
+    return n.withUnsafeBufferPointer { n in
+      make(Int32(n.count), n.baseAddress!, Int32(key.batch), realBlock + realOffset, complex, Int32(realCount), Int32(complexCount))
+    }!
   }
 
   deinit {

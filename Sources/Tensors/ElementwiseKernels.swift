@@ -1,3 +1,5 @@
+import Parallelism
+
 /// Elementwise kernels as types, so the parallel loops that apply them are specialized and the
 /// per-element function is inlined (and vectorized) instead of called through a closure.
 
@@ -20,7 +22,7 @@ extension Array where Element == Float {
   @inline(__always)
   func parallelMapped<F: ElementwiseFunction>(_ f: F) -> [Float] {
     withUnsafeBufferPointer { x in
-      let source = SharedPointer(x.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+      let source = SharedPointer(x)
       return [Float].parallelFilled(count: x.count) { out, range in
         for k in range { out[k] = f.value(source.base[k]) }
       }
@@ -33,11 +35,7 @@ extension Array where Element == Float {
     withUnsafeBufferPointer { g in
       inputs.withUnsafeBufferPointer { x in
         outputs.withUnsafeBufferPointer { y in
-          let placeholder = UnsafePointer<Float>(bitPattern: 8)!
-          let (g, x, y) = (
-            SharedPointer(g.baseAddress ?? placeholder), SharedPointer(x.baseAddress ?? placeholder),
-            SharedPointer(y.baseAddress ?? placeholder)
-          )
+          let (g, x, y) = (SharedPointer(g), SharedPointer(x), SharedPointer(y))
           return [Float].parallelFilled(count: count) { out, range in
             for k in range { out[k] = g.base[k] * f.derivative(x.base[k], y.base[k]) }
           }

@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import Parallelism
 
 /// Unit-stride convolutions as one GEMM per kernel tap over shifted views of a zero-padded
 /// copy of each sample, with no im2col: the lowered matrix of tap `t` is the padded sample read
@@ -84,7 +85,6 @@ struct ShiftedConvolution {
 
   /// `y = conv(x)` for `batch` samples; weights as ``taps(_:)``.
   func forward(_ x: UnsafePointer<Float>, taps w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, batch: Int) {
-    _ = TensorThreads.configured
     let (inSize, outSize) = (inChannels * geometry.inputSize, outChannels * geometry.outputSize)
     forEachSampleRange(batch) { samples in
       var xpad = [Float](repeating: 0, count: inChannels * paddedSize)
@@ -116,7 +116,6 @@ struct ShiftedConvolution {
     _ x: UnsafePointer<Float>, taps w: UnsafePointer<Float>, _ g: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>,
     dTaps: UnsafeMutablePointer<Float>, batch: Int
   ) {
-    _ = TensorThreads.configured
     let (inSize, outSize) = (inChannels * geometry.inputSize, outChannels * geometry.outputSize)
     let block = outChannels * inChannels
     let partials = forEachSampleRange(batch) { samples -> [Float] in
@@ -164,12 +163,12 @@ struct ShiftedConvolution {
   }
 
   /// Runs `body` on contiguous ranges of the samples, one per worker when the batch and the
-  /// work allow (inside a ``TensorThreads/concurrentMap(count:_:)`` worker: all on this thread).
+  /// work allow (inside another parallel loop: all on this thread).
   @discardableResult
   private func forEachSampleRange<T>(_ batch: Int, _ body: (Range<Int>) -> T) -> [T] {
     let work = batch * outChannels * inChannels * tapOffsets.count * span
-    let workers = TensorThreads.isWorker ? 1 : min(TensorThreads.workerCount, batch, work >> 18)
+    let workers = min(Parallel.workers(forWork: work, perWorker: 1 << 18), batch)
     guard workers > 1 else { return [body(0..<batch)] }
-    return TensorThreads.concurrentMap(count: workers) { w in body(batch * w / workers..<batch * (w + 1) / workers) }
+    return Parallel.map(count: workers) { w in body(batch * w / workers..<batch * (w + 1) / workers) }
   }
 }

@@ -1,3 +1,5 @@
+import Parallelism
+
 /// Elementwise arithmetic with broadcasting, differentiable in both operands.
 extension Tensor {
   /// `a + b`, broadcasting. Gradients: `g` to both, summed over broadcast axes.
@@ -43,9 +45,7 @@ extension Tensor {
     let total = shape.reduce(1, *)
     let out = a.scalars.withUnsafeBufferPointer { x in
       b.scalars.withUnsafeBufferPointer { y in
-        let (x, y) = (
-          SharedPointer(x.baseAddress ?? UnsafePointer(bitPattern: 8)!), SharedPointer(y.baseAddress ?? UnsafePointer(bitPattern: 8)!)
-        )
+        let (x, y) = (SharedPointer(x), SharedPointer(y))
         if a.shape == b.shape {
           return [Float].parallelFilled(count: total) { z, range in
             for k in range { z[k] = f.value(x.base[k], y.base[k]) }
@@ -62,7 +62,9 @@ extension Tensor {
         return [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
           if total > 0 {
             let z = SharedPointer(buffer.baseAddress!)
-            parallelRanges(count: total / rowLength, grain: Swift.max(1, (1 << 15) / rowLength)) { rows in
+            let rowCount = total / rowLength
+            let parts = Parallel.workers(forWork: rowCount, perWorker: Swift.max(1, (1 << 15) / rowLength))
+            Parallel.forEachRange(count: rowCount, parts: parts) { _, rows in
               forEachOffset(shape: walk, strides: sa, sb, rows: rows) { k, oa, ob in z.base[k] = f.value(x.base[oa], y.base[ob]) }
             }
           }

@@ -1,5 +1,6 @@
 import CBLAS
 import ComplexModule
+import Parallelism
 import RealModule
 
 /// Complex tensors: a real tensor whose last axis has extent 2 holds `(re, im)` pairs.
@@ -100,7 +101,6 @@ extension Tensor {
   static func complexGemm(_ a: [Float], _ opA: ComplexOperand, _ b: [Float], _ opB: ComplexOperand, batch: Int, m: Int, n: Int, k: Int)
     -> [Float]
   {
-    _ = TensorThreads.configured
     guard m > 0, n > 0, k > 0 else { return [Float](repeating: 0, count: batch * m * n * 2) }
     return a.withUnsafeBufferPointer { x in
       b.withUnsafeBufferPointer { y in
@@ -109,7 +109,8 @@ extension Tensor {
           let z = SharedPointer(z.baseAddress!)
           let one: [Float] = [1, 0], zero: [Float] = [0, 0]
           // About 2^16 complex multiply-adds per worker pay for the hand-off.
-          parallelRanges(count: batch, grain: Swift.max(1, (1 << 16) / (m * n * k))) { entries in
+          let parts = Parallel.workers(forWork: batch, perWorker: Swift.max(1, (1 << 16) / (m * n * k)))
+          Parallel.forEachRange(count: batch, parts: parts) { _, entries in
             for s in entries {
               cblas_cgemm(
                 CblasRowMajor, opA.blas, opB.blas, Int32(m), Int32(n), Int32(k), one, x.base + 2 * s * m * k,

@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import Parallelism
 
 /// Matrix products on BLAS (`cblas_sgemm`).
 extension Tensor {
@@ -82,7 +83,6 @@ func gemm(
   _ a: UnsafePointer<Float>, transposeA: Bool, _ b: UnsafePointer<Float>, transposeB: Bool, _ c: UnsafeMutablePointer<Float>,
   m: Int, n: Int, k: Int, accumulate: Bool
 ) {
-  _ = TensorThreads.configured
   guard m > 0, n > 0 else { return }
   if k == 0 {
     if !accumulate { c.update(repeating: 0, count: m * n) }
@@ -99,17 +99,14 @@ func gemm(
       c + rows.lowerBound * n + columns.lowerBound, Int32(n))
   }
   // About 2^18 multiply-adds per worker pay for the hand-off.
-  let workers = TensorThreads.isWorker ? 1 : min(TensorThreads.workerCount, m * n * k >> 18)
+  let workers = Parallel.workers(forWork: m * n * k, perWorker: 1 << 18)
   guard workers > 1 else { return block(0..<m, 0..<n) }
   let byRows = m >= n || m >= 16 * workers
-  withoutActuallyEscaping(block) { block in
-    let shared = UncheckedSendableBox(block)
-    DispatchQueue.concurrentPerform(iterations: workers) { w in
-      if byRows {
-        shared.value(m * w / workers..<m * (w + 1) / workers, 0..<n)
-      } else {
-        shared.value(0..<m, n * w / workers..<n * (w + 1) / workers)
-      }
+  Parallel.forEach(count: workers) { w in
+    if byRows {
+      block(m * w / workers..<m * (w + 1) / workers, 0..<n)
+    } else {
+      block(0..<m, n * w / workers..<n * (w + 1) / workers)
     }
   }
 }

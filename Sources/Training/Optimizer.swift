@@ -1,5 +1,6 @@
 import Foundation
 import Layers
+import Parallelism
 import Tensors
 
 /// A per-parameter update rule with its own state, keyed by parameter path.
@@ -142,7 +143,8 @@ public struct Adam: Optimizer, Sendable {
           v.withUnsafeMutableBufferPointer { v in
             parameter.withUnsafeMutableScalars { theta in
               let (theta, gradient, m, v) = (theta, gradient, m, v)
-              TensorThreads.forEachRange(count: theta.count) { range in
+              let parts = Parallel.workers(forWork: theta.count, perWorker: 1 << 15)
+              Parallel.forEachRange(count: theta.count, parts: parts) { _, range in
                 for k in range {
                   var g = gradient[k]
                   if decoupled { theta[k] -= eta * lambda * theta[k] } else { g += lambda * theta[k] }

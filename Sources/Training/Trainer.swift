@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Layers
+import Parallelism
 import Tensors
 
 /// What one finished epoch measured.
@@ -137,8 +138,8 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   public mutating func step(inputs: Tensor, targets: Tensor, queries: Tensor? = nil) throws -> Float {
     let (encoder, decoder, model, options) = (inputNormalizer, outputNormalizer, self.model, self.options)
     let batch = inputs.shape[0]
-    let shards = max(1, min(TensorThreads.workerCount, batch))
-    let parts = try TensorThreads.concurrentMap(count: shards) { shard in
+    let shards = max(1, min(Parallel.availableWorkers, batch))
+    let parts = try Parallel.map(count: shards) { shard in
       let rows = Array((batch * shard / shards)..<(batch * (shard + 1) / shards))
       let (x, y, points) = (try encoder.encode(inputs.rows(rows)), targets.rows(rows), queries?.rows(rows))
       return try model.valueWithGradients { model in

@@ -42,7 +42,7 @@ struct BenchmarkSuite {
     let grid = try UniformGrid(cellCounts: [size + 1, size + 1])
     let system = try GridSystem.diffusion(grid: grid)
     let a = CSRMatrix(system.matrix)
-    log("2D Poisson \(size)x\(size): \(a.rowCount) unknowns, \(a.nonzeroCount) nonzeros, \(SparseThreads.workerCount) worker(s)")
+    log("2D Poisson \(size)x\(size): \(a.rowCount) unknowns, \(a.nonzeroCount) nonzeros, \(Parallel.workerCount) worker(s)")
 
     // Bandwidth: STREAM triad on arrays far larger than cache, then SpMV on the Poisson matrix.
     let triad = median(MemoryBandwidth.triad(count: 1 << 24, repeats: max(5, repeats)))
@@ -82,7 +82,7 @@ struct BenchmarkSuite {
       log(row.method.padding(toLength: 12, withPad: " ", startingAt: 0) + "  " + figures + (row.converged ? "" : "  NOT CONVERGED"))
     }
     return Report(
-      unknowns: a.rowCount, threads: SparseThreads.workerCount, triadGBs: triad / 1e9, spmvGBs: spmv / 1e9, spmvToTriad: spmv / triad,
+      unknowns: a.rowCount, threads: Parallel.workerCount, triadGBs: triad / 1e9, spmvGBs: spmv / 1e9, spmvToTriad: spmv / triad,
       solves: rows)
   }
 }

@@ -16,12 +16,10 @@ struct GlobalOptions: ParsableArguments {
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
   }
 
-  /// Applies the thread setting once, before any work.
+  /// Configures the process once, before any work (``ProcessConfiguration/apply(workers:)``):
+  /// the worker count, OpenBLAS on one thread, the allocator.
   func apply() {
-    if let threads {
-      SparseThreads.workerCount = threads
-      TensorThreads.workerCount = threads
-    }
+    ProcessConfiguration.apply(workers: threads)
   }
 }
 

@@ -13,16 +13,15 @@ final class MultigridTests: XCTestCase {
 
   func testVCycleIsSymmetricPositiveDefinite() throws {
     for workers in [1, 2] {
-      let saved = SparseThreads.workerCount
-      SparseThreads.workerCount = workers
-      defer { SparseThreads.workerCount = saved }
-      let (a, _, layout) = try Problems.poisson2D(200)
-      let m = try MultigridPreconditioner(matrix: a, layout: layout)
-      let x = randomVector(a.rowCount, seed: 1), y = randomVector(a.rowCount, seed: 2)
-      let mx = apply(m, x), my = apply(m, y)
-      let xmy = zip(x, my).reduce(0) { $0 + $1.0 * $1.1 }, ymx = zip(y, mx).reduce(0) { $0 + $1.0 * $1.1 }
-      assertClose(xmy, ymx, rtol: 1e-10, "workers \(workers)")
-      XCTAssertGreaterThan(zip(x, mx).reduce(0) { $0 + $1.0 * $1.1 }, 0)
+      try withWorkerCount(workers) {
+        let (a, _, layout) = try Problems.poisson2D(200)
+        let m = try MultigridPreconditioner(matrix: a, layout: layout)
+        let x = randomVector(a.rowCount, seed: 1), y = randomVector(a.rowCount, seed: 2)
+        let mx = apply(m, x), my = apply(m, y)
+        let xmy = zip(x, my).reduce(0) { $0 + $1.0 * $1.1 }, ymx = zip(y, mx).reduce(0) { $0 + $1.0 * $1.1 }
+        assertClose(xmy, ymx, rtol: 1e-10, "workers \(workers)")
+        XCTAssertGreaterThan(zip(x, mx).reduce(0) { $0 + $1.0 * $1.1 }, 0)
+      }
     }
   }
 

@@ -49,12 +49,11 @@ final class TrainerTests: XCTestCase {
     var g = SplitMix64(seed: 5)
     let model = FNO(small, using: &g)
     let losses = try [1, 2].map { workers -> (Float, [String: Tensor]) in
-      let saved = TensorThreads.workerCount
-      TensorThreads.workerCount = workers
-      defer { TensorThreads.workerCount = saved }
-      var trainer = Trainer(model: model, options: TrainingOptions(epochs: 1), fittingNormalizersTo: TrainerTests.darcy)
-      let loss = try trainer.step(inputs: batch.inputs, targets: batch.outputs)
-      return (loss, trainer.model.parameters)
+      try withWorkerCount(workers) {
+        var trainer = Trainer(model: model, options: TrainingOptions(epochs: 1), fittingNormalizersTo: TrainerTests.darcy)
+        let loss = try trainer.step(inputs: batch.inputs, targets: batch.outputs)
+        return (loss, trainer.model.parameters)
+      }
     }
     assertClose(Double(losses[0].0), Double(losses[1].0), rtol: 1e-5)
     for (path, parameter) in losses[0].1 {

@@ -72,12 +72,9 @@ final class CSRMatrixTests: XCTestCase {
   func testParallelSpMVMatchesSerialOnALargeMatrix() throws {
     let (a, _, _) = try Problems.poisson2D(300)
     let x = randomVector(a.columnCount, seed: 3)
-    let saved = SparseThreads.workerCount
-    defer { SparseThreads.workerCount = saved }
-    SparseThreads.workerCount = 1
-    let serial = try a.multiplied(by: x)
-    SparseThreads.workerCount = 4
-    XCTAssertEqual(try a.multiplied(by: x), serial, "each row is summed the same way whatever the worker count")
+    let serial = try withWorkerCount(1) { try a.multiplied(by: x) }
+    let parallel = try withWorkerCount(4) { try a.multiplied(by: x) }
+    XCTAssertEqual(parallel, serial, "each row is summed the same way whatever the worker count")
   }
 
   func testSparseProductAndKroneckerMatchDense() throws {

@@ -6,6 +6,8 @@
 import Foundation
 import OperatorKit
 
+ProcessConfiguration.apply()  // all cores, OpenBLAS on one thread: set once, before any work
+
 let arguments = CommandLine.arguments.dropFirst().compactMap(Int.init)
 let samples = arguments.first ?? 50
 let resolution = arguments.dropFirst().first ?? 32

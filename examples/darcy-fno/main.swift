@@ -10,6 +10,8 @@
 import Foundation
 import OperatorKit
 
+ProcessConfiguration.apply()  // all cores, OpenBLAS on one thread: set once, before any work
+
 let epochs = CommandLine.arguments.dropFirst().compactMap(Int.init).first ?? 20
 let root = "out/examples/darcy-fno"
 

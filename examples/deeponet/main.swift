@@ -14,6 +14,8 @@
 import Foundation
 import OperatorKit
 
+ProcessConfiguration.apply()  // all cores, OpenBLAS on one thread: set once, before any work
+
 let scale = CommandLine.arguments.dropFirst().compactMap(Int.init).first ?? 1
 let root = "out/examples/deeponet"
 

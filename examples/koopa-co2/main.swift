@@ -9,6 +9,8 @@
 import Foundation
 import OperatorKit
 
+ProcessConfiguration.apply()  // all cores, OpenBLAS on one thread: set once, before any work
+
 let epochs = CommandLine.arguments.dropFirst().compactMap(Int.init).first ?? 30
 let root = "out/examples/koopa-co2"
 try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)

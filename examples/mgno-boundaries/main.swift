@@ -12,6 +12,8 @@
 import Foundation
 import OperatorKit
 
+ProcessConfiguration.apply()  // all cores, OpenBLAS on one thread: set once, before any work
+
 let arguments = CommandLine.arguments.dropFirst()
 let epochs = arguments.compactMap(Int.init).first ?? 10
 let boundaries = arguments.compactMap(DarcyBoundary.init(rawValue:))

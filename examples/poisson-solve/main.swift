@@ -9,6 +9,8 @@
 import Foundation
 import OperatorKit
 
+ProcessConfiguration.apply()  // all cores, OpenBLAS on one thread: set once, before any work
+
 let n = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 256
 let outputDirectory = "out/examples"
 try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)

@@ -7,6 +7,8 @@
 import Foundation
 import OperatorKit
 
+ProcessConfiguration.apply()  // all cores, OpenBLAS on one thread: set once, before any work
+
 /// Two convolutions with circular padding (periodic boundaries) and a GELU between them.
 struct LaplacianNet: Module {
   var first: Conv

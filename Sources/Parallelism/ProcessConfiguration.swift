@@ -1,0 +1,29 @@
+import CBLAS
+
+/// The one place OperatorKit changes process-wide settings; programs (the `opkit` CLI, the
+/// examples, benchmarks) call ``apply(workers:)`` once at start-up, library code never does.
+public enum ProcessConfiguration {
+  /// Configures the process for OperatorKit's numerics:
+  /// - `workers` parallel workers for every kernel (``Parallel/workerCount``; default: the
+  ///   active processors);
+  /// - OpenBLAS on one thread: our loops are the parallelism, and OpenBLAS's idle workers spin
+  ///   (`sched_yield`) between calls, stealing the cores the next kernel wants (a fifth of a
+  ///   data-generation run);
+  /// - glibc's allocator keeps freed blocks instead of returning every large one to the kernel,
+  ///   so the multi-megabyte activations of a training step reuse memory rather than
+  ///   page-faulting fresh zeroed pages on every allocation.
+  public static func apply(workers: Int? = nil) {
+    if let workers { Parallel.setWorkerCount(workers) }
+    openblas_set_num_threads(1)
+    #if os(Linux)
+      _ = glibcMallopt(-3, 1 << 30)  // M_MMAP_THRESHOLD: heap, not mmap, below 1 GiB
+      _ = glibcMallopt(-1, Int32.max)  // M_TRIM_THRESHOLD: never trim the heap top
+    #endif
+  }
+}
+
+#if os(Linux)
+  /// glibc's `mallopt(3)` (declared in `malloc.h`, which the Glibc module does not export).
+  @_silgen_name("mallopt")
+  private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+#endif
