@@ -66,7 +66,8 @@ let package = Package(
       name: "mgno-boundaries", dependencies: ["OperatorKit"], path: "examples/mgno-boundaries", exclude: ["README.md"]),
 
     // Tests: one target per module, a shared support target, and end-to-end CLI tests.
-    .target(name: "TestSupport", dependencies: ["Parallelism", "Sparse", "Krylov", "Tensors"], path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport", dependencies: ["Parallelism", "Sparse", "Krylov", "Tensors", "Layers", "Training"], path: "Tests/TestSupport"),
     .testTarget(name: "CLibrariesTests", dependencies: ["CFFTW", "CBLAS", "CSuiteSparse"]),
     .testTarget(name: "GridsTests", dependencies: ["Grids", "TestSupport"]),
     .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),

@@ -32,8 +32,11 @@ final class SafetensorsTests: XCTestCase {
   }
 
   /// A write that runs out of disk space part-way must leave the previous checkpoint intact
-  /// and loadable: a 256 KiB tmpfs holds the old checkpoint but not the new one.
+  /// and loadable: a 256 KiB tmpfs holds the old checkpoint but not the new one. Mounting
+  /// changes the host, so it runs only when `OPERATORKIT_TMPFS_TESTS=1` asks for it (and as root).
   func testAWriteInterruptedByAFullDiskKeepsThePreviousCheckpoint() throws {
+    try XCTSkipUnless(
+      ProcessInfo.processInfo.environment["OPERATORKIT_TMPFS_TESTS"] == "1", "set OPERATORKIT_TMPFS_TESTS=1 to mount a tmpfs")
     let mountPoint = directory.appendingPathComponent("tiny").path
     try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
     let mount = Process()

@@ -31,13 +31,12 @@ final class DCDMTests: XCTestCase {
     let net2 = network()
     let b = randomTensor([2, 1, 8, 8], seed: 4)
     XCTAssertEqual(net2.configuration.levels(for: [8, 8]), [[8, 8], [4, 4], [2, 2]])
-    try checkGradients([b], tolerance: 2e-2) { try net2.direction($0[0]) }
-    try checkGradients([b], tolerance: 2e-2) { try net2($0[0]) }
+    // A small step: the ReLU network's kinks lie within 1e-2 of some inputs.
+    try checkGradients([b], epsilon: 1e-3, tolerance: 2e-2) { try net2.direction($0[0]) }
+    try checkGradients([b], epsilon: 1e-3, tolerance: 2e-2) { try net2($0[0]) }
     let net3 = network(dimension: 3, width: 2)
-    try checkGradients([randomTensor([1, 1, 4, 4, 4], seed: 5)], tolerance: 2e-2) { try net3($0[0]) }
-    let (_, gradients) = try net2.valueWithGradients { try Loss.relativeL2($0(b), b, reduction: .sum) }
-    XCTAssertEqual(Set(gradients.keys), Set(net2.parameters.keys))
-    XCTAssertTrue(gradients.values.allSatisfy { $0.scalars.contains { $0 != 0 } })
+    try checkGradients([randomTensor([1, 1, 4, 4, 4], seed: 5)], epsilon: 1e-3, tolerance: 2e-2) { try net3($0[0]) }
+    try checkParameterGradients(net2) { try Loss.relativeL2($0(b), b, reduction: .sum) }
   }
 
   /// The map is positively homogeneous (the residual's scale does not matter) and the training

@@ -36,9 +36,7 @@ final class FNOTests: XCTestCase {
     var g = SeededGenerator(seed: 6)
     let model = FNO(FNOConfiguration(modes: [4, 4], width: 8, layers: 2, projection: 16), using: &g)
     let x = randomTensor([2, 1, 16, 16], seed: 7)
-    let (_, gradients) = try model.valueWithGradients { try $0(x).squared().mean() }
-    XCTAssertEqual(Set(gradients.keys), Set(model.parameters.keys))
-    for (path, gradient) in gradients { XCTAssertTrue(gradient.scalars.contains { $0 != 0 }, "\(path) got no gradient") }
+    try checkParameterGradients(model) { try $0(x).squared().mean() }
     XCTAssertEqual(try model(randomTensor([1, 1, 32, 24], seed: 8)).shape, [1, 1, 32, 24], "zero-shot at another resolution")
     let model3 = FNO(FNOConfiguration(modes: [2, 2, 2], width: 4, layers: 1, projection: 8), using: &g)
     XCTAssertEqual(try model3(randomTensor([1, 1, 6, 6, 6], seed: 9)).shape, [1, 1, 6, 6, 6])

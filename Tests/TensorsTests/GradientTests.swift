@@ -40,7 +40,9 @@ final class GradientTests: XCTestCase {
     XCTAssertEqual(try Tensor(zeros: [2, 0, 3]).summed(alongAxes: [1]).scalars, [0, 0, 0, 0, 0, 0])
     XCTAssertEqual(try Tensor(zeros: [2, 0]).sum().scalars, [0])
     try checkGradients([x]) { try $0[0].mean(alongAxes: [2]) }
-    try checkGradients([x]) { try $0[0].max(alongAxes: [1]) }
+    // Distinct values 1/30 apart: no maximum ties within the finite-difference step.
+    let separated = try Tensor(shape: [3, 4, 5], scalars: (0..<60).map { Float(($0 * 37) % 60) / 30 - 1 })
+    try checkGradients([separated]) { try $0[0].max(alongAxes: [1]) }
     try checkGradients([x]) { try $0[0].l2Norm(alongAxes: [0, 2]) }
   }
 

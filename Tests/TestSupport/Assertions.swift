@@ -1,4 +1,5 @@
 import Foundation
+import Layers
 import Tensors
 import XCTest
 
@@ -55,16 +56,45 @@ public func temporaryDirectory(_ name: String) -> URL {
   return dir
 }
 
-/// Runs `python3 -c script` (numpy and scipy are the cross-checks' references) and returns its
-/// trimmed standard output.
-public func runPython(_ script: String) throws -> String {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = ["python3", "-c", script]
-  let out = Pipe()
-  process.standardOutput = out
-  try process.run()
-  let data = out.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+/// The mean relative L2 error `‖u_i − ū‖ / ‖u_i‖` over the samples of the dataset in
+/// `directory`, where `ū` is their mean: the error of the mean predictor, which a trained model
+/// must beat.
+public func meanPredictorRelativeL2(_ directory: String) throws -> Double {
+  let u = try NumpyArray(contentsOf: (directory as NSString).appendingPathComponent("sol.npy"))
+  let n = u.shape[0], size = u.values.count / max(n, 1)
+  var mean = [Double](repeating: 0, count: size)
+  for i in 0..<n { for k in 0..<size { mean[k] += u.values[i * size + k] / Double(n) } }
+  var total = 0.0
+  for i in 0..<n {
+    var (error, norm) = (0.0, 0.0)
+    for k in 0..<size {
+      let v = u.values[i * size + k]
+      error += (v - mean[k]) * (v - mean[k])
+      norm += v * v
+    }
+    total += (error / norm).squareRoot()
+  }
+  return total / Double(n)
+}
+
+/// The mean squared error of predicting the dataset in `directory` by the mean of its outputs
+/// over the samples (pointwise): the mean predictor's MSE, which a trained model must beat.
+public func meanPredictorMSE(_ directory: String) throws -> Double {
+  let u = try NumpyArray(contentsOf: (directory as NSString).appendingPathComponent("sol.npy"))
+  let n = u.shape[0], size = u.values.count / max(n, 1)
+  var mean = [Double](repeating: 0, count: size)
+  for i in 0..<n { for k in 0..<size { mean[k] += u.values[i * size + k] / Double(n) } }
+  var total = 0.0
+  for i in 0..<n { for k in 0..<size { total += (u.values[i * size + k] - mean[k]) * (u.values[i * size + k] - mean[k]) } }
+  return total / Double(max(u.values.count, 1))
+}
+
+/// The errors on `test` (outputs `[N, …]`) of predicting every sample by the mean of
+/// `train`'s outputs: mean relative L2 and mean squared error — the baseline a trained model
+/// must beat.
+public func meanPredictorErrors(train: Tensor, test: Tensor) throws -> (relativeL2: Double, mse: Double) {
+  let mean = try train.mean(alongAxes: [0], keepingAxes: true).broadcasted(to: test.shape)
+  let relative = Double(try Loss.relativeL2(mean, test).scalar)
+  let mse = zip(mean.scalars, test.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) } / Double(test.count)
+  return (relative, mse)
 }

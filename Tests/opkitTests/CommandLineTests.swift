@@ -4,37 +4,14 @@ import XCTest
 
 /// End-to-end runs of the built `opkit` binary: outputs, the scipy cross-check, and bad input.
 final class CommandLineTests: XCTestCase {
-  /// The `opkit` executable next to the test bundle.
-  private var opkit: URL {
-    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("opkit")
-  }
-
   private let directory = temporaryDirectory("opkit-tests")
 
   private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
-  /// Runs a program; returns exit status, stdout and stderr.
-  private func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-  }
+  private func opkit(_ arguments: [String]) throws -> ProcessResult { try runProcess(builtOpkit(), arguments) }
 
-  private func opkit(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-    try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: opkit.path), "opkit is not built next to the tests")
-    return try run(opkit, arguments)
-  }
-
-  private func python(_ script: String) throws -> (status: Int32, out: String, err: String) {
-    try run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script])
+  private func python(_ script: String) throws -> ProcessResult {
+    try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script])
   }
 
   func testJSONReportAndOutputsThatNumpyReads() throws {
