@@ -82,7 +82,8 @@ let package = Package(
     .testTarget(name: "OperatorsTests", dependencies: ["Datasets", "Operators", "Training", "Layers", "PDEData", "TestSupport"]),
     .testTarget(
       name: "LearnedSolversTests", dependencies: ["Datasets", "LearnedSolvers", "Krylov", "Sparse", "Grids", "Training", "Tensors", "TestSupport"]),
-    .testTarget(name: "TrainingTests", dependencies: ["Datasets", "Training", "Layers", "TestSupport"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "TestSupport"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Datasets", "Training", "Layers", "Operators", "PDEData", "TestSupport"]),
     .testTarget(name: "KrylovTests", dependencies: ["Krylov", "TestSupport"]),
     .testTarget(
       name: "opkitTests",

@@ -256,6 +256,52 @@ final class TrainCommandTests: XCTestCase {
     XCTAssertTrue(badAxis.err.contains("x, y, z"), badAxis.err)
   }
 
+  /// Checkpoints loaded for inference (`evaluate`, `solve --method dcdm`): a hand-edited
+  /// configuration, a truncated file and a checkpoint of another kind are one-line errors with
+  /// exit code 1, before any layer is built.
+  func testBadCheckpointsAreOneLineErrorsFromEveryLoader() throws {
+    try generate("c16", resolution: 16, samples: 10, seed: 4)
+    let (fno, dcdm) = (path("c-fno.safetensors"), path("c-dcdm.safetensors"))
+    for file in [fno, dcdm] { try? FileManager.default.removeItem(atPath: file) }
+    XCTAssertEqual(try run(["train", "fno", "--data", path("c16"), "--epochs", "1", "--out", fno] + small).status, 0)
+    let trained = try run([
+      "train", "dcdm", "--grid", "8x8", "--vectors", "20", "--lanczos", "10", "--epochs", "1", "--batch", "10", "--out", dcdm,
+    ])
+    XCTAssertEqual(trained.status, 0, trained.err)
+    _ = try runPython(
+      """
+      import json, struct
+      def rewrite(source, target, edit):
+          raw = open(source, 'rb').read()
+          n = struct.unpack('<Q', raw[:8])[0]
+          header = json.loads(raw[8:8 + n])
+          edit(header['__metadata__'])
+          text = json.dumps(header).encode()
+          text += b' ' * (-len(text) % 8)
+          open(target, 'wb').write(struct.pack('<Q', len(text)) + text + raw[8 + n:])
+      def modes(m): c = json.loads(m['configuration']); c['modes'] = [0, 0]; m['configuration'] = json.dumps(c)
+      def width(m): c = json.loads(m['configuration']); c['width'] = -5; m['configuration'] = json.dumps(c)
+      rewrite('\(fno)', '\(path("c-modes.safetensors"))', modes)
+      rewrite('\(dcdm)', '\(path("c-width.safetensors"))', width)
+      raw = open('\(fno)', 'rb').read(); open('\(path("c-truncated.safetensors"))', 'wb').write(raw[:len(raw) // 2])
+      """)
+    let evaluate = ["evaluate", "--data", path("c16"), "--model"]
+    let solve = ["solve", "poisson", "--grid", "16x16", "--method", "dcdm", "--model"]
+    for (arguments, expected) in [
+      (evaluate + [path("c-modes.safetensors")], "c-modes.safetensors: invalid configuration: fno configuration: modes must be at least 1"),
+      (evaluate + [path("c-truncated.safetensors")], "c-truncated.safetensors"),
+      (evaluate + [path("c16/sol.npy")], "sol.npy"),
+      (solve + [path("c-width.safetensors")], "c-width.safetensors: invalid configuration:"),
+      (solve + [path("c-truncated.safetensors")], "c-truncated.safetensors"),
+      (solve + [fno], "c-fno.safetensors: holds a 'fno' model, expected 'dcdm'"),
+    ] {
+      let failed = try run(arguments)
+      XCTAssertEqual(failed.status, 1, failed.err)
+      XCTAssertEqual(failed.err.split(separator: "\n").count, 1, failed.err)
+      XCTAssertTrue(failed.err.hasPrefix("opkit: error: ") && failed.err.contains(expected), "'\(expected)' not in: \(failed.err)")
+    }
+  }
+
   /// `opkit train dcdm` at 16², then `opkit solve poisson --method dcdm` at 32² (a size it did
   /// not see) and on a grid with an obstacle; bad combinations are one-line errors.
   func testDCDMTrainsAndSolvesOnLargerAndObstructedGrids() throws {

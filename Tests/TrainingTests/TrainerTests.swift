@@ -105,19 +105,37 @@ final class TrainerTests: XCTestCase {
     XCTAssertThrowsError(try Trainer<FNO>(checkpointAt: foreign)) {
       XCTAssertTrue("\($0)".contains("not an OperatorKit training checkpoint"), "\($0)")
     }
+  }
 
-    // A solution file of another shape than the coefficients, a NaN, a missing file.
-    let bad = dir.appendingPathComponent("bad").path
-    try FileManager.default.createDirectory(atPath: bad, withIntermediateDirectories: true)
-    try NumpyArray(shape: [3, 8, 8], values: Array(repeating: 1, count: 192), dtype: .float32).write(to: bad + "/coeff.npy")
-    XCTAssertThrowsError(try OperatorDataset(directory: bad)) { XCTAssertEqual("\($0)", bad + "/sol.npy: no such file") }
-    try NumpyArray(shape: [3, 8, 7], values: Array(repeating: 1, count: 168), dtype: .float32).write(to: bad + "/sol.npy")
-    XCTAssertThrowsError(try OperatorDataset(directory: bad)) {
-      XCTAssertTrue("\($0)".contains("sol.npy: shape [3, 8, 7] does not match"), "\($0)")
+  /// A checkpoint loads for inference without a trainer, through the registry of kinds; an
+  /// invalid configuration, another kind, or an unknown kind is an error naming the file.
+  func testCheckpointsLoadForInferenceAndInvalidConfigurationsAreNamedErrors() throws {
+    let dir = TrainerTests.directory
+    var g = SplitMix64(seed: 8)
+    let trainer = Trainer(model: FNO(small, using: &g), options: TrainingOptions(epochs: 1), fittingNormalizersTo: TrainerTests.darcy)
+    let good = dir.appendingPathComponent("inference.safetensors").path
+    try trainer.writeCheckpoint(to: good)
+    let registry = ModelRegistry([FNO.self, MgNO.self])
+    let loaded = try registry.load(checkpointAt: good)
+    XCTAssertEqual(loaded.kind, "fno")
+    let x = TrainerTests.darcy.subset([0, 1]).inputs
+    XCTAssertEqual(try loaded.predict(x, queries: nil).scalars, try trainer.predict(x).scalars)
+    XCTAssertEqual(try TrainedModel<FNO>(checkpointAt: good).model.parameters, trainer.model.parameters)
+    XCTAssertThrowsError(try TrainedModel<MgNO>(checkpointAt: good)) {
+      XCTAssertTrue("\($0)".contains("inference.safetensors: holds a 'fno' model, expected 'mgno'"), "\($0)")
     }
-    try NumpyArray(shape: [3, 8, 8], values: [.nan] + Array(repeating: 1, count: 191), dtype: .float32).write(to: bad + "/sol.npy")
-    XCTAssertThrowsError(try OperatorDataset(directory: bad)) {
-      XCTAssertTrue("\($0)".hasPrefix(bad + "/sol.npy: ") && "\($0)".contains("non-finite value nan"), "\($0)")
+    XCTAssertThrowsError(try ModelRegistry([MgNO.self]).load(checkpointAt: good)) {
+      XCTAssertTrue("\($0)".contains("unknown model kind 'fno' (known: mgno)"), "\($0)")
+    }
+    // The configuration is validated before any layer is built: modes 0 would trap in FFT set-up.
+    var file = try SafetensorsFile(contentsOf: good)
+    file.metadata["configuration"] = file.metadata["configuration"]!.replacingOccurrences(of: "\"modes\":[4,4]", with: "\"modes\":[0,0]")
+    let invalid = dir.appendingPathComponent("invalid.safetensors").path
+    try file.write(to: invalid)
+    for load in [{ _ = try TrainedModel<FNO>(checkpointAt: invalid) }, { _ = try registry.load(checkpointAt: invalid) }] {
+      XCTAssertThrowsError(try load()) {
+        XCTAssertTrue("\($0)".contains("invalid.safetensors: invalid configuration: fno configuration: modes must be at least 1"), "\($0)")
+      }
     }
   }
 
