@@ -40,18 +40,12 @@ public final class ConjugateDirections {
     _ a: any LinearOperator, _ b: [Double], _ x: inout [Double], directions: any Preconditioner, monitor: SolverMonitor? = nil
   ) throws -> SolveReport {
     let n = size
-    try checkSolveSizes("conjugate directions", size: n, a, b: b.count, x: x.count)
     let clock = Stopwatch()
-    let bNorm = b.reduce(0) { $0 + $1 * $1 }.squareRoot()
-    var report = SolveReport.starting(rightHandSideNorm: bNorm)
+    let start = try SolveStart("conjugate directions", size: n, a, b, &x, options: options)
+    var report = start.report
     report.directionFallbacks = 0
     defer { report.seconds = clock.seconds }
-    if bNorm == 0 {
-      for i in 0..<n { x[i] = 0 }
-      report.reason = .convergedAbsolute
-      return report
-    }
-    let (tolerance, convergedReason) = options.threshold(rightHandSideNorm: bNorm)
+    guard let (tolerance, convergedReason) = start.stop else { return report }
     var r = [Double](repeating: 0, count: n), d = r, q = r
     x.withUnsafeBufferPointer { xp in r.withUnsafeMutableBufferPointer { a.apply(xp, into: $0) } }
     for i in 0..<n { r[i] = b[i] - r[i] }

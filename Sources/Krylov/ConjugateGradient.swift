@@ -34,23 +34,15 @@ public final class ConjugateGradient {
     preconditioner: (any Preconditioner)? = nil, monitor: SolverMonitor? = nil
   ) throws -> SolveReport {
     let n = size
-    try checkSolveSizes("CG", size: n, a, b: b.count, x: x.count)
     let clock = Stopwatch()
+    let start = try SolveStart("CG", size: n, a, b, &x, options: options)
+    guard let (tolerance, convergedReason) = start.stop else { return start.report }
     let (r, z, p, q) = (workspace[0], workspace[1], workspace[2], workspace[3])
     let cap = options.iterationCap(size: n)
     return b.withUnsafeBufferPointer { b in
       x.withUnsafeMutableBufferPointer { x in
-        let bNorm = Vector.norm(b)
-        var report = SolveReport.starting(rightHandSideNorm: bNorm)
+        var report = start.report
         defer { report.seconds = clock.seconds }
-        if bNorm == 0 {
-          // A x = 0 has the solution x = 0; no iteration is needed.
-          for i in 0..<n { x[i] = 0 }
-          report.reason = .convergedAbsolute
-          if options.recordHistory { report.residualHistory = [0] }
-          return report
-        }
-        let (tolerance, convergedReason) = options.threshold(rightHandSideNorm: bNorm)
         // r ← b − A x
         a.apply(x.readOnly, into: r)
         Vector.subtractFrom(b, r)

@@ -19,7 +19,7 @@ import CBLAS
 /// References: Parks, de Sturler, Mackey, Johnson, Maiti 2006, "Recycling Krylov subspaces for
 /// sequences of linear systems", SIAM J. Sci. Comput. 28(5) (Algorithm 2); Wang et al. 2024,
 /// "Accelerating data generation for neural operators via Krylov subspace recycling" (SKR).
-public final class GCRODR {
+public final class GCRODR: RecyclingSolver {
   /// Tolerances and caps; ``SolverOptions/restart`` is the cycle length `m`.
   public let options: SolverOptions
   /// The recycled dimension `k` (at most `m − 1`).
@@ -28,6 +28,9 @@ public final class GCRODR {
   public private(set) var recycledVectors: [[Double]] = []
   /// The system size.
   public let size: Int
+  /// Allocated once and reused by every solve: a cycle's Arnoldi basis `V` (`m + 1` columns),
+  /// `M⁻¹ v`, the residual and the next Arnoldi vector.
+  private var workspace: (basis: VectorBlock, preconditioned: [Double], residual: [Double], arnoldi: [Double])
 
   /// A solver for systems of `size` unknowns with cycle length `options.restart` and recycled
   /// dimension `recycleDimension` (the SKR paper's defaults are m = 40, k = 20).
@@ -35,6 +38,8 @@ public final class GCRODR {
     self.size = size
     self.options = options
     self.recycleDimension = max(0, min(recycleDimension, options.restart - 1))
+    let zeros = [Double](repeating: 0, count: size)
+    workspace = (VectorBlock(length: size, count: max(2, options.restart) + 1), zeros, zeros, zeros)
   }
 
   /// Forgets the recycled subspace (the next solve starts like GMRES).
@@ -42,25 +47,34 @@ public final class GCRODR {
 
   /// Solves `A x = b` from the initial guess `x` (overwritten), recycling the subspace kept
   /// from the previous solve (if any) and keeping an updated one for the next.
+  /// - Parameters:
+  ///   - preconditioner: `M⁻¹`, applied on the right; nil for none.
+  ///   - monitor: called after every inner iteration with the least-squares residual norm.
   /// - Throws: ``KrylovError/dimensionMismatch(_:)`` when sizes disagree.
-  public func solve(_ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)? = nil) throws
-    -> SolveReport
-  {
+  public func solve(
+    _ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)? = nil,
+    monitor: SolverMonitor? = nil
+  ) throws -> SolveReport {
     let n = size
-    try checkSolveSizes("GCRO-DR", size: n, a, b: b.count, x: x.count)
     let clock = Stopwatch()
-    let bNorm = VectorBlock.norm(b)
-    var report = SolveReport.starting(rightHandSideNorm: bNorm)
+    let start = try SolveStart("GCRO-DR", size: n, a, b, &x, options: options)
+    var report = start.report
     defer { report.seconds = clock.seconds }
-    if bNorm == 0 {
-      x = Array(repeating: 0, count: n)
-      report.reason = .convergedAbsolute
-      return report
-    }
-    let (tolerance, convergedReason) = options.threshold(rightHandSideNorm: bNorm)
+    guard let (tolerance, convergedReason) = start.stop else { return report }
     let cap = options.iterationCap(size: n)
     let m = max(2, options.restart)
-    var scratch = [Double](repeating: 0, count: n)
+    // The workspace, moved out for the solve (so writes do not copy) and back after.
+    var (v, scratch, r, w) = (VectorBlock(length: n, count: 0), [Double](), [Double](), [Double]())
+    swap(&v, &workspace.basis)
+    swap(&scratch, &workspace.preconditioned)
+    swap(&r, &workspace.residual)
+    swap(&w, &workspace.arnoldi)
+    defer {
+      swap(&v, &workspace.basis)
+      swap(&scratch, &workspace.preconditioned)
+      swap(&r, &workspace.residual)
+      swap(&w, &workspace.arnoldi)
+    }
     // w ← A M⁻¹ v
     func operate(_ v: UnsafePointer<Double>, into w: UnsafeMutablePointer<Double>) {
       scratch.withUnsafeMutableBufferPointer { z in applyPreconditioner(preconditioner, UnsafeBufferPointer(start: v, count: n), z) }
@@ -72,15 +86,14 @@ public final class GCRODR {
       t.withUnsafeBufferPointer { t in scratch.withUnsafeMutableBufferPointer { z in applyPreconditioner(preconditioner, t, z) } }
       for i in 0..<n { x[i] += scratch[i] }
     }
-    func residual() -> [Double] {
-      var r = [Double](repeating: 0, count: n)
+    // r ← b − A x
+    func updateResidual() {
       x.withUnsafeBufferPointer { x in r.withUnsafeMutableBufferPointer { r in a.apply(x, into: r) } }
       report.matvecs += 1
       for i in 0..<n { r[i] = b[i] - r[i] }
-      return r
     }
 
-    var r = residual()
+    updateResidual()
     // Recycled space for this system: C = A M⁻¹ U made orthonormal, U ← U R⁻¹, and the
     // residual projected onto C's complement.
     var u = VectorBlock(length: n, columns: recycledVectors), c = VectorBlock(length: n, count: 0)
@@ -95,6 +108,7 @@ public final class GCRODR {
       c.subtractTimes(coefficients, from: &r)
     }
     var previousNorm = Double.infinity
+    var stopped: StopReason?  // by the monitor or the time limit, at the end of the cycle
     while true {
       let beta = VectorBlock.norm(r)
       report.residualNorm = beta
@@ -106,13 +120,13 @@ public final class GCRODR {
       if beta <= tolerance { report.reason = convergedReason; break }
       if report.iterations >= cap { report.reason = .maxIterations; break }
       if beta >= previousNorm * (1 - 1e-12) { report.reason = .stagnation; break }
+      if let stopped { report.reason = stopped; break }
       previousNorm = beta
 
       // One cycle: Arnoldi on (I − CCᵀ) A M⁻¹ from v₀ = r/β, with Givens rotations on G.
       let kk = c.count
       let steps = m - kk
       let scales = (0..<kk).map { 1 / u.columnNorm($0) }
-      var v = VectorBlock(length: n, count: steps + 1)
       v.withMutableColumn(0) { v0 in for i in 0..<n { v0[i] = r[i] / beta } }
       var hbar = [[Double]]()  // columns of H̄, each of length j + 2
       var bColumns = [[Double]]()  // columns of B = Cᵀ A M⁻¹ V
@@ -120,7 +134,6 @@ public final class GCRODR {
       var (cosines, sines) = ([Double](), [Double]())
       var g = c.transposedTimes(r) + [beta]
       var done = 0
-      var w = [Double](repeating: 0, count: n)
       while done < steps && report.iterations < cap {
         w.withUnsafeMutableBufferPointer { w in v.withColumn(done) { operate($0, into: w.baseAddress!) } }
         report.iterations += 1
@@ -160,7 +173,12 @@ public final class GCRODR {
         g.append(-sines[done] * g[p])
         g[p] = cosines[done] * g[p]
         done += 1
-        if abs(g[q]) <= tolerance || subdiagonal == 0 { break }
+        if let monitor, monitor(report.iterations, abs(g[q])) == .stop {
+          stopped = .stoppedByMonitor
+        } else if let limit = options.timeLimit, clock.seconds > limit {
+          stopped = .timeLimit
+        }
+        if abs(g[q]) <= tolerance || subdiagonal == 0 || stopped != nil { break }
       }
       // y from the triangular system: G's first kk columns are diag(D) (already triangular).
       let size = kk + done
@@ -176,7 +194,7 @@ public final class GCRODR {
       var update = scaledU.times(Array(y[0..<kk]))
       v.addTimes(Array(y[kk...]), to: &update, columns: done)
       correct(update)
-      r = residual()
+      updateResidual()
 
       // New recycled space from the harmonic Ritz vectors of this cycle.
       let keep = min(recycleDimension, size)

@@ -34,23 +34,16 @@ public final class GMRES {
     preconditioner: (any Preconditioner)? = nil, monitor: SolverMonitor? = nil
   ) throws -> SolveReport {
     let n = size
-    try checkSolveSizes("GMRES", size: n, a, b: b.count, x: x.count)
     let clock = Stopwatch()
+    let start = try SolveStart("GMRES", size: n, a, b, &x, options: options)
+    guard let (tolerance, convergedReason) = start.stop else { return start.report }
     let m = arnoldi.capacity
     let cap = options.iterationCap(size: n)
     let (r, z) = (workspace[0], workspace[1])
     return b.withUnsafeBufferPointer { b in
       x.withUnsafeMutableBufferPointer { x in
-        let bNorm = Vector.norm(b)
-        var report = SolveReport.starting(rightHandSideNorm: bNorm)
+        var report = start.report
         defer { report.seconds = clock.seconds }
-        if bNorm == 0 {
-          for i in 0..<n { x[i] = 0 }
-          report.reason = .convergedAbsolute
-          if options.recordHistory { report.residualHistory = [0] }
-          return report
-        }
-        let (tolerance, convergedReason) = options.threshold(rightHandSideNorm: bNorm)
         var cosines = [Double](repeating: 0, count: m), sines = cosines
         var g = [Double](repeating: 0, count: m + 1)
         var previousCycleNorm = Double.infinity

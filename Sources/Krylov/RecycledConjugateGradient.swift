@@ -17,7 +17,7 @@ import CBLAS
 /// The answer is judged by the recursively updated residual like ``ConjugateGradient`` (and
 /// generators recompute the true residual). If `G` is not positive definite (a recycled space
 /// degenerate for the new matrix) the space is dropped and the solve is plain PCG.
-public final class RecycledConjugateGradient {
+public final class RecycledConjugateGradient: RecyclingSolver {
   /// Tolerances and caps.
   public let options: SolverOptions
   /// The recycled dimension `k`.
@@ -28,6 +28,8 @@ public final class RecycledConjugateGradient {
   public private(set) var recycledVectors: [[Double]] = []
   /// The system size.
   public let size: Int
+  /// The vectors of the iteration, allocated once and reused by every solve.
+  private var workspace: (r: [Double], z: [Double], p: [Double], q: [Double])
 
   /// A solver for systems of `size` unknowns recycling `recycleDimension` vectors, renewed from
   /// the last `window` search directions of each solve.
@@ -36,49 +38,64 @@ public final class RecycledConjugateGradient {
     self.options = options
     self.recycleDimension = max(0, recycleDimension)
     self.window = max(1, window)
+    let zeros = [Double](repeating: 0, count: size)
+    workspace = (zeros, zeros, zeros, zeros)
   }
 
   /// Forgets the recycled subspace.
   public func resetRecycling() { recycledVectors = [] }
 
-  /// Solves `A x = b` from the initial guess `x` (overwritten).
+  /// Solves `A x = b` from the initial guess `x` (overwritten), recycling the subspace kept
+  /// from the previous solve (if any) and keeping a renewed one for the next.
+  /// - Parameters:
+  ///   - preconditioner: an SPD `M⁻¹`; nil for none.
+  ///   - monitor: called after every iteration.
   /// - Throws: ``KrylovError/dimensionMismatch(_:)`` when sizes disagree.
-  public func solve(_ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)? = nil) throws
-    -> SolveReport
-  {
+  public func solve(
+    _ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)? = nil,
+    monitor: SolverMonitor? = nil
+  ) throws -> SolveReport {
     let n = size
-    try checkSolveSizes("recycled CG", size: n, a, b: b.count, x: x.count)
     let clock = Stopwatch()
-    let bNorm = VectorBlock.norm(b)
-    var report = SolveReport.starting(rightHandSideNorm: bNorm)
+    let start = try SolveStart("recycled CG", size: n, a, b, &x, options: options)
+    var report = start.report
     defer { report.seconds = clock.seconds }
-    if bNorm == 0 {
-      x = Array(repeating: 0, count: n)
-      report.reason = .convergedAbsolute
-      return report
+    guard let (tolerance, convergedReason) = start.stop else { return report }
+    // The workspace, moved out for the solve (so writes do not copy) and back after.
+    var (r, z, p, q) = ([Double](), [Double](), [Double](), [Double]())
+    swap(&r, &workspace.r)
+    swap(&z, &workspace.z)
+    swap(&p, &workspace.p)
+    swap(&q, &workspace.q)
+    defer {
+      swap(&r, &workspace.r)
+      swap(&z, &workspace.z)
+      swap(&p, &workspace.p)
+      swap(&q, &workspace.q)
     }
-    let (tolerance, convergedReason) = options.threshold(rightHandSideNorm: bNorm)
-    func apply(_ v: [Double]) -> [Double] {
-      var w = [Double](repeating: 0, count: n)
+    // w ← A v
+    func apply(_ v: [Double], into w: inout [Double]) {
       v.withUnsafeBufferPointer { vp in w.withUnsafeMutableBufferPointer { a.apply(vp, into: $0) } }
       report.matvecs += 1
-      return w
     }
     // The recycled space for this matrix: U, C = A U and the factor of G = Uᵀ C.
     var u = VectorBlock(length: n, columns: recycledVectors)
-    var c = VectorBlock(length: n, columns: recycledVectors.map(apply))
+    var c = VectorBlock(length: n, columns: recycledVectors.map { column in
+      var image = [Double](repeating: 0, count: n)
+      apply(column, into: &image)
+      return image
+    })
     let gram = SmallSPD(u.transposedTimes(c), order: u.count)
     if gram == nil {
       (u, c) = (VectorBlock(length: n, count: 0), VectorBlock(length: n, count: 0))
     }
-    /// `v − U G⁻¹ (Cᵀ v)`: the part of `v` A-orthogonal to `U` (for directions).
-    func deflated(_ v: [Double]) -> [Double] {
-      guard let g = gram else { return v }
-      var out = v
-      u.subtractTimes(g.solve(c.transposedTimes(v)), from: &out)
-      return out
+    /// `v ← v − U G⁻¹ (Cᵀ v)`: the part of `v` A-orthogonal to `U` (for directions).
+    func deflate(_ v: inout [Double]) {
+      guard let g = gram else { return }
+      u.subtractTimes(g.solve(c.transposedTimes(v)), from: &v)
     }
-    var r = apply(x)
+    // r ← b − A x
+    apply(x, into: &r)
     for i in 0..<n { r[i] = b[i] - r[i] }
     if let g = gram {
       // x += U G⁻¹ Uᵀ r,  r −= C G⁻¹ Uᵀ r.
@@ -90,59 +107,56 @@ public final class RecycledConjugateGradient {
     report.residualNorm = rNorm
     if options.recordHistory { report.residualHistory.append(rNorm) }
     guard rNorm.isFinite else { report.reason = .nonFinite; return report }
-    if rNorm > tolerance {
-      var z = precondition(r, preconditioner)
-      var rho = VectorBlock.dot(r, z)
-      var p = deflated(z)
-      var directions = [(p: [Double], ap: [Double])]()
-      for iteration in stride(from: 1, through: options.iterationCap(size: n), by: 1) {
-        let q = apply(p)
-        let pq = VectorBlock.dot(p, q)
-        guard pq.isFinite else { report.reason = .nonFinite; break }
-        guard pq > 0 else { report.reason = pq == 0 && rho == 0 ? .breakdown : .indefiniteOperator; break }
-        let alpha = rho / pq
-        for i in 0..<n {
-          x[i] += alpha * p[i]
-          r[i] -= alpha * q[i]
-        }
-        directions.append((p, q))
-        if directions.count > window { directions.removeFirst() }
-        rNorm = VectorBlock.norm(r)
-        if report.finishIteration(
-          iteration, residualNorm: rNorm, tolerance: tolerance, convergedReason: convergedReason, options: options, monitor: nil,
-          elapsed: clock.seconds)
-        {
-          break
-        }
-        z = precondition(r, preconditioner)
-        let rhoNext = VectorBlock.dot(r, z)
-        guard rhoNext > 0 else { report.reason = rhoNext < 0 ? .indefinitePreconditioner : .breakdown; break }
-        let beta = rhoNext / rho
-        rho = rhoNext
-        let deflatedZ = deflated(z)
-        for i in 0..<n { p[i] = deflatedZ[i] + beta * p[i] }
+    guard rNorm > tolerance else { report.reason = convergedReason; return report }
+    // z ← M⁻¹ r,  p ← z − U G⁻¹ Cᵀ z
+    precondition(r, into: &z, preconditioner)
+    var rho = VectorBlock.dot(r, z)
+    p.withUnsafeMutableBufferPointer { p in for i in 0..<n { p[i] = z[i] } }
+    deflate(&p)
+    var directions = DirectionWindow(capacity: window)
+    for iteration in stride(from: 1, through: options.iterationCap(size: n), by: 1) {
+      // q ← A p
+      apply(p, into: &q)
+      let pq = VectorBlock.dot(p, q)
+      guard pq.isFinite else { report.reason = .nonFinite; break }
+      guard pq > 0 else { report.reason = pq == 0 && rho == 0 ? .breakdown : .indefiniteOperator; break }
+      let alpha = rho / pq
+      for i in 0..<n {
+        x[i] += alpha * p[i]  // x ← x + α p
+        r[i] -= alpha * q[i]  // r ← r − α q
       }
-      renew(u: u, c: c, directions: directions)
-    } else {
-      report.reason = convergedReason
+      directions.append(p, q)
+      rNorm = VectorBlock.norm(r)
+      if report.finishIteration(
+        iteration, residualNorm: rNorm, tolerance: tolerance, convergedReason: convergedReason, options: options, monitor: monitor,
+        elapsed: clock.seconds)
+      {
+        break
+      }
+      // z ← M⁻¹ r,  β = (r·z)_new / (r·z)_old,  p ← (z − U G⁻¹ Cᵀ z) + β p
+      precondition(r, into: &z, preconditioner)
+      let rhoNext = VectorBlock.dot(r, z)
+      guard rhoNext > 0 else { report.reason = rhoNext < 0 ? .indefinitePreconditioner : .breakdown; break }
+      let beta = rhoNext / rho
+      rho = rhoNext
+      deflate(&z)
+      for i in 0..<n { p[i] = z[i] + beta * p[i] }
     }
+    renew(u: u, c: c, directions: directions)
     return report
   }
 
-  /// `M⁻¹ r`, or `r` without a preconditioner.
-  private func precondition(_ r: [Double], _ m: (any Preconditioner)?) -> [Double] {
-    guard let m else { return r }
-    var z = [Double](repeating: 0, count: r.count)
-    r.withUnsafeBufferPointer { rp in z.withUnsafeMutableBufferPointer { m.apply(rp, into: $0) } }
-    return z
+  /// `z ← M⁻¹ r`, or `z ← r` without a preconditioner.
+  private func precondition(_ r: [Double], into z: inout [Double], _ m: (any Preconditioner)?) {
+    r.withUnsafeBufferPointer { rp in z.withUnsafeMutableBufferPointer { applyPreconditioner(m, rp, $0) } }
   }
 
   /// Rayleigh–Ritz on `W = [U, P]` with `A W = [C, A P]`: keeps the k Ritz vectors of the
   /// smallest Ritz values as the next `U` (unchanged if the small problem fails).
-  private func renew(u: VectorBlock, c: VectorBlock, directions: [(p: [Double], ap: [Double])]) {
+  private func renew(u: VectorBlock, c: VectorBlock, directions: DirectionWindow) {
     guard recycleDimension > 0 else { return }
-    let w = VectorBlock(length: size, columns: u.columnArrays + directions.map(\.p))
-    let aw = VectorBlock(length: size, columns: c.columnArrays + directions.map(\.ap))
+    let w = VectorBlock(length: size, columns: u.columnArrays + directions.directions)
+    let aw = VectorBlock(length: size, columns: c.columnArrays + directions.images)
     let order = w.count
     guard order > 0 else { return }
     var stiffness = w.transposedTimes(aw), mass = w.transposedTimes(w)
@@ -195,5 +209,37 @@ private struct SmallSPD {
       x[i] = sum / factor[i * k + i]
     }
     return x
+  }
+}
+
+/// The last `capacity` search directions `p` and their images `A p`, kept for the Rayleigh–Ritz
+/// renewal of the recycled space; storage is reused as directions arrive (a ring).
+private struct DirectionWindow {
+  private var stored: [(p: [Double], ap: [Double])] = []
+  private var next = 0
+  let capacity: Int
+
+  init(capacity: Int) {
+    self.capacity = capacity
+    stored.reserveCapacity(capacity)
+  }
+
+  /// Keeps `p` and `A p`, replacing the oldest pair once full.
+  mutating func append(_ p: [Double], _ ap: [Double]) {
+    if stored.count < capacity {
+      stored.append((p, ap))
+    } else {
+      stored[next].p.withUnsafeMutableBufferPointer { $0.update(fromContentsOf: p) }
+      stored[next].ap.withUnsafeMutableBufferPointer { $0.update(fromContentsOf: ap) }
+    }
+    next = (next + 1) % capacity
+  }
+
+  /// The directions, oldest first.
+  var directions: [[Double]] { ordered.map(\.p) }
+  /// Their images, oldest first.
+  var images: [[Double]] { ordered.map(\.ap) }
+  private var ordered: [(p: [Double], ap: [Double])] {
+    stored.count < capacity ? stored : Array(stored[next...] + stored[..<next])
   }
 }

@@ -114,12 +114,7 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
     func work(_ worker: Int) {
       // Recycling: each worker walks its own contiguous part of the chain with one solver, so
       // the recycled subspace follows the chain; otherwise shards are handed out as they come.
-      let recycler: Recycler? =
-        switch solver {
-        case .recycling: .gcrodr(GCRODR(size: problem.unknowns, options: iterativeOptions, recycleDimension: 20))
-        case .recycledCG: .conjugateGradient(RecycledConjugateGradient(size: problem.unknowns, options: iterativeOptions))
-        case .independent: nil
-        }
+      let recycler = solver.makeRecycler(size: problem.unknowns, options: iterativeOptions)
       let group = (pending.count * worker / workers)..<(pending.count * (worker + 1) / workers)
       var position = group.lowerBound
       while failure.withLock({ $0 == nil }) {
@@ -162,7 +157,7 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
   /// Solves one shard (with `recycler` carrying its subspace from the previous system, when
   /// recycling) and writes it; returns the matvecs used. `finished()` is called after each
   /// sample.
-  private func solve(_ shard: Shard, recycler: Recycler?, finished: () -> Void) throws -> Int {
+  private func solve(_ shard: Shard, recycler: (any RecyclingSolver)?, finished: () -> Void) throws -> Int {
     var coefficients = [Double](), solutions = [Double]()
     var statistics = ShardStatistics(indices: shard.samples, iterations: [], residuals: [])
     var matvecs = 0
@@ -175,11 +170,7 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
       case .recycling, .recycledCG:
         var x = [Double](repeating: 0, count: matrix.rowCount)
         let m = try SystemSolver.makePreconditioner(preconditioner, matrix, system.layout)
-        let r: SolveReport
-        switch recycler! {
-        case .gcrodr(let solver): r = try solver.solve(matrix, system.rightHandSide, &x, preconditioner: m)
-        case .conjugateGradient(let solver): r = try solver.solve(matrix, system.rightHandSide, &x, preconditioner: m)
-        }
+        let r = try recycler!.solve(matrix, system.rightHandSide, &x, preconditioner: m, monitor: nil)
         (solution, report, residual) = (x, r, try SystemSolver.trueRelativeResidual(matrix, x, system.rightHandSide))
       case .independent(let method):
         let result = try SystemSolver.solve(
@@ -310,10 +301,17 @@ public enum DatasetSolver: Hashable, Sendable {
   public static var all: [DatasetSolver] { SolveMethod.allCases.map { .independent($0) } + [.recycling, .recycledCG] }
 }
 
-/// A worker's recycling solver, which keeps its subspace from one sample to the next.
-enum Recycler {
-  case gcrodr(GCRODR)
-  case conjugateGradient(RecycledConjugateGradient)
+extension DatasetSolver {
+  /// A new recycling solver of this kind (GCRO-DR(m, 20) for SKR, recycled CG with 10 vectors
+  /// renewed from the last 20 directions for rcg), or nil for independent solves. Each generator
+  /// worker keeps one along its part of the chain.
+  func makeRecycler(size: Int, options: SolverOptions) -> (any RecyclingSolver)? {
+    switch self {
+    case .recycling: GCRODR(size: size, options: options, recycleDimension: 20)
+    case .recycledCG: RecycledConjugateGradient(size: size, options: options)
+    case .independent: nil
+    }
+  }
 }
 
 /// Per-sample statistics of one shard, with the samples it holds (in solve order).
