@@ -52,7 +52,7 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
       }
       guard !(solver.usesPreconditioner && preconditioner == .ic) else {
         throw DatasetError.invalidParameter(
-          "\(family) systems are not symmetric positive definite; IC(0) needs them (use --preconditioner ilu or jacobi)")
+          "\(family) systems are not symmetric positive definite; IC(0) needs them (use the ILU(0) or Jacobi preconditioner)")
       }
     }
     let needsMultigrid = solver == .independent(.pcgMultigrid) || (preconditioner == .multigrid && solver.usesPreconditioner)

@@ -30,7 +30,7 @@ public enum SparseError: Error, Equatable, CustomStringConvertible {
     case .malformedFile(let f, let l, let m): return "\(f):\(l): \(m)"
     case .io(let f, let m): return "\(f): \(m)"
     case .notPositiveDefinite(let c):
-      return "matrix is not positive definite (CHOLMOD found a non-positive pivot at column \(c)); use --method umfpack or gmres"
+      return "matrix is not positive definite (CHOLMOD found a non-positive pivot at column \(c)); use an LU factorization (UMFPACK) or GMRES"
     case .notSymmetric(let r, let c):
       return "matrix is not symmetric: entry (\(r), \(c)) differs from (\(c), \(r)); use an LU or GMRES solve"
     case .singular(let m): return "matrix is singular: \(m)"

@@ -7,10 +7,10 @@ struct Forecast: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train Koopa on a CSV time series and forecast its test split, beside three baselines.",
     discussion: """
-      The CSV has a header, a date column first and numeric value columns (the ETT layout). The
-      series is split 70/10/20 in time, normalized with training statistics and cut into
-      windows of --lookback inputs and --horizon targets. Koopa is trained with Adam on the MSE
-      by the shared trainer; the test MSE and MAE (normalized data) are printed beside those of
+      The CSV has a header, a date column first and numeric value columns (the ETT layout). The \
+      series is split 70/10/20 in time, normalized with training statistics and cut into \
+      windows of --lookback inputs and --horizon targets. Koopa is trained with Adam on the MSE \
+      by the shared trainer; the test MSE and MAE (normalized data) are printed beside those of \
       repeating the last value, repeating the last season and a linear model on the lookback.
       """)
 
@@ -90,18 +90,16 @@ struct Forecast: ParsableCommand {
     let options = TrainingOptions(
       epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: 0, schedule: schedule, seed: global.seed, loss: .mse,
       normalization: .none)
-    var trainer = try startOrResume(configuration, as: Koopa.self, options: options, train: train, checkpoint: out, resume: resume)
+    var run = try startRun(configuration, as: Koopa.self, options: options, train: train, checkpoint: out, resume: resume)
     let bar = ProgressBar(label: "koopa")
     let batches = (train.count + batch - 1) / batch
-    let resumedFrom = trainer.history.count
-    try trainer.train(
-      on: train, testingOn: test,
-      monitor: { event in
-        if case .batch(let epoch, let done, _) = event {
-          bar.update((epoch - 1 - resumedFrom) * batches + done, (epochs - resumedFrom) * batches)
-        }
-      },
-      afterEpoch: { trainer in try trainer.writeCheckpoint(to: out) })
+    let resumedFrom = run.resumedAfter
+    _ = try run.run(on: train, testingOn: test) { event in
+      if case .batch(let epoch, let done, _) = event {
+        bar.update((epoch - 1 - resumedFrom) * batches + done, (epochs - resumedFrom) * batches)
+      }
+    }
+    let trainer = run.trainer
     let prediction = try trainer.predict(windows.test.inputs)
     let koopa = ForecastMetrics(prediction: prediction, target: windows.test.targets)
     let period = series.dominantPeriod(maxPeriod: lookback, prefix: Int(Double(series.count) * 0.7))

@@ -19,18 +19,3 @@ struct JSONKey: CodingKey, ExpressibleByStringLiteral {
   init?(stringValue: String) { self.stringValue = stringValue }
   init?(intValue: Int) { nil }
 }
-
-/// The top-level fields in which `recorded` and `requested` differ, as
-/// `name: recorded → requested` (their JSON encodings compared), for one-line mismatch errors.
-func differences<T: Encodable>(_ recorded: T, _ requested: T) throws -> String {
-  func fields(_ value: T) throws -> [String: String] {
-    let object = try JSONSerialization.jsonObject(with: Data(jsonLine(value).utf8)) as? [String: Any] ?? [:]
-    return object.mapValues { value in
-      (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]))
-        .map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
-    }
-  }
-  let (old, new) = (try fields(recorded), try fields(requested))
-  let names = Set(old.keys).union(new.keys).filter { old[$0] != new[$0] }.sorted()
-  return names.map { "\($0): \(old[$0] ?? "absent") → \(new[$0] ?? "absent")" }.joined(separator: ", ")
-}

@@ -4,39 +4,6 @@ import OperatorKit
 
 extension SolveMethod: ExpressibleByArgument {}
 
-/// `--method`: one of Krylov's ``SolveMethod``s, or a learned method from `LearnedSolvers`.
-enum PoissonMethod: ExpressibleByArgument, Hashable {
-  /// A direct or Krylov method that needs nothing beyond the matrix.
-  case system(SolveMethod)
-  /// A method that needs a trained network (``LearnedSolveMethod``).
-  case learned(LearnedSolveMethod)
-
-  init?(argument: String) {
-    if let method = SolveMethod(rawValue: argument) {
-      self = .system(method)
-    } else if let method = LearnedSolveMethod(rawValue: argument) {
-      self = .learned(method)
-    } else {
-      return nil
-    }
-  }
-
-  /// The command-line name.
-  var name: String {
-    switch self {
-    case .system(let method): method.rawValue
-    case .learned(let method): method.rawValue
-    }
-  }
-
-  var defaultValueDescription: String { name }
-  static var allValueStrings: [String] { all.map(\.name) }
-  /// Every method, Krylov's first.
-  static var all: [PoissonMethod] { SolveMethod.allCases.map { .system($0) } + LearnedSolveMethod.allCases.map { .learned($0) } }
-  static let dcdm = PoissonMethod.learned(.dcdm)
-  static let pcgMultigrid = PoissonMethod.system(.pcgMultigrid)
-  static let gmres = PoissonMethod.system(.gmres)
-}
 extension PreconditionerKind: ExpressibleByArgument {}
 extension GridCentring: ExpressibleByArgument {}
 
@@ -46,9 +13,9 @@ struct SolvePoisson: ParsableCommand {
     commandName: "poisson",
     abstract: "Solve −div(a ∇u) = f (f = 1, u = 0 on the boundary) on a grid or a Gmsh mesh.",
     discussion: """
-      On a grid, NxM counts interior unknowns of the vertex grid on the unit square (h = 1/(N+1));
-      the coefficient file holds a at all (N+2)x(M+2) vertices or at the NxM interior ones.
-      On a mesh, P1 finite elements with u = 0 on the whole boundary or on --dirichlet groups.
+      On a grid, NxM counts interior unknowns of the vertex grid on the unit square (h = 1/(N+1)); \
+      the coefficient file holds a at all (N+2)x(M+2) vertices or at the NxM interior ones. \
+      On a mesh, P1 finite elements with u = 0 on the whole boundary or on --dirichlet groups. \
       Output: .npy (grid: NxM; mesh: one value per node), .vtu/.vtk (mesh), --png (grid).
       """)
 

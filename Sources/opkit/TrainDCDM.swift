@@ -74,8 +74,8 @@ struct TrainDCDM: ParsableCommand {
     }
     var configuration = DCDMConfiguration(dimension: shape.count, width: width, blocks: blocks, coarsest: coarsest)
     configuration.maxLevels = configuration.levels(for: shape).count
-    var trainer = try training.trainer(
-      for: configuration, as: DCDMNetwork.self, options: training.options(seed: global.seed, normalization: .none), train: train)
-    try training.run(&trainer, train: train, test: test, json: global.json)
+    var run = try training.start(
+      configuration, as: DCDMNetwork.self, options: training.options(seed: global.seed, normalization: .none), train: train)
+    try training.run(&run, train: train, test: test, json: global.json)
   }
 }

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import OperatorKit
+
+/// `--solver`: `auto` or a named solver.
+enum SolverChoice: ExpressibleByArgument, Equatable {
+  /// What the generation benchmark found fastest for the family (``SampledSystemFamily/fastestSolver``).
+  case automatic
+  /// A named solver.
+  case named(DatasetSolver)
+
+  init?(argument: String) {
+    if argument == "auto" {
+      self = .automatic
+    } else if let solver = DatasetSolver(name: argument) {
+      self = .named(solver)
+    } else {
+      return nil
+    }
+  }
+
+  var defaultValueDescription: String { "auto" }
+  static var allValueStrings: [String] { ["auto"] + DatasetSolver.all.map(\.name) }
+
+  /// The solver for `family`.
+  func resolved(for family: some SampledSystemFamily) -> DatasetSolver {
+    switch self {
+    case .automatic: family.fastestSolver
+    case .named(let solver): solver
+    }
+  }
+}
+
+/// The options every sparse-system family of `opkit generate` shares.
+struct SystemGenerationOptions: ParsableArguments {
+  @Option(help: "Number of samples.")
+  var samples: Int = 1000
+
+  @Option(
+    help: """
+      Linear solver: auto (the fastest in the generation benchmark for the family), skr (sorted Krylov \
+      recycling, GCRO-DR(40,20)), rcg (recycled deflated PCG along the same chain; SPD families) or \
+      \(SolveMethod.allCases.map(\.rawValue).joined(separator: ", ")).
+      """
+  )
+  var solver: SolverChoice = .automatic
+
+  @Option(help: "Preconditioner of gmres, skr and rcg: none, jacobi, ic, ilu, mg (default: ic for SPD families, ilu otherwise).")
+  var preconditioner: PreconditionerKind?
+
+  @Option(help: "Relative tolerance of iterative solvers.")
+  var rtol: Double = 1e-8
+
+  @Option(help: "Samples per shard (the unit of resumption).")
+  var shardSize: Int = 50
+
+  @Option(help: "Output dataset directory.")
+  var out: String
+
+  func validate() throws {
+    guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
+    guard rtol > 0, rtol < 1 else { throw ValidationError("--rtol must be in (0, 1), got \(rtol)") }
+    guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1") }
+  }
+
+  /// Generates `problem`'s dataset with a progress bar and prints the summary (one JSON line
+  /// with `json`).
+  func generate<Family: SampledSystemFamily>(_ problem: Family, seed: UInt64, json: Bool) throws {
+    let generator = try SystemDatasetGenerator(
+      problem: problem, samples: samples, seed: seed, solver: solver.resolved(for: problem),
+      preconditioner: preconditioner ?? (problem.isSymmetricPositiveDefinite ? .ic : .ilu), rtol: rtol, shardSize: shardSize)
+    let bar = ProgressBar(label: "\(Family.name) \(problem.fieldShape.map(String.init).joined(separator: "×"))")
+    let summary = try generator.generate(in: out) { bar.update($0, $1) }
+    if json {
+      print(try jsonLine(summary, snakeCaseKeys: true))
+    } else {
+      print(
+        String(
+          format:
+            "%d samples (%d solved now) by %@ in %.1f s; mean iterations %.1f; max relative residual %.2e; wrote %@/coeff.npy, sol.npy, meta.json",
+          summary.samples, summary.solvedNow, generator.solver.name, summary.seconds, summary.meanIterations,
+          summary.maxRelativeResidual, out))
+    }
+  }
+}
+
+/// The grid options of the families on `[0, 1]^d` (Darcy, thermal, Poisson).
+struct GridFamilyOptions: ParsableArguments {
+  @Option(help: "Grid points per side s (h = 1/(s−1)).")
+  var resolution: Int = 64
+
+  @Option(help: "Space dimension: 2, or 3 for the cube (s³ fields; Darcy with Dirichlet sides only).")
+  var dim: Int = 2
+
+  @Option(help: "Also write a PNG of the first sample: its parameter field (left) and solution (right); in 3D the middle slice.")
+  var png: String?
+
+  func validate() throws {
+    guard resolution >= 3 else { throw ValidationError("--resolution must be at least 3, got \(resolution)") }
+  }
+
+  /// Generates `problem`'s dataset with `options`, then the PNG if asked for.
+  func generate(_ problem: some SampledSystemFamily, options: SystemGenerationOptions, global: GlobalOptions) throws {
+    try options.generate(problem, seed: global.seed, json: global.json)
+    if let png { try writeSample(of: options.out, to: png) }
+  }
+}

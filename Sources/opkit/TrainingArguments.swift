@@ -1,0 +1,178 @@
+import ArgumentParser
+import Foundation
+import OperatorKit
+
+/// Options every `opkit train <model>` shares: schedule, loss, checkpointing.
+struct TrainingArguments: ParsableArguments {
+  @Option(help: "Training epochs.")
+  var epochs: Int = 100
+
+  @Option(help: "Samples per mini-batch.")
+  var batch: Int = 20
+
+  @Option(help: "Initial learning rate.")
+  var lr: Float = 1e-3
+
+  @Option(help: "Optimizer: adam (L2 decay added to the gradient), adamw (decoupled decay) or sgd (heavy-ball momentum).")
+  var optimizer: OptimizerKind = .adam
+
+  @Option(help: "SGD momentum.")
+  var momentum: Float = 0.9
+
+  @Option(help: "Epochs of linear learning-rate warm-up before the schedule.")
+  var warmup: Int = 0
+
+  @Option(help: "L2 weight decay.")
+  var weightDecay: Float = 1e-4
+
+  @Option(help: "Learning-rate schedule: step (halve every epochs/5), cosine or constant.")
+  var schedule: ScheduleKind = .step
+
+  @Option(help: "Training loss per sample: relative-l2 (FNO recipe) or mse (DeepONet; for scattered query points).")
+  var loss: LossKind = .relativeL2
+
+  @Option(help: "Write the checkpoint every N epochs (and after the last).")
+  var checkpointEvery: Int = 1
+
+  @Flag(help: "Continue the run saved in --out (same options) instead of starting anew.")
+  var resume = false
+
+  @Option(help: "Checkpoint file (.safetensors): model, optimizer state, normalizers, history.")
+  var out: String
+
+  @Option(help: "Write a PNG of the training (blue) and test (orange) relative L2 per epoch, log scale.")
+  var png: String?
+
+  func validate() throws {
+    guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+    guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+    guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be positive, got \(lr)") }
+    guard weightDecay >= 0 else { throw ValidationError("--weight-decay must be non-negative, got \(weightDecay)") }
+    guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
+    guard (0..<1).contains(momentum) else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
+    guard warmup >= 0 else { throw ValidationError("--warmup must be non-negative, got \(warmup)") }
+  }
+
+  /// The run's options; `normalization` is the model's choice (Gaussian unless its outputs
+  /// carry constraints or it normalizes inside).
+  func options(seed: UInt64, normalization: DataNormalization = .gaussian) -> TrainingOptions {
+    TrainingOptions(
+      epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: weightDecay, schedule: schedule, warmupEpochs: warmup, seed: seed,
+      loss: loss, optimizer: optimizer, momentum: momentum, normalization: normalization)
+  }
+
+  /// The run of a model of `configuration` saved in `--out`: new, or with `--resume` the one
+  /// there (which must have the same options and configuration).
+  func start<Model: ConfiguredModel>(
+    _ configuration: Model.Configuration, as: Model.Type, options: TrainingOptions, train: some SupervisedDataset
+  ) throws -> TrainingRun<Model> {
+    try startRun(configuration, as: Model.self, options: options, train: train, checkpoint: out, resume: resume, every: checkpointEvery)
+  }
+
+  /// Trains with a progress bar, epoch lines (unless `json`), and checkpoints; prints the
+  /// summary.
+  func run<Model: ConfiguredModel, Samples: SupervisedDataset>(_ run: inout TrainingRun<Model>, train: Samples, test: Samples, json: Bool)
+    throws
+  {
+    let bar = ProgressBar(label: Model.kind)
+    let batches = (train.count + batch - 1) / batch
+    let resumedFrom = run.resumedAfter
+    if resumedFrom > 0 && !json { print("resuming \(out) after epoch \(resumedFrom)") }
+    let evaluation = try run.run(
+      on: train, testingOn: test,
+      monitor: { event in
+        switch event {
+        case .batch(let epoch, let done, _): bar.update((epoch - 1 - resumedFrom) * batches + done, (epochs - resumedFrom) * batches)
+        case .epoch(let summary):
+          if !json {
+            FileHandle.standardError.write(
+              Data(
+                String(
+                  format: "epoch %d/%d  train %@ %.4g  test rel. L2 %.4f  lr %.2e  %.2f s\n", summary.epoch, epochs,
+                  loss == .mse ? "MSE" : "rel. L2",
+                  summary.trainLoss, summary.testRelativeL2, summary.learningRate, summary.seconds
+                ).utf8))
+          }
+        }
+      })
+    let trainer = run.trainer
+    let seconds = trainer.history.map(\.seconds)
+    if let png {
+      let curves = LinePlot.render([
+        .init(values: trainer.history.map(\.trainLoss), colour: (31, 119, 180)),
+        .init(values: trainer.history.map(\.testRelativeL2), colour: (255, 127, 14)),
+      ])
+      try curves.image.write(to: png)
+      if !json {
+        print(
+          String(
+            format: "wrote %@: train %@ (blue) and test relative L2 (orange), %.3g to %.3g, grey lines at powers of ten", png,
+            loss == .mse ? "MSE" : "relative L2", curves.range.lowerBound, curves.range.upperBound))
+      }
+    }
+    let report = TrainingReport(
+      model: Model.kind, parameters: trainer.model.parameterCount, epochs: trainer.history.count, trainSamples: train.count,
+      testSamples: test.count, secondsPerEpoch: median(seconds), trainSeconds: seconds.reduce(0, +), loss: loss,
+      trainLoss: trainer.history.last?.trainLoss ?? .nan, testRelativeL2: evaluation.relativeL2,
+      testRelativeH1: evaluation.relativeH1, testMSE: evaluation.mse, checkpoint: out)
+    if json {
+      print(try jsonLine(report))
+    } else {
+      print(
+        String(
+          format: "%@: %d parameters, %d epochs on %d samples, %.2f s/epoch (median); test relative L2 %.4f, H1 %.4f, MSE %.3g; wrote %@",
+          Model.kind, report.parameters, report.epochs, report.trainSamples, report.secondsPerEpoch, report.testRelativeL2,
+          report.testRelativeH1, report.testMSE, out))
+    }
+  }
+}
+
+/// The summary `opkit train … --json` prints; the last epoch's training loss under its own
+/// name (`train_relative_l2` or `train_mse`).
+struct TrainingReport: Encodable {
+  let model: String
+  let parameters: Int
+  let epochs: Int
+  let trainSamples: Int
+  let testSamples: Int
+  let secondsPerEpoch: Double
+  let trainSeconds: Double
+  let loss: LossKind
+  let trainLoss: Double
+  let testRelativeL2: Double
+  let testRelativeH1: Double
+  let testMSE: Double
+  let checkpoint: String
+
+  func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: JSONKey.self)
+    try c.encode(model, forKey: "model")
+    try c.encode(parameters, forKey: "parameters")
+    try c.encode(epochs, forKey: "epochs")
+    try c.encode(trainSamples, forKey: "train_samples")
+    try c.encode(testSamples, forKey: "test_samples")
+    try c.encode(secondsPerEpoch, forKey: "seconds_per_epoch")
+    try c.encode(trainSeconds, forKey: "train_seconds")
+    try c.encode(trainLoss, forKey: JSONKey("train_" + loss.reportName))
+    try c.encode(testRelativeL2, forKey: "test_relative_l2")
+    try c.encode(testRelativeH1, forKey: "test_relative_h1")
+    try c.encode(testMSE, forKey: "test_mse")
+    try c.encode(checkpoint, forKey: "checkpoint")
+  }
+}
+
+/// ``TrainingRun`` with its errors in the command line's words (the flags to change).
+func startRun<Model: ConfiguredModel>(
+  _ configuration: Model.Configuration, as: Model.Type, options: TrainingOptions, train: some SupervisedDataset, checkpoint out: String,
+  resume: Bool, every: Int = 1
+) throws -> TrainingRun<Model> {
+  do {
+    return try TrainingRun(configuration, options: options, fittingNormalizersTo: train, checkpoint: out, resume: resume, checkpointEvery: every)
+  } catch let error as TrainingRunError {
+    switch error {
+    case .checkpointExists: throw CommandFailure("\(out) exists; pass --resume to continue that run, or choose another --out")
+    case .optionsDiffer: throw CommandFailure("\(error); pass the same ones to --resume")
+    case .nothingToResume, .configurationDiffers: throw CommandFailure("\(error)")
+    }
+  }
+}
