@@ -121,9 +121,6 @@ public struct DatasetFileError: Error, Equatable, CustomStringConvertible {
   /// What is wrong with it.
   public let message: String
   /// An error about `file`.
-  public init(file: String, message: String) {
-    self.file = file
-    self.message = message
-  }
+  public init(file: String, message: String) { (self.file, self.message) = (file, message) }
   public var description: String { "\(file): \(message)" }
 }

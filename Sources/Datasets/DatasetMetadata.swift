@@ -108,15 +108,11 @@ public enum Axis: String, Codable, Sendable, CaseIterable {
   public var index: Int { Axis.allCases.firstIndex(of: self)! }
 }
 
-/// The solvers a dataset can record (the command-line names of the generator's solvers).
+/// The solvers a dataset can record: the generator's solvers by their command-line names —
+/// the direct and Krylov methods, `skr` (sorted Krylov recycling, GCRO-DR along the
+/// nearest-neighbour chain) and `rcg` (recycled PCG along the same chain).
 public enum SolverName: String, Codable, Sendable, CaseIterable {
-  case cholmod, umfpack, cg
-  case pcgJacobi = "pcg-jacobi", pcgIC = "pcg-ic", pcgMultigrid = "pcg-mg"
-  case gmres
-  /// Sorted Krylov recycling (GCRO-DR along the nearest-neighbour chain).
-  case skr
-  /// Recycled (deflated) PCG along the same chain.
-  case rcg
+  case cholmod, umfpack, cg, pcgJacobi = "pcg-jacobi", pcgIC = "pcg-ic", pcgMultigrid = "pcg-mg", gmres, skr, rcg
 }
 
 /// The preconditioners a dataset can record.

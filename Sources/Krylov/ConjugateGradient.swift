@@ -9,7 +9,7 @@
 ///
 /// References: Hestenes & Stiefel 1952, "Methods of conjugate gradients for solving linear
 /// systems"; Saad 2003, *Iterative Methods for Sparse Linear Systems*, Alg. 9.1 (PCG).
-public final class ConjugateGradient {
+public final class ConjugateGradient: KrylovSolver {
   /// Tolerances, caps and history recording.
   public var options: SolverOptions
   private var workspace: SolverWorkspace
@@ -22,27 +22,22 @@ public final class ConjugateGradient {
 
   /// The size the workspace is allocated for.
   public var size: Int { workspace.size }
+  /// `"CG"`.
+  public var methodName: String { "CG" }
 
-  /// Solves `A x = b`, starting from the `x` passed in and overwriting it with the result.
-  /// - Parameters:
-  ///   - preconditioner: an SPD `M⁻¹`; nil for plain CG.
-  ///   - monitor: called after every iteration.
-  /// - Returns: the report; an unconverged solve returns normally with its reason.
-  /// - Throws: ``KrylovError/dimensionMismatch(_:)`` when sizes disagree.
-  public func solve(
-    _ a: any LinearOperator, _ b: [Double], _ x: inout [Double],
-    preconditioner: (any Preconditioner)? = nil, monitor: SolverMonitor? = nil
-  ) throws -> SolveReport {
+  /// CG from `x`; the preconditioner must be SPD (nil for plain CG). See ``KrylovSolver/solve(_:_:_:preconditioner:monitor:)``.
+  public func iterate(
+    _ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)?, monitor: SolverMonitor?,
+    rule: StoppingRule, report started: inout SolveReport
+  ) {
     let n = size
-    let clock = Stopwatch()
-    let start = try SolveStart("CG", size: n, a, b, &x, options: options)
-    guard let (tolerance, convergedReason) = start.stop else { return start.report }
+    let (tolerance, convergedReason) = (rule.tolerance, rule.convergedReason)
     let (r, z, p, q) = (workspace[0], workspace[1], workspace[2], workspace[3])
     let cap = options.iterationCap(size: n)
-    return b.withUnsafeBufferPointer { b in
+    let initial = started
+    started = b.withUnsafeBufferPointer { b in
       x.withUnsafeMutableBufferPointer { x in
-        var report = start.report
-        defer { report.seconds = clock.seconds }
+        var report = initial
         // r ← b − A x
         a.apply(x.readOnly, into: r)
         Vector.subtractFrom(b, r)
@@ -70,7 +65,7 @@ public final class ConjugateGradient {
           rNorm = Vector.conjugateGradientUpdate(alpha, p.readOnly, q.readOnly, x, r).squareRoot()
           if report.finishIteration(
             iteration, residualNorm: rNorm, tolerance: tolerance, convergedReason: convergedReason, options: options,
-            monitor: monitor, elapsed: clock.seconds)
+            monitor: monitor, elapsed: rule.elapsedSeconds)
           {
             return report
           }

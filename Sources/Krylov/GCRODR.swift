@@ -45,22 +45,18 @@ public final class GCRODR: RecyclingSolver {
   /// Forgets the recycled subspace (the next solve starts like GMRES).
   public func resetRecycling() { recycledVectors = [] }
 
-  /// Solves `A x = b` from the initial guess `x` (overwritten), recycling the subspace kept
-  /// from the previous solve (if any) and keeping an updated one for the next.
-  /// - Parameters:
-  ///   - preconditioner: `M⁻¹`, applied on the right; nil for none.
-  ///   - monitor: called after every inner iteration with the least-squares residual norm.
-  /// - Throws: ``KrylovError/dimensionMismatch(_:)`` when sizes disagree.
-  public func solve(
-    _ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)? = nil,
-    monitor: SolverMonitor? = nil
-  ) throws -> SolveReport {
+  /// `"GCRO-DR"`.
+  public var methodName: String { "GCRO-DR" }
+
+  /// GCRO-DR cycles from `x`, recycling the subspace kept from the previous solve (if any)
+  /// and keeping an updated one for the next; `M⁻¹` on the right; the monitor sees every inner
+  /// iteration with the least-squares residual norm. See ``KrylovSolver/solve(_:_:_:preconditioner:monitor:)``.
+  public func iterate(
+    _ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)?, monitor: SolverMonitor?,
+    rule: StoppingRule, report: inout SolveReport
+  ) {
     let n = size
-    let clock = Stopwatch()
-    let start = try SolveStart("GCRO-DR", size: n, a, b, &x, options: options)
-    var report = start.report
-    defer { report.seconds = clock.seconds }
-    guard let (tolerance, convergedReason) = start.stop else { return report }
+    let (tolerance, convergedReason) = (rule.tolerance, rule.convergedReason)
     let cap = options.iterationCap(size: n)
     let m = max(2, options.restart)
     // The workspace, moved out for the solve (so writes do not copy) and back after.
@@ -115,7 +111,7 @@ public final class GCRODR: RecyclingSolver {
       if options.recordHistory { report.residualHistory.append(beta) }
       guard beta.isFinite else {
         report.reason = .nonFinite
-        return report
+        return
       }
       if beta <= tolerance { report.reason = convergedReason; break }
       if report.iterations >= cap { report.reason = .maxIterations; break }
@@ -163,7 +159,7 @@ public final class GCRODR: RecyclingSolver {
         let radius = (column[p] * column[p] + column[q] * column[q]).squareRoot()
         guard radius.isFinite else {
           report.reason = .nonFinite
-          return report
+          return
         }
         cosines.append(radius == 0 ? 1 : column[p] / radius)
         sines.append(radius == 0 ? 0 : column[q] / radius)
@@ -175,7 +171,7 @@ public final class GCRODR: RecyclingSolver {
         done += 1
         if let monitor, monitor(report.iterations, abs(g[q])) == .stop {
           stopped = .stoppedByMonitor
-        } else if let limit = options.timeLimit, clock.seconds > limit {
+        } else if let limit = options.timeLimit, rule.elapsedSeconds > limit {
           stopped = .timeLimit
         }
         if abs(g[q]) <= tolerance || subdiagonal == 0 || stopped != nil { break }
@@ -240,7 +236,6 @@ public final class GCRODR: RecyclingSolver {
       u = ritz.selecting(kept).rightDivided(by: triangle, order: kept.count)
     }
     recycledVectors = u.columnArrays
-    return report
   }
 }
 

@@ -8,7 +8,7 @@
 ///
 /// References: Saad & Schultz 1986, "GMRES: a generalized minimal residual algorithm for solving
 /// nonsymmetric linear systems"; Saad 2003, Alg. 9.5 (right-preconditioned GMRES).
-public final class GMRES {
+public final class GMRES: KrylovSolver {
   /// Tolerances, caps (``SolverOptions/restart`` is `m`) and history recording.
   public let options: SolverOptions
   private let arnoldi: ArnoldiBasis
@@ -23,27 +23,24 @@ public final class GMRES {
 
   /// The size the workspace is allocated for.
   public var size: Int { workspace.size }
+  /// `"GMRES"`.
+  public var methodName: String { "GMRES" }
 
-  /// Solves `A x = b`, starting from `x` and overwriting it.
-  /// - Parameters:
-  ///   - preconditioner: `M⁻¹`, applied on the right; nil for none.
-  ///   - monitor: called after every inner iteration with the (exact-arithmetic) residual norm.
-  /// - Throws: ``KrylovError/dimensionMismatch(_:)`` when sizes disagree.
-  public func solve(
-    _ a: any LinearOperator, _ b: [Double], _ x: inout [Double],
-    preconditioner: (any Preconditioner)? = nil, monitor: SolverMonitor? = nil
-  ) throws -> SolveReport {
+  /// GMRES(m) cycles from `x`, `M⁻¹` applied on the right; the monitor sees every inner
+  /// iteration with the (exact-arithmetic) residual norm. See ``KrylovSolver/solve(_:_:_:preconditioner:monitor:)``.
+  public func iterate(
+    _ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)?, monitor: SolverMonitor?,
+    rule: StoppingRule, report started: inout SolveReport
+  ) {
     let n = size
-    let clock = Stopwatch()
-    let start = try SolveStart("GMRES", size: n, a, b, &x, options: options)
-    guard let (tolerance, convergedReason) = start.stop else { return start.report }
+    let (tolerance, convergedReason) = (rule.tolerance, rule.convergedReason)
     let m = arnoldi.capacity
     let cap = options.iterationCap(size: n)
     let (r, z) = (workspace[0], workspace[1])
-    return b.withUnsafeBufferPointer { b in
+    let initial = started
+    started = b.withUnsafeBufferPointer { b in
       x.withUnsafeMutableBufferPointer { x in
-        var report = start.report
-        defer { report.seconds = clock.seconds }
+        var report = initial
         var cosines = [Double](repeating: 0, count: m), sines = cosines
         var g = [Double](repeating: 0, count: m + 1)
         var previousCycleNorm = Double.infinity
@@ -95,7 +92,7 @@ public final class GMRES {
             if options.recordHistory { report.residualHistory.append(estimate) }
             if estimate <= tolerance || subdiagonal == 0 { break }
             if let monitor, monitor(report.iterations, estimate) == .stop { stop = .stoppedByMonitor; break }
-            if let limit = options.timeLimit, clock.seconds > limit { stop = .timeLimit; break }
+            if let limit = options.timeLimit, rule.elapsedSeconds > limit { stop = .timeLimit; break }
           }
           // y ← R⁻¹ g (back substitution on the rotated H), x ← x + M⁻¹ V y
           var y = [Double](repeating: 0, count: k)

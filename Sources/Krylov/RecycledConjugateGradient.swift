@@ -45,22 +45,18 @@ public final class RecycledConjugateGradient: RecyclingSolver {
   /// Forgets the recycled subspace.
   public func resetRecycling() { recycledVectors = [] }
 
-  /// Solves `A x = b` from the initial guess `x` (overwritten), recycling the subspace kept
-  /// from the previous solve (if any) and keeping a renewed one for the next.
-  /// - Parameters:
-  ///   - preconditioner: an SPD `M⁻¹`; nil for none.
-  ///   - monitor: called after every iteration.
-  /// - Throws: ``KrylovError/dimensionMismatch(_:)`` when sizes disagree.
-  public func solve(
-    _ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)? = nil,
-    monitor: SolverMonitor? = nil
-  ) throws -> SolveReport {
+  /// `"recycled CG"`.
+  public var methodName: String { "recycled CG" }
+
+  /// Deflated PCG from `x`, recycling the subspace kept from the previous solve (if any) and
+  /// keeping a renewed one for the next; the preconditioner must be SPD. See
+  /// ``KrylovSolver/solve(_:_:_:preconditioner:monitor:)``.
+  public func iterate(
+    _ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)?, monitor: SolverMonitor?,
+    rule: StoppingRule, report: inout SolveReport
+  ) {
     let n = size
-    let clock = Stopwatch()
-    let start = try SolveStart("recycled CG", size: n, a, b, &x, options: options)
-    var report = start.report
-    defer { report.seconds = clock.seconds }
-    guard let (tolerance, convergedReason) = start.stop else { return report }
+    let (tolerance, convergedReason) = (rule.tolerance, rule.convergedReason)
     // The workspace, moved out for the solve (so writes do not copy) and back after.
     var (r, z, p, q) = ([Double](), [Double](), [Double](), [Double]())
     swap(&r, &workspace.r)
@@ -106,8 +102,8 @@ public final class RecycledConjugateGradient: RecyclingSolver {
     var rNorm = VectorBlock.norm(r)
     report.residualNorm = rNorm
     if options.recordHistory { report.residualHistory.append(rNorm) }
-    guard rNorm.isFinite else { report.reason = .nonFinite; return report }
-    guard rNorm > tolerance else { report.reason = convergedReason; return report }
+    guard rNorm.isFinite else { report.reason = .nonFinite; return }
+    guard rNorm > tolerance else { report.reason = convergedReason; return }
     // z ← M⁻¹ r,  p ← z − U G⁻¹ Cᵀ z
     precondition(r, into: &z, preconditioner)
     var rho = VectorBlock.dot(r, z)
@@ -129,7 +125,7 @@ public final class RecycledConjugateGradient: RecyclingSolver {
       rNorm = VectorBlock.norm(r)
       if report.finishIteration(
         iteration, residualNorm: rNorm, tolerance: tolerance, convergedReason: convergedReason, options: options, monitor: monitor,
-        elapsed: clock.seconds)
+        elapsed: rule.elapsedSeconds)
       {
         break
       }
@@ -143,7 +139,6 @@ public final class RecycledConjugateGradient: RecyclingSolver {
       for i in 0..<n { p[i] = z[i] + beta * p[i] }
     }
     renew(u: u, c: c, directions: directions)
-    return report
   }
 
   /// `z ← M⁻¹ r`, or `z ← r` without a preconditioner.

@@ -26,20 +26,64 @@ struct SolveStart {
   }
 }
 
+/// A Krylov solver with the surface every solver shares: ``solve(_:_:_:preconditioner:monitor:)``
+/// checks the sizes, answers `b = 0` with `x = 0`, times the solve, and runs the method's own
+/// ``iterate(_:_:_:preconditioner:monitor:rule:report:)`` on everything else.
+public protocol KrylovSolver: AnyObject {
+  /// The method's name in error messages (`"CG"`, `"GMRES"`, …).
+  var methodName: String { get }
+  /// The system size the workspace is allocated for.
+  var size: Int { get }
+  /// Tolerances, caps and history recording.
+  var options: SolverOptions { get }
+  /// The iteration proper, called by `solve` once the sizes are checked and `b ≠ 0`: from the
+  /// initial guess `x` (overwritten) until `rule` stops it, recording into `report` (which
+  /// arrives with `‖b‖` and no work done). Call `solve`, not this.
+  func iterate(
+    _ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)?, monitor: SolverMonitor?,
+    rule: StoppingRule, report: inout SolveReport) throws
+}
+
+extension KrylovSolver {
+  /// Solves `A x = b`, starting from the `x` passed in and overwriting it with the result.
+  /// - Parameters:
+  ///   - preconditioner: `M⁻¹` (the method says on which side and what it must satisfy); nil for none.
+  ///   - monitor: called after every iteration with the iteration number and residual norm.
+  /// - Returns: the report; an unconverged solve returns normally with its reason.
+  /// - Throws: ``KrylovError/dimensionMismatch(_:)`` when sizes disagree.
+  public func solve(
+    _ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)? = nil,
+    monitor: SolverMonitor? = nil
+  ) throws -> SolveReport {
+    let clock = Stopwatch()
+    let start = try SolveStart(methodName, size: size, a, b, &x, options: options)
+    var report = start.report
+    if let (tolerance, reason) = start.stop {
+      let rule = StoppingRule(tolerance: tolerance, convergedReason: reason, clock: clock)
+      try iterate(a, b, &x, preconditioner: preconditioner, monitor: monitor, rule: rule, report: &report)
+    }
+    report.seconds = clock.seconds
+    return report
+  }
+}
+
+/// When an iteration stops: the residual norm to reach, the reason reported on reaching it,
+/// and the clock of the solve (for ``SolverOptions/timeLimit``).
+public struct StoppingRule {
+  /// `max(atol, rtol·‖b‖)`.
+  public let tolerance: Double
+  /// ``StopReason/convergedRelative`` or ``StopReason/convergedAbsolute``: which bound set the tolerance.
+  public let convergedReason: StopReason
+  let clock: Stopwatch
+  /// Seconds since the solve began.
+  public var elapsedSeconds: Double { clock.seconds }
+}
+
 /// A Krylov solver that carries a subspace from one solve to the next (GCRO-DR, recycled CG):
 /// the shape the dataset generator drives along its chain of related systems.
-public protocol RecyclingSolver: AnyObject {
-  /// The system size.
-  var size: Int { get }
-  /// Tolerances and caps.
-  var options: SolverOptions { get }
+public protocol RecyclingSolver: KrylovSolver {
   /// The recycled subspace, carried to the next solve.
   var recycledVectors: [[Double]] { get }
   /// Forgets the recycled subspace (the next solve starts without one).
   func resetRecycling()
-  /// Solves `A x = b` from the initial guess `x` (overwritten), recycling the kept subspace and
-  /// keeping a renewed one; `monitor` sees every iteration.
-  /// - Throws: ``KrylovError/dimensionMismatch(_:)`` when sizes disagree.
-  func solve(_ a: any LinearOperator, _ b: [Double], _ x: inout [Double], preconditioner: (any Preconditioner)?, monitor: SolverMonitor?)
-    throws -> SolveReport
 }

@@ -8,7 +8,7 @@ import Tensors
 /// `[inputFeatures, outputFeatures, 2]` and `bias` `[outputFeatures, 2]`. The product runs on
 /// `cblas_cgemm`. Initialization: real and imaginary parts uniform in `±1/√(2·inputFeatures)`,
 /// so `E|w|²` matches a real layer's `1/(3·inputFeatures)`-variance default.
-public struct ComplexLinear: DenseLayer {
+public struct ComplexLinear: DenseLayer, WeightAndShiftLayer {
   /// `[inputFeatures, outputFeatures, 2]`.
   public var weight: Tensor
   /// `[outputFeatures, 2]`.
@@ -30,16 +30,6 @@ public struct ComplexLinear: DenseLayer {
     let lead = Array(x.shape.dropLast(2))
     let y = try x.reshaped(to: [-1, weight.shape[0], 2]).complexMatmul(weight) + bias
     return try y.reshaped(to: lead + [weight.shape[1], 2])
-  }
-
-  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
-    try visit("weight", weight)
-    try visit("bias", bias)
-  }
-
-  public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
-    try update("weight", &weight)
-    try update("bias", &bias)
   }
 }
 

@@ -54,9 +54,6 @@ public struct ModelConfigurationError: Error, Equatable, CustomStringConvertible
   /// What is wrong.
   public let message: String
   /// An error about `model`'s configuration.
-  public init(model: String, message: String) {
-    self.model = model
-    self.message = message
-  }
+  public init(model: String, message: String) { (self.model, self.message) = (model, message) }
   public var description: String { "\(model) configuration: \(message)" }
 }

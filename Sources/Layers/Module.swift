@@ -61,6 +61,27 @@ extension WeightAndBiasLayer {
   }
 }
 
+/// A layer whose parameters are exactly `weight` and `bias`, both always present (paths
+/// `weight`, `bias`): normalization scales and shifts, complex linear maps.
+public protocol WeightAndShiftLayer: Module {
+  /// The weight (or scale).
+  var weight: Tensor { get set }
+  /// The bias (or shift).
+  var bias: Tensor { get set }
+}
+
+extension WeightAndShiftLayer {
+  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
+    try visit("weight", weight)
+    try visit("bias", bias)
+  }
+
+  public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
+    try update("weight", &weight)
+    try update("bias", &bias)
+  }
+}
+
 /// Prefixes child paths: `"layers.1"` + `"weight"` → `"layers.1.weight"`.
 @inline(__always)
 public func parameterPath(_ prefix: String, _ name: String) -> String { prefix.isEmpty ? name : prefix + "." + name }

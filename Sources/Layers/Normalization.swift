@@ -3,7 +3,7 @@ import Tensors
 /// Layer normalization over the last axis with a learned per-feature scale and shift:
 /// `y = (x − mean) / √(var + ε) · weight + bias` (Ba, Kiros, Hinton 2016).
 /// Shapes: `x` is `[…, features]`; `weight` and `bias` are `[features]` (initialized to 1 and 0).
-public struct LayerNorm: Module, Sendable {
+public struct LayerNorm: WeightAndShiftLayer, Sendable {
   /// Scale, `[features]`.
   public var weight: Tensor
   /// Shift, `[features]`.
@@ -22,22 +22,12 @@ public struct LayerNorm: Module, Sendable {
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
     try x.normalized(alongAxes: [x.rank - 1], epsilon: epsilon) * weight + bias
   }
-
-  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
-    try visit("weight", weight)
-    try visit("bias", bias)
-  }
-
-  public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
-    try update("weight", &weight)
-    try update("bias", &bias)
-  }
 }
 
 /// Instance normalization: each channel of each sample normalized over its spatial axes, then a
 /// learned per-channel scale and shift (Ulyanov, Vedaldi, Lempitsky 2016). Shapes: `x` is
 /// `[batch, channels, spatial…]`; `weight` and `bias` are `[channels]`.
-public struct InstanceNorm: Module, Sendable {
+public struct InstanceNorm: WeightAndShiftLayer, Sendable {
   /// Scale, `[channels]`.
   public var weight: Tensor
   /// Shift, `[channels]`.
@@ -60,15 +50,5 @@ public struct InstanceNorm: Module, Sendable {
     let perChannel = [weight.count] + Array(repeating: 1, count: x.rank - 2)
     let y = try x.normalized(alongAxes: Array(2..<x.rank), epsilon: epsilon)
     return try y * weight.reshaped(to: perChannel) + bias.reshaped(to: perChannel)
-  }
-
-  public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
-    try visit("weight", weight)
-    try visit("bias", bias)
-  }
-
-  public mutating func updateParameters(_ update: (String, inout Tensor) throws -> Void) rethrows {
-    try update("weight", &weight)
-    try update("bias", &bias)
   }
 }

@@ -38,7 +38,7 @@ public struct FNOConfiguration: ModelConfiguration {
   /// - Throws: ``ModelConfigurationError`` naming the first value that does not.
   public func validate() throws {
     func fail(_ message: String) -> ModelConfigurationError { ModelConfigurationError(model: FNO.kind, message: message) }
-    guard (1...3).contains(modes.count) else { throw fail("modes must give 1 to 3 axes, got \(modes)") }
+    guard (1...3).contains(modes.count) else { throw fail("FNO takes 1D to 3D fields; modes \(modes) give \(modes.count) axes") }
     guard modes.allSatisfy({ $0 >= 1 }) else { throw fail("modes must be at least 1, got \(modes)") }
     guard inputChannels >= 1, outputChannels >= 1 else {
       throw fail("channels must be at least 1, got \(inputChannels) in, \(outputChannels) out")

@@ -18,9 +18,7 @@ public struct TrainedModel<Model: ConfiguredModel>: Sendable {
 
   /// A model with its normalizers.
   public init(model: Model, inputNormalizer: GaussianNormalizer, outputNormalizer: GaussianNormalizer) {
-    self.model = model
-    self.inputNormalizer = inputNormalizer
-    self.outputNormalizer = outputNormalizer
+    (self.model, self.inputNormalizer, self.outputNormalizer) = (model, inputNormalizer, outputNormalizer)
   }
 
   /// The model's prediction in data units: `decode(model(encode(inputs)))`.

@@ -104,12 +104,8 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
     model: Model, options: TrainingOptions, inputNormalizer: GaussianNormalizer, outputNormalizer: GaussianNormalizer,
     history: [EpochSummary], optimizer: any Optimizer
   ) {
-    self.model = model
-    self.options = options
-    self.inputNormalizer = inputNormalizer
-    self.outputNormalizer = outputNormalizer
-    self.history = history
-    self.optimizer = optimizer
+    (self.model, self.options, self.optimizer, self.history) = (model, options, optimizer, history)
+    (self.inputNormalizer, self.outputNormalizer) = (inputNormalizer, outputNormalizer)
   }
 
   /// The model with its normalizers, for prediction and evaluation.

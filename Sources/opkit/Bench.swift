@@ -9,14 +9,9 @@ struct Bench: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: "Interior unknowns per axis of the 2D Poisson benchmark.")
-  var size: Int = 1024
-
-  @Option(help: "Runs per measurement; medians are reported.")
-  var repeats: Int = 3
-
-  @Option(parsing: .upToNextOption, help: "Methods to time (default: all).")
-  var methods: [SolveMethod] = SolveMethod.allCases
+  @Option(help: "Interior unknowns per axis of the 2D Poisson benchmark.") var size: Int = 1024
+  @Option(help: "Runs per measurement; medians are reported.") var repeats: Int = 3
+  @Option(parsing: .upToNextOption, help: "Methods to time (default: all).") var methods: [SolveMethod] = SolveMethod.allCases
 
   @Option(
     help: """
@@ -25,17 +20,13 @@ struct Bench: ParsableCommand {
       """)
   var suite: BenchSuite = .all
 
-  @Option(help: "Samples per dataset in the generation figures.")
-  var samples: Int = 200
+  @Option(help: "Samples per dataset in the generation figures.") var samples: Int = 200
 
   @Option(help: "Helmholtz resolutions of the generation figures (comma-separated; Darcy and thermal run at 64 and 128).")
   var helmholtzResolutions: String = "32,64"
 
-  @Option(name: .customLong("dcdm-2d"), help: "2D DCDM network (opkit train dcdm) for the dcdm figures.")
-  var dcdm2d: String?
-
-  @Option(name: .customLong("dcdm-3d"), help: "3D DCDM network for the dcdm figures.")
-  var dcdm3d: String?
+  @Option(name: .customLong("dcdm-2d"), help: "2D DCDM network (opkit train dcdm) for the dcdm figures.") var dcdm2d: String?
+  @Option(name: .customLong("dcdm-3d"), help: "3D DCDM network for the dcdm figures.") var dcdm3d: String?
 
   @Option(
     name: .customLong("dcdm-sizes-2d"), parsing: .upToNextOption, help: "Grid sizes (interior unknowns per axis) of the 2D dcdm figures.")

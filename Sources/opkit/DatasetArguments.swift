@@ -4,11 +4,8 @@ import OperatorKit
 
 /// The dataset options of the `opkit train <model>` commands that learn from files.
 struct DatasetArguments: ParsableArguments {
-  @Option(help: "Dataset directory with coeff.npy and sol.npy ((N, s, s) arrays).")
-  var data: String
-
-  @Option(help: "Separate test dataset directory (default: a seeded 20% of --data is held out).")
-  var testData: String?
+  @Option(help: "Dataset directory with coeff.npy and sol.npy ((N, s, s) arrays).") var data: String
+  @Option(help: "Separate test dataset directory (default: a seeded 20% of --data is held out).") var testData: String?
 
   /// The training and test sets; `sameGrid: false` lets outputs sit on another grid than the
   /// inputs (DeepONet).

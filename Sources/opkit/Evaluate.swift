@@ -9,17 +9,10 @@ struct Evaluate: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: "Checkpoint written by opkit train.")
-  var model: String
-
-  @Option(help: "Dataset directory with coeff.npy and sol.npy.")
-  var data: String
-
-  @Option(help: "Write a PNG: input, truth, prediction and |error| for the first samples.")
-  var png: String?
-
-  @Option(help: "Samples shown in the PNG.")
-  var pictures: Int = 4
+  @Option(help: "Checkpoint written by opkit train.") var model: String
+  @Option(help: "Dataset directory with coeff.npy and sol.npy.") var data: String
+  @Option(help: "Write a PNG: input, truth, prediction and |error| for the first samples.") var png: String?
+  @Option(help: "Samples shown in the PNG.") var pictures: Int = 4
 
   @Option(
     help: """

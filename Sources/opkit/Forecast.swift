@@ -16,41 +16,18 @@ struct Forecast: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: "CSV file (header; date column first).")
-  var csv: String
-
-  @Option(help: "Value columns to use, comma-separated (default: all).")
-  var columns: String?
-
-  @Option(help: "Input steps per window.")
-  var lookback: Int = 96
-
-  @Option(help: "Forecast steps.")
-  var horizon: Int = 24
-
-  @Option(help: "Training epochs.")
-  var epochs: Int = 10
-
-  @Option(help: "Samples per mini-batch.")
-  var batch: Int = 32
-
-  @Option(help: "Adam learning rate.")
-  var lr: Float = 1e-3
-
-  @Option(help: "Learning-rate schedule: constant, step (halved every epochs/5) or cosine.")
-  var schedule: ScheduleKind = .constant
-
-  @Option(help: "Koopa blocks.")
-  var blocks: Int = 3
-
-  @Option(help: "Koopman state dimension.")
-  var stateDimension: Int = 64
-
-  @Option(help: "Segment length of the time-variant predictor (default: lookback/4).")
-  var segment: Int?
-
-  @Option(help: "Fraction of frequencies the Fourier filter treats as time-invariant (Koopa's α).")
-  var alpha: Double = 0.2
+  @Option(help: "CSV file (header; date column first).") var csv: String
+  @Option(help: "Value columns to use, comma-separated (default: all).") var columns: String?
+  @Option(help: "Input steps per window.") var lookback: Int = 96
+  @Option(help: "Forecast steps.") var horizon: Int = 24
+  @Option(help: "Training epochs.") var epochs: Int = 10
+  @Option(help: "Samples per mini-batch.") var batch: Int = 32
+  @Option(help: "Adam learning rate.") var lr: Float = 1e-3
+  @Option(help: "Learning-rate schedule: constant, step (halved every epochs/5) or cosine.") var schedule: ScheduleKind = .constant
+  @Option(help: "Koopa blocks.") var blocks: Int = 3
+  @Option(help: "Koopman state dimension.") var stateDimension: Int = 64
+  @Option(help: "Segment length of the time-variant predictor (default: lookback/4).") var segment: Int?
+  @Option(help: "Fraction of frequencies the Fourier filter treats as time-invariant (Koopa's α).") var alpha: Double = 0.2
 
   @Option(
     help: ArgumentHelp(
@@ -58,14 +35,9 @@ struct Forecast: ParsableCommand {
       valueName: "steps"))
   var extend: Int?
 
-  @Option(help: "Checkpoint file (.safetensors).")
-  var out: String
-
-  @Flag(help: "Continue the run saved in --out (same options) instead of starting anew.")
-  var resume = false
-
-  @Option(help: "Write a PNG of the first test window: history and truth (blue), Koopa's forecast (orange).")
-  var png: String?
+  @Option(help: "Checkpoint file (.safetensors).") var out: String
+  @Flag(help: "Continue the run saved in --out (same options) instead of starting anew.") var resume = false
+  @Option(help: "Write a PNG of the first test window: history and truth (blue), Koopa's forecast (orange).") var png: String?
 
   func validate() throws {
     guard lookback >= 2, horizon >= 1 else { throw ValidationError("--lookback must be at least 2 and --horizon at least 1") }

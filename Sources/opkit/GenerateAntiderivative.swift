@@ -15,23 +15,15 @@ struct GenerateAntiderivative: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: "Sensors m: points of linspace(0, 1, m) where u is given.")
-  var points: Int = 100
-
-  @Option(help: "Query points q of the antiderivative (default: the sensors; 1 with --random-queries).")
-  var queryPoints: Int?
+  @Option(help: "Sensors m: points of linspace(0, 1, m) where u is given.") var points: Int = 100
+  @Option(help: "Query points q of the antiderivative (default: the sensors; 1 with --random-queries).") var queryPoints: Int?
 
   @Flag(help: "Observe each function at its own uniform random query points (unaligned data; writes DIR/queries.npy).")
   var randomQueries = false
 
-  @Option(help: "Number of samples.")
-  var samples: Int = 1000
-
-  @Option(help: "Correlation length of the RBF kernel.")
-  var lengthScale: Double = 0.2
-
-  @Option(help: "Output dataset directory.")
-  var out: String
+  @Option(help: "Number of samples.") var samples: Int = 1000
+  @Option(help: "Correlation length of the RBF kernel.") var lengthScale: Double = 0.2
+  @Option(help: "Output dataset directory.") var out: String
 
   @Option(help: "Also write a PNG of the first samples' inputs (blue) and antiderivatives (orange, when on the sensor grid).")
   var png: String?

@@ -21,8 +21,7 @@ struct GenerateDarcy: ParsableCommand {
 
   @OptionGroup var grid: GridFamilyOptions
 
-  @Option(help: "Boundary conditions: dirichlet, neumann (insulated x-walls) or periodic.")
-  var boundary: DarcyBoundary = .dirichlet
+  @Option(help: "Boundary conditions: dirichlet, neumann (insulated x-walls) or periodic.") var boundary: DarcyBoundary = .dirichlet
 
   @OptionGroup var options: SystemGenerationOptions
 

@@ -20,22 +20,16 @@ struct GenerateHelmholtz: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: "Grid points per side s (h = 1/(s−1)).")
-  var resolution: Int = 32
-
-  @Option(help: "Smallest mean wavenumber.")
-  var kMin: Double = 8
-
-  @Option(help: "Largest mean wavenumber.")
-  var kMax: Double = 16
+  @Option(help: "Grid points per side s (h = 1/(s−1)).") var resolution: Int = 32
+  @Option(help: "Smallest mean wavenumber.") var kMin: Double = 8
+  @Option(help: "Largest mean wavenumber.") var kMax: Double = 16
 
   @Option(help: "open (absorbing on all sides; sol.npy = u) or waveguide (conducting plates at y = 0, 1; sol.npy = E).")
   var geometry: HelmholtzGeometry = .open
 
   @OptionGroup var options: SystemGenerationOptions
 
-  @Option(help: "Also write a PNG of the first samples: k, Re u, Im u, |u| (left to right; per component of E).")
-  var png: String?
+  @Option(help: "Also write a PNG of the first samples: k, Re u, Im u, |u| (left to right; per component of E).") var png: String?
 
   func validate() throws {
     guard resolution >= 3 else { throw ValidationError("--resolution must be at least 3, got \(resolution)") }

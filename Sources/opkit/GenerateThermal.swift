@@ -17,8 +17,7 @@ struct GenerateThermal: ParsableCommand {
 
   @OptionGroup var grid: GridFamilyOptions
 
-  @Option(help: "Time step Δt.")
-  var timeStep: Double = 0.01
+  @Option(help: "Time step Δt.") var timeStep: Double = 0.01
 
   @OptionGroup var options: SystemGenerationOptions
 

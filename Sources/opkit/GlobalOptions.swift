@@ -3,14 +3,9 @@ import OperatorKit
 
 /// Options every subcommand shares.
 struct GlobalOptions: ParsableArguments {
-  @Option(help: "Worker threads for the parallel kernels (default: all cores).")
-  var threads: Int?
-
-  @Option(help: "Seed for every random number generator.")
-  var seed: UInt64 = 0
-
-  @Flag(help: "Print one JSON object on stdout instead of text.")
-  var json = false
+  @Option(help: "Worker threads for the parallel kernels (default: all cores).") var threads: Int?
+  @Option(help: "Seed for every random number generator.") var seed: UInt64 = 0
+  @Flag(help: "Print one JSON object on stdout instead of text.") var json = false
 
   func validate() throws {
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }

@@ -21,56 +21,29 @@ struct SolvePoisson: ParsableCommand {
 
   @OptionGroup var global: GlobalOptions
 
-  @Option(help: "Grid of interior unknowns: N, NxM or NxMxK.")
-  var grid: GridShape?
-
-  @Option(help: "Gmsh mesh file (.msh, ASCII 2.2 or 4.1).")
-  var mesh: String?
-
-  @Option(help: "Where grid unknowns sit: vertex (finite differences) or cell (finite volumes).")
-  var centring: GridCentring = .vertex
-
-  @Option(help: "Coefficient a(x) > 0 on the grid, as .npy.")
-  var coefficient: String?
+  @Option(help: "Grid of interior unknowns: N, NxM or NxMxK.") var grid: GridShape?
+  @Option(help: "Gmsh mesh file (.msh, ASCII 2.2 or 4.1).") var mesh: String?
+  @Option(help: "Where grid unknowns sit: vertex (finite differences) or cell (finite volumes).") var centring: GridCentring = .vertex
+  @Option(help: "Coefficient a(x) > 0 on the grid, as .npy.") var coefficient: String?
 
   @Option(help: "Physical groups (names or tags, comma-separated) carrying u = 0 on a mesh; default: the whole boundary.")
   var dirichlet: String?
 
-  @Option(help: "Solver: \(PoissonMethod.allValueStrings.joined(separator: ", ")).")
-  var method: PoissonMethod = .pcgMultigrid
+  @Option(help: "Solver: \(PoissonMethod.allValueStrings.joined(separator: ", ")).") var method: PoissonMethod = .pcgMultigrid
 
   @Option(help: "GMRES preconditioner: none, jacobi, ic, mg (default: mg on grids, jacobi on meshes).")
   var preconditioner: PreconditionerKind?
 
-  @Option(help: "Relative tolerance ‖b − Ax‖ ≤ rtol·‖b‖.")
-  var rtol: Double = 1e-8
-
-  @Option(help: "Iteration cap (default 10·unknowns).")
-  var maxIterations: Int?
-
-  @Option(help: "GMRES restart length.")
-  var restart: Int = 30
-
-  @Option(help: "DCDM network (opkit train dcdm) supplying the search directions of --method dcdm.")
-  var model: String?
-
-  @Option(help: "DCDM: previous directions each new one is made A-orthogonal to.")
-  var orthogonalize: Int = 2
-
-  @Option(help: "Solid obstacles on the grid: .npy of the grid's shape, nonzero = solid (Neumann walls around them).")
-  var mask: String?
-
-  @Option(help: "Write the solution: .npy, or .vtu/.vtk for meshes.")
-  var out: String?
-
-  @Option(help: "Write the solution as a PNG heatmap (2D grids).")
-  var png: String?
-
-  @Option(help: "Write the matrix as Matrix Market (.mtx).")
-  var exportMatrix: String?
-
-  @Option(help: "Write the right-hand side (.mtx array or .npy).")
-  var exportRhs: String?
+  @Option(help: "Relative tolerance ‖b − Ax‖ ≤ rtol·‖b‖.") var rtol: Double = 1e-8
+  @Option(help: "Iteration cap (default 10·unknowns).") var maxIterations: Int?
+  @Option(help: "GMRES restart length.") var restart: Int = 30
+  @Option(help: "DCDM network (opkit train dcdm) supplying the search directions of --method dcdm.") var model: String?
+  @Option(help: "DCDM: previous directions each new one is made A-orthogonal to.") var orthogonalize: Int = 2
+  @Option(help: "Solid obstacles on the grid: .npy of the grid's shape, nonzero = solid (Neumann walls around them).") var mask: String?
+  @Option(help: "Write the solution: .npy, or .vtu/.vtk for meshes.") var out: String?
+  @Option(help: "Write the solution as a PNG heatmap (2D grids).") var png: String?
+  @Option(help: "Write the matrix as Matrix Market (.mtx).") var exportMatrix: String?
+  @Option(help: "Write the right-hand side (.mtx array or .npy).") var exportRhs: String?
 
   func validate() throws {
     guard (grid == nil) != (mesh == nil) else { throw ValidationError("give exactly one of --grid or --mesh") }

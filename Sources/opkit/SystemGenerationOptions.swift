@@ -33,8 +33,7 @@ enum SolverChoice: ExpressibleByArgument, Equatable {
 
 /// The options every sparse-system family of `opkit generate` shares.
 struct SystemGenerationOptions: ParsableArguments {
-  @Option(help: "Number of samples.")
-  var samples: Int = 1000
+  @Option(help: "Number of samples.") var samples: Int = 1000
 
   @Option(
     help: """
@@ -48,14 +47,9 @@ struct SystemGenerationOptions: ParsableArguments {
   @Option(help: "Preconditioner of gmres, skr and rcg: none, jacobi, ic, ilu, mg (default: ic for SPD families, ilu otherwise).")
   var preconditioner: PreconditionerKind?
 
-  @Option(help: "Relative tolerance of iterative solvers.")
-  var rtol: Double = 1e-8
-
-  @Option(help: "Samples per shard (the unit of resumption).")
-  var shardSize: Int = 50
-
-  @Option(help: "Output dataset directory.")
-  var out: String
+  @Option(help: "Relative tolerance of iterative solvers.") var rtol: Double = 1e-8
+  @Option(help: "Samples per shard (the unit of resumption).") var shardSize: Int = 50
+  @Option(help: "Output dataset directory.") var out: String
 
   func validate() throws {
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
@@ -86,11 +80,8 @@ struct SystemGenerationOptions: ParsableArguments {
 
 /// The grid options of the families on `[0, 1]^d` (Darcy, thermal, Poisson).
 struct GridFamilyOptions: ParsableArguments {
-  @Option(help: "Grid points per side s (h = 1/(s−1)).")
-  var resolution: Int = 64
-
-  @Option(help: "Space dimension: 2, or 3 for the cube (s³ fields; Darcy with Dirichlet sides only).")
-  var dim: Int = 2
+  @Option(help: "Grid points per side s (h = 1/(s−1)).") var resolution: Int = 64
+  @Option(help: "Space dimension: 2, or 3 for the cube (s³ fields; Darcy with Dirichlet sides only).") var dim: Int = 2
 
   @Option(help: "Also write a PNG of the first sample: its parameter field (left) and solution (right); in 3D the middle slice.")
   var png: String?

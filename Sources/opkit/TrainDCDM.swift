@@ -19,26 +19,13 @@ struct TrainDCDM: ParsableCommand {
   @OptionGroup var global: GlobalOptions
   @OptionGroup var training: TrainingArguments
 
-  @Option(help: "Training grid of interior unknowns, NxM or NxMxK (each a multiple of 4).")
-  var grid: GridShape
-
-  @Option(help: "Spatial dimension; with a single N in --grid, the grid is N per axis.")
-  var dim: Int?
-
-  @Option(help: "Training vectors (10% held out for testing).")
-  var vectors: Int = 600
-
-  @Option(help: "Lanczos steps (Ritz vectors) for the training vectors.")
-  var lanczos: Int = 300
-
-  @Option(help: "Feature channels at every resolution.")
-  var width: Int = 8
-
-  @Option(help: "Residual blocks per level on the way down and up.")
-  var blocks: Int = 2
-
-  @Option(help: "Grids are halved while every extent is even and larger than this (the coarsest level).")
-  var coarsest: Int = 4
+  @Option(help: "Training grid of interior unknowns, NxM or NxMxK (each a multiple of 4).") var grid: GridShape
+  @Option(help: "Spatial dimension; with a single N in --grid, the grid is N per axis.") var dim: Int?
+  @Option(help: "Training vectors (10% held out for testing).") var vectors: Int = 600
+  @Option(help: "Lanczos steps (Ritz vectors) for the training vectors.") var lanczos: Int = 300
+  @Option(help: "Feature channels at every resolution.") var width: Int = 8
+  @Option(help: "Residual blocks per level on the way down and up.") var blocks: Int = 2
+  @Option(help: "Grids are halved while every extent is even and larger than this (the coarsest level).") var coarsest: Int = 4
 
   /// The training grid after `--dim`.
   var shape: [Int] {

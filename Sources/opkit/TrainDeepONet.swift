@@ -14,21 +14,12 @@ struct TrainDeepONet: ParsableCommand {
       The defaults are the DeepONet paper's antiderivative network.
       """)
 
-  @OptionGroup var global: GlobalOptions
-  @OptionGroup var dataset: DatasetArguments
-  @OptionGroup var training: TrainingArguments
+  @OptionGroup var common: OperatorTrainingArguments
 
-  @Option(help: "Hidden width of the branch and trunk networks.")
-  var width: Int = 40
-
-  @Option(help: "Linear layers of each network (depth 2 = one hidden layer, then the basis layer).")
-  var depth: Int = 2
-
-  @Option(help: "Basis functions per output component (p).")
-  var basis: Int = 40
-
-  @Option(help: "Activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var activation: Activation = .relu
+  @Option(help: "Hidden width of the branch and trunk networks.") var width: Int = 40
+  @Option(help: "Linear layers of each network (depth 2 = one hidden layer, then the basis layer).") var depth: Int = 2
+  @Option(help: "Basis functions per output component (p).") var basis: Int = 40
+  @Option(help: "Activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).") var activation: Activation = .relu
 
   @Flag(
     help: """
@@ -64,8 +55,8 @@ struct TrainDeepONet: ParsableCommand {
   }
 
   func run() throws {
-    global.apply()
-    let (train, test) = try dataset.datasets(seed: global.seed, sameGrid: false)
+    let (train, test) = try common.datasets(sameGrid: false)
+    let dataset = common.dataset
     let spatial = train.spatialShape
     guard (1...3).contains(spatial.count) else { throw CommandFailure("\(dataset.data): DeepONet takes 1D to 3D fields, got \(spatial)") }
     guard test.spatialShape == spatial, test.queries != nil || train.queries != nil || test.outputSpatialShape == train.outputSpatialShape
@@ -84,15 +75,12 @@ struct TrainDeepONet: ParsableCommand {
       outputs: complex ? channels / 2 : channels, branchWidths: hidden, trunkWidths: hidden, basis: basis, activation: activation,
       queryShape: train.queries != nil || train.outputSpatialShape == spatial ? nil : train.outputSpatialShape,
       conductingWalls: try conductingWallAxes)
-    do { try configuration.validate() } catch { throw CommandFailure("\(dataset.data): \(error)") }
     // Conducting walls: the outputs' zeros are constraints, so outputs are scaled, not shifted.
-    let options = training.options(seed: global.seed, normalization: configuration.conductingWalls == nil ? .gaussian : .scaledOutputs)
+    let normalization: DataNormalization = configuration.conductingWalls == nil ? .gaussian : .scaledOutputs
     if complex {
-      var run = try training.start(configuration, as: ComplexDeepONet.self, options: options, train: train)
-      try training.run(&run, train: train, test: test, json: global.json)
+      try common.train(configuration, as: ComplexDeepONet.self, normalization: normalization, train: train, test: test)
     } else {
-      var run = try training.start(configuration, as: DeepONet.self, options: options, train: train)
-      try training.run(&run, train: train, test: test, json: global.json)
+      try common.train(configuration, as: DeepONet.self, normalization: normalization, train: train, test: test)
     }
   }
 }

@@ -4,44 +4,25 @@ import OperatorKit
 
 /// Options every `opkit train <model>` shares: schedule, loss, checkpointing.
 struct TrainingArguments: ParsableArguments {
-  @Option(help: "Training epochs.")
-  var epochs: Int = 100
-
-  @Option(help: "Samples per mini-batch.")
-  var batch: Int = 20
-
-  @Option(help: "Initial learning rate.")
-  var lr: Float = 1e-3
+  @Option(help: "Training epochs.") var epochs: Int = 100
+  @Option(help: "Samples per mini-batch.") var batch: Int = 20
+  @Option(help: "Initial learning rate.") var lr: Float = 1e-3
 
   @Option(help: "Optimizer: adam (L2 decay added to the gradient), adamw (decoupled decay) or sgd (heavy-ball momentum).")
   var optimizer: OptimizerKind = .adam
 
-  @Option(help: "SGD momentum.")
-  var momentum: Float = 0.9
-
-  @Option(help: "Epochs of linear learning-rate warm-up before the schedule.")
-  var warmup: Int = 0
-
-  @Option(help: "L2 weight decay.")
-  var weightDecay: Float = 1e-4
-
-  @Option(help: "Learning-rate schedule: step (halve every epochs/5), cosine or constant.")
-  var schedule: ScheduleKind = .step
+  @Option(help: "SGD momentum.") var momentum: Float = 0.9
+  @Option(help: "Epochs of linear learning-rate warm-up before the schedule.") var warmup: Int = 0
+  @Option(help: "L2 weight decay.") var weightDecay: Float = 1e-4
+  @Option(help: "Learning-rate schedule: step (halve every epochs/5), cosine or constant.") var schedule: ScheduleKind = .step
 
   @Option(help: "Training loss per sample: relative-l2 (FNO recipe) or mse (DeepONet; for scattered query points).")
   var loss: LossKind = .relativeL2
 
-  @Option(help: "Write the checkpoint every N epochs (and after the last).")
-  var checkpointEvery: Int = 1
-
-  @Flag(help: "Continue the run saved in --out (same options) instead of starting anew.")
-  var resume = false
-
-  @Option(help: "Checkpoint file (.safetensors): model, optimizer state, normalizers, history.")
-  var out: String
-
-  @Option(help: "Write a PNG of the training (blue) and test (orange) relative L2 per epoch, log scale.")
-  var png: String?
+  @Option(help: "Write the checkpoint every N epochs (and after the last).") var checkpointEvery: Int = 1
+  @Flag(help: "Continue the run saved in --out (same options) instead of starting anew.") var resume = false
+  @Option(help: "Checkpoint file (.safetensors): model, optimizer state, normalizers, history.") var out: String
+  @Option(help: "Write a PNG of the training (blue) and test (orange) relative L2 per epoch, log scale.") var png: String?
 
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }

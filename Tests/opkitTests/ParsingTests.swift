@@ -47,9 +47,9 @@ final class ParsingTests: XCTestCase {
     let train = try XCTUnwrap(
       try parse(["train", "fno", "--data", "d", "--out", "m.safetensors", "--modes", "8", "--schedule", "cosine", "--resume"]) as? TrainFNO)
     XCTAssertEqual(train.modes, 8)
-    XCTAssertEqual(train.training.schedule, .cosine)
-    XCTAssertTrue(train.training.resume)
-    XCTAssertEqual(train.training.options(seed: 3), TrainingOptions(epochs: 100, schedule: .cosine, seed: 3))
+    XCTAssertEqual(train.common.training.schedule, .cosine)
+    XCTAssertTrue(train.common.training.resume)
+    XCTAssertEqual(train.common.training.options(seed: 3), TrainingOptions(epochs: 100, schedule: .cosine, seed: 3))
   }
 
   func testBadCombinationsAreRejectedBeforeAnyWork() {
