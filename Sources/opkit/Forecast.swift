@@ -81,7 +81,7 @@ struct Forecast: ParsableCommand {
       baselines[baseline.name] =
         ForecastMetrics(prediction: try baseline.forecast(windows.test.inputs, horizon: horizon), target: windows.test.targets).mse
     }
-    let extended = try extend.map { try ExtendedForecast(series: series, file: csv, steps: $0, trainer: trainer, linear: linear) }
+    let extended = try extend.map { try ExtendedForecast(series: series, file: csv, steps: $0, model: trainer.trained, linear: linear) }
     if let png {
       let channels = series.columns.count
       let history = (0..<lookback).map { Double(windows.test.inputs.scalars[$0 * channels]) }
@@ -166,8 +166,8 @@ struct ExtendedForecast {
   /// (first channel), for the PNG.
   let firstTruth: [Double], firstAdapted: [Double], firstOwn: [Double]
 
-  init(series: TimeSeries, file: String, steps: Int, trainer: Trainer<Koopa>, linear: ForecastBaseline) throws {
-    let (lookback, horizon) = (trainer.model.configuration.lookback, trainer.model.configuration.horizon)
+  init(series: TimeSeries, file: String, steps: Int, model trained: TrainedModel<Koopa>, linear: ForecastBaseline) throws {
+    let (lookback, horizon) = (trained.model.configuration.lookback, trained.model.configuration.horizon)
     let test = try ForecastWindows(series, lookback: lookback, horizon: steps, file: file).test
     let stream = try Tensor.concatenated([test.inputs, test.targets], alongAxis: 1)
     var mse = [String: Double](), first = [String: [Double]]()
@@ -178,12 +178,12 @@ struct ExtendedForecast {
       first[name] = (0..<steps).map { Double(forecast.scalars[$0 * channels]) }
     }
     for input in RollingInput.allCases {
-      try measure("koopa_\(input.rawValue)", input) { try trainer.predict($0) }
+      try measure("koopa_\(input.rawValue)", input) { try trained.predict($0) }
       try measure("linear_\(input.rawValue)", input) { try linear.forecast($0, horizon: horizon) }
     }
-    var adaptation = KoopaOperatorAdaptation(model: trainer.model)
+    var adaptation = KoopaOperatorAdaptation(model: trained.model)
     try measure("koopa_operator_adaptation", .observations) {
-      try trainer.outputNormalizer.decode(adaptation.forecast(trainer.inputNormalizer.encode($0)))
+      try trained.outputNormalizer.decode(adaptation.forecast(trained.inputNormalizer.encode($0)))
     }
     report = Report(steps: steps, windows: test.count, mse: mse)
     firstTruth = (0..<steps).map { Double(test.targets.scalars[$0 * channels]) }

@@ -56,37 +56,32 @@ public func temporaryDirectory(_ name: String) -> URL {
   return dir
 }
 
+/// The outputs (`sol.npy`) of the dataset in `directory`, one row per sample, and their mean row.
+private func outputsAndMean(_ directory: String) throws -> (rows: [ArraySlice<Double>], mean: [Double]) {
+  let u = try NumpyArray(contentsOf: (directory as NSString).appendingPathComponent("sol.npy"))
+  let n = u.shape[0], size = u.values.count / max(n, 1)
+  let rows = (0..<n).map { u.values[($0 * size)..<(($0 + 1) * size)] }
+  let mean = (0..<size).map { k in rows.reduce(0.0) { $0 + $1[$1.startIndex + k] } / Double(n) }
+  return (rows, mean)
+}
+
 /// The mean relative L2 error `‖u_i − ū‖ / ‖u_i‖` over the samples of the dataset in
 /// `directory`, where `ū` is their mean: the error of the mean predictor, which a trained model
 /// must beat.
 public func meanPredictorRelativeL2(_ directory: String) throws -> Double {
-  let u = try NumpyArray(contentsOf: (directory as NSString).appendingPathComponent("sol.npy"))
-  let n = u.shape[0], size = u.values.count / max(n, 1)
-  var mean = [Double](repeating: 0, count: size)
-  for i in 0..<n { for k in 0..<size { mean[k] += u.values[i * size + k] / Double(n) } }
-  var total = 0.0
-  for i in 0..<n {
-    var (error, norm) = (0.0, 0.0)
-    for k in 0..<size {
-      let v = u.values[i * size + k]
-      error += (v - mean[k]) * (v - mean[k])
-      norm += v * v
-    }
-    total += (error / norm).squareRoot()
+  let (rows, mean) = try outputsAndMean(directory)
+  let errors = rows.map { row in
+    (zip(row, mean).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / row.reduce(0.0) { $0 + $1 * $1 }).squareRoot()
   }
-  return total / Double(n)
+  return errors.reduce(0, +) / Double(rows.count)
 }
 
 /// The mean squared error of predicting the dataset in `directory` by the mean of its outputs
 /// over the samples (pointwise): the mean predictor's MSE, which a trained model must beat.
 public func meanPredictorMSE(_ directory: String) throws -> Double {
-  let u = try NumpyArray(contentsOf: (directory as NSString).appendingPathComponent("sol.npy"))
-  let n = u.shape[0], size = u.values.count / max(n, 1)
-  var mean = [Double](repeating: 0, count: size)
-  for i in 0..<n { for k in 0..<size { mean[k] += u.values[i * size + k] / Double(n) } }
-  var total = 0.0
-  for i in 0..<n { for k in 0..<size { total += (u.values[i * size + k] - mean[k]) * (u.values[i * size + k] - mean[k]) } }
-  return total / Double(max(u.values.count, 1))
+  let (rows, mean) = try outputsAndMean(directory)
+  let squares = rows.reduce(0.0) { total, row in total + zip(row, mean).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
+  return squares / Double(rows.count * mean.count)
 }
 
 /// The errors on `test` (outputs `[N, …]`) of predicting every sample by the mean of
