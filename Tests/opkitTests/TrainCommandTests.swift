@@ -374,6 +374,18 @@ final class TrainCommandTests: XCTestCase {
       ["koopa_own_forecasts", "koopa_observations", "koopa_operator_adaptation", "linear_own_forecasts", "linear_observations"])
     XCTAssertTrue(rolled.values.allSatisfy { $0.isFinite && $0 > 0 }, "\(rolled)")
     XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path("forecast.png"))).prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+    // Like the other trainers: the checkpoint is not overwritten without --resume; resuming a
+    // finished run trains nothing and reports the same model; a changed option is named.
+    let again = ["forecast", "--csv", csv, "--lookback", "24", "--horizon", "6", "--epochs", "3", "--state-dimension", "8", "--out", model]
+    let refused = try run(again)
+    XCTAssertEqual(refused.status, 1)
+    XCTAssertTrue(refused.err.contains("exists; pass --resume"), refused.err)
+    let resumed = try run(again + ["--resume", "--json"])
+    XCTAssertEqual(resumed.status, 0, resumed.err)
+    XCTAssertEqual(try json(resumed.out)["test_mse"] as? Double, report["test_mse"] as? Double)
+    let changed = try run(again + ["--resume", "--lr", "2e-3"])
+    XCTAssertEqual(changed.status, 1)
+    XCTAssertTrue(changed.err.contains("other options (learningRate: 0.001 → 0.002)"), changed.err)
     let broken = path("broken.csv")
     try "date,a\nd0,1\nd1,oops\n".write(toFile: broken, atomically: true, encoding: .utf8)
     let cases: [([String], String)] = [
