@@ -1,9 +1,7 @@
 import Datasets
 import Foundation
 import Krylov
-import Parallelism
 import Sparse
-import Synchronization
 import Tensors
 
 /// Generates a ``DatasetDirectory`` for any ``SampledSystemFamily``: the parameter fields as
@@ -86,145 +84,69 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
     public var maxRelativeResidual: Double
   }
 
-  /// Generates (or completes) the dataset in `directory`.
+  /// Generates (or completes) the dataset in `directory` (``ShardedGeneration``: resumable,
+  /// sharded, atomic). Recycling solvers walk the samples along a greedy nearest-neighbour chain
+  /// of their parameter fields, each worker its own contiguous part with one solver.
   /// - Parameter progress: called with (samples done, total) as samples finish, from worker
   ///   threads; must be thread-safe.
-  /// - Throws: ``DatasetError`` for unusable files or a sample whose solve fails.
+  /// - Throws: ``DatasetError`` for a sample whose solve fails, ``DatasetFileError`` for
+  ///   unusable files.
   public func generate(in directory: String, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Summary {
     let start = ContinuousClock.now
     let layout = DatasetDirectory(directory)
-    try layout.create(shards: true)
-    // Shards are runs of consecutive samples — in index order, or along the nearest-neighbour
-    // chain when recycling, so that each shard's systems follow one another closely.
     let order =
       solver.recycles
       ? SampleOrdering.greedyNearestNeighbour((0..<samples).map { problem.coefficient(index: $0, seed: seed) }) : Array(0..<samples)
-    let shards = stride(from: 0, to: samples, by: shardSize).enumerated().map { k, start in
-      Shard(samples: Array(order[start..<min(samples, start + shardSize)]), files: layout.shard(k))
-    }
-    let pending = shards.filter {
-      !$0.isComplete(inputShape: problem.fieldShape, outputShape: problem.solutionShape, complex: problem.solutionIsComplex)
-    }
-    let done = Atomic<Int>(samples - pending.reduce(0) { $0 + $1.samples.count })
-    let matvecs = Atomic<Int>(0)
-    let next = Atomic<Int>(0)
-    let failure = Mutex<Error?>(nil)
-    progress(done.load(ordering: .relaxed), samples)
-    let workers = max(1, min(Parallel.availableWorkers, pending.count))
-    func work(_ worker: Int) {
-      // Recycling: each worker walks its own contiguous part of the chain with one solver, so
-      // the recycled subspace follows the chain; otherwise shards are handed out as they come.
-      let recycler = solver.makeRecycler(size: problem.unknowns, options: iterativeOptions)
-      let group = (pending.count * worker / workers)..<(pending.count * (worker + 1) / workers)
-      var position = group.lowerBound
-      while failure.withLock({ $0 == nil }) {
-        let k: Int
-        if recycler != nil {
-          k = position
-          position += 1
-          guard k < group.upperBound else { return }
-        } else {
-          k = next.add(1, ordering: .relaxed).oldValue
-          guard k < pending.count else { return }
-        }
-        do {
-          let used = try solve(pending[k], recycler: recycler) { progress(done.add(1, ordering: .relaxed).newValue, samples) }
-          matvecs.add(used, ordering: .relaxed)
-        } catch {
-          failure.withLock { $0 = $0 ?? error }
-        }
-      }
-    }
-    // Parallel over shards; every solve runs on its worker alone, so a sample's bits do not
-    // depend on how many shards were pending.
-    Parallel.forEach(count: workers) { worker in Parallel.serially { work(worker) } }
-    if let error = failure.withLock({ $0 }) { throw error }
-    let statistics = try consolidate(shards, into: layout)
+    let generation = ShardedGeneration(
+      samples: samples, shardSize: shardSize, inputShape: problem.fieldShape, outputShape: problem.solutionShape,
+      outputType: problem.solutionIsComplex ? .complex64 : .float32, order: order, contiguousWorkers: solver.recycles)
+    let outcome = try generation.run(
+      in: layout, makeState: { solver.makeRecycler(size: problem.unknowns, options: iterativeOptions) },
+      produce: { i, recycler in try solve(sample: i, recycler: recycler) }, progress: progress)
+    var meta = DatasetMetadata(family: Family.family, samples: samples, seed: seed)
+    (meta.resolution, meta.spacing) = (problem.resolution, problem.spacing)
+    meta.solver = solver.recordedName
+    meta.preconditioner = solver.usesPreconditioner ? preconditioner.recordedName : nil
+    (meta.rtol, meta.iterations, meta.relativeResiduals) = (rtol, outcome.iterations, outcome.residuals)
+    problem.describe(&meta)
+    try layout.write(
+      inputs: NumpyArray(shape: [samples] + problem.fieldShape, values: outcome.inputs, dtype: .float32),
+      outputs: NumpyArray(shape: [samples] + problem.solutionShape, values: outcome.outputs, dtype: generation.outputType), metadata: meta)
     let elapsed = (ContinuousClock.now - start).components
     return Summary(
-      samples: samples, solvedNow: pending.reduce(0) { $0 + $1.samples.count },
-      seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18,
-      matvecs: matvecs.load(ordering: .relaxed), meanIterations: Double(statistics.iterations.reduce(0, +)) / Double(samples),
-      maxRelativeResidual: statistics.residuals.max() ?? 0)
+      samples: samples, solvedNow: outcome.producedNow, seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18,
+      matvecs: outcome.matvecs, meanIterations: Double(outcome.iterations.reduce(0, +)) / Double(samples),
+      maxRelativeResidual: outcome.residuals.max() ?? 0)
   }
-
-  /// `float32`, or `complex64` for complex families.
-  private var solutionType: NumpyDType { problem.solutionIsComplex ? .complex64 : .float32 }
 
   /// Options of the iterative solvers: the tolerance, GMRES(40) as in the SKR comparison.
   private var iterativeOptions: SolverOptions { SolverOptions(rtol: rtol, restart: 40, recordHistory: false) }
 
-  /// Solves one shard (with `recycler` carrying its subspace from the previous system, when
-  /// recycling) and writes it; returns the matvecs used. `finished()` is called after each
-  /// sample.
-  private func solve(_ shard: Shard, recycler: (any RecyclingSolver)?, finished: () -> Void) throws -> Int {
-    var coefficients = [Double](), solutions = [Double]()
-    var statistics = ShardStatistics(indices: shard.samples, iterations: [], residuals: [])
-    var matvecs = 0
-    for i in shard.samples {
-      let a = problem.coefficient(index: i, seed: seed)
-      let system = try problem.system(coefficient: a)
-      let matrix = system.matrix
-      let (solution, report, residual): ([Double], SolveReport?, Double)
-      switch solver {
-      case .recycling, .recycledCG:
-        var x = [Double](repeating: 0, count: matrix.rowCount)
-        let m = try SystemSolver.makePreconditioner(preconditioner, matrix, system.layout)
-        let r = try recycler!.solve(matrix, system.rightHandSide, &x, preconditioner: m, monitor: nil)
-        (solution, report, residual) = (x, r, try SystemSolver.trueRelativeResidual(matrix, x, system.rightHandSide))
-      case .independent(let method):
-        let result = try SystemSolver.solve(
-          matrix, rightHandSide: system.rightHandSide, method: method, options: iterativeOptions, layout: system.layout,
-          preconditioner: preconditioner)
-        (solution, report, residual) = (result.solution, result.report, result.relativeResidual)
-      }
-      guard report?.converged ?? true, residual <= Swift.max(rtol, 1e-10) * 1.01 else {
-        throw DatasetError.solveFailed(sample: i, message: "\(solver.name) reached relative residual \(residual) (rtol \(rtol))")
-      }
-      coefficients += a
-      solutions += problem.solutionField(unknowns: solution, index: i, seed: seed)
-      statistics.iterations.append(report?.iterations ?? 0)
-      statistics.residuals.append(residual)
-      matvecs += report?.matvecs ?? 0
-      finished()
+  /// Solves sample `i` (with `recycler` carrying its subspace from the previous system, when
+  /// recycling), checking the true residual against the tolerance.
+  private func solve(sample i: Int, recycler: (any RecyclingSolver)?) throws -> GeneratedSample {
+    let a = problem.coefficient(index: i, seed: seed)
+    let system = try problem.system(coefficient: a)
+    let matrix = system.matrix
+    let (solution, report, residual): ([Double], SolveReport?, Double)
+    switch solver {
+    case .recycling, .recycledCG:
+      var x = [Double](repeating: 0, count: matrix.rowCount)
+      let m = try SystemSolver.makePreconditioner(preconditioner, matrix, system.layout)
+      let r = try recycler!.solve(matrix, system.rightHandSide, &x, preconditioner: m, monitor: nil)
+      (solution, report, residual) = (x, r, try SystemSolver.trueRelativeResidual(matrix, x, system.rightHandSide))
+    case .independent(let method):
+      let result = try SystemSolver.solve(
+        matrix, rightHandSide: system.rightHandSide, method: method, options: iterativeOptions, layout: system.layout,
+        preconditioner: preconditioner)
+      (solution, report, residual) = (result.solution, result.report, result.relativeResidual)
     }
-    let count = shard.samples.count
-    try NumpyArray(shape: [count] + problem.fieldShape, values: coefficients, dtype: .float32).write(to: shard.files.inputs)
-    try NumpyArray(shape: [count] + problem.solutionShape, values: solutions, dtype: solutionType).write(to: shard.files.outputs)
-    // Written last: its presence marks the shard complete.
-    try writeJSON(statistics, to: shard.files.statistics)
-    return matvecs
-  }
-
-  /// Joins the shards, in sample order, into the dataset files; returns all statistics.
-  private func consolidate(_ shards: [Shard], into layout: DatasetDirectory) throws -> ShardStatistics {
-    // Rows go to their sample's place, whatever order the shards were solved in.
-    let points = problem.fieldShape.reduce(1, *), values = problem.solutionShape.reduce(1, *) * solutionType.components
-    var coefficients = [Double](repeating: 0, count: samples * points)
-    var solutions = [Double](repeating: 0, count: samples * values)
-    var iterations = [Int](repeating: 0, count: samples), residuals = [Double](repeating: 0, count: samples)
-    for shard in shards {
-      let a = try NumpyArray(contentsOf: shard.files.inputs).values, u = try NumpyArray(contentsOf: shard.files.outputs).values
-      let statistics: ShardStatistics = try readJSON(shard.files.statistics)
-      for (row, i) in shard.samples.enumerated() {
-        coefficients.replaceSubrange((i * points)..<((i + 1) * points), with: a[(row * points)..<((row + 1) * points)])
-        solutions.replaceSubrange((i * values)..<((i + 1) * values), with: u[(row * values)..<((row + 1) * values)])
-        iterations[i] = statistics.iterations[row]
-        residuals[i] = statistics.residuals[row]
-      }
+    guard report?.converged ?? true, residual <= Swift.max(rtol, 1e-10) * 1.01 else {
+      throw DatasetError.solveFailed(sample: i, message: "\(solver.name) reached relative residual \(residual) (rtol \(rtol))")
     }
-    let all = ShardStatistics(indices: Array(0..<samples), iterations: iterations, residuals: residuals)
-    var meta = DatasetMetadata(family: Family.family, samples: samples, seed: seed)
-    meta.resolution = problem.resolution
-    meta.spacing = problem.spacing
-    meta.solver = solver.recordedName
-    meta.preconditioner = solver.usesPreconditioner ? preconditioner.recordedName : nil
-    (meta.rtol, meta.iterations, meta.relativeResiduals) = (rtol, all.iterations, all.residuals)
-    problem.describe(&meta)
-    try layout.write(
-      inputs: NumpyArray(shape: [samples] + problem.fieldShape, values: coefficients, dtype: .float32),
-      outputs: NumpyArray(shape: [samples] + problem.solutionShape, values: solutions, dtype: solutionType), metadata: meta)
-    return all
+    return GeneratedSample(
+      input: a, output: problem.solutionField(unknowns: solution, index: i, seed: seed), iterations: report?.iterations ?? 0,
+      residual: residual, matvecs: report?.matvecs ?? 0)
   }
 }
 
@@ -311,29 +233,6 @@ extension DatasetSolver {
     case .recycledCG: RecycledConjugateGradient(size: size, options: options)
     case .independent: nil
     }
-  }
-}
-
-/// Per-sample statistics of one shard, with the samples it holds (in solve order).
-struct ShardStatistics: Codable {
-  var indices: [Int]
-  var iterations: [Int]
-  var residuals: [Double]
-}
-
-/// Samples stored together: consecutive indices, or a run of the recycling chain.
-struct Shard {
-  let samples: [Int]
-  /// Its files under the dataset's `shards/` (``DatasetDirectory/shard(_:)``).
-  let files: (inputs: String, outputs: String, statistics: String)
-
-  /// Whether an earlier run finished this shard: statistics for the same samples present,
-  /// arrays of the right shape and type.
-  func isComplete(inputShape: [Int], outputShape: [Int], complex: Bool) -> Bool {
-    guard let statistics: ShardStatistics = try? readJSON(files.statistics), statistics.indices == samples,
-      let a = try? NumpyArray(contentsOf: files.inputs), let u = try? NumpyArray(contentsOf: files.outputs)
-    else { return false }
-    return a.shape == [samples.count] + inputShape && u.shape == [samples.count] + outputShape && (u.dtype == .complex64) == complex
   }
 }
 
