@@ -78,7 +78,7 @@ let package = Package(
       name: "LayersTests", dependencies: ["Layers", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
     .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport"]),
     .testTarget(name: "KoopmanTests", dependencies: ["Datasets", "Koopman", "Tensors", "Spectral", "Layers", "Training", "TestSupport"]),
-    .testTarget(name: "PDEDataTests", dependencies: ["Datasets", "PDEData", "Krylov", "Sparse", "Training", "TestSupport"]),
+    .testTarget(name: "PDEDataTests", dependencies: ["Datasets", "PDEData", "Krylov", "Sparse", "Spectral", "Training", "TestSupport"]),
     .testTarget(name: "OperatorsTests", dependencies: ["Datasets", "Operators", "Training", "Layers", "PDEData", "TestSupport"]),
     .testTarget(
       name: "LearnedSolversTests", dependencies: ["Datasets", "LearnedSolvers", "Krylov", "Sparse", "Grids", "Training", "Tensors", "TestSupport"]),

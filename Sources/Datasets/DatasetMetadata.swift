@@ -9,6 +9,10 @@ public struct DatasetMetadata: Codable, Sendable, Equatable {
   public var seed: UInt64
   /// Grid points per side `s` of grid families.
   public var resolution: Int?
+  /// Grid points per side of the solver, when the stored grid is a subsample of it.
+  public var solverResolution: Int?
+  /// The times of the snapshots along `sol.npy`'s second axis (trajectory datasets).
+  public var times: [Double]?
   /// Space dimension of the fields (absent: 2 for grid families).
   public var dimension: Int?
   /// The spacing `h` of the stored output grid, the same along every axis: `1/(s − 1)` on a
@@ -57,7 +61,8 @@ public struct DatasetMetadata: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case family, samples, seed, resolution, dimension, spacing, boundary, geometry, solver, preconditioner, rtol, iterations
+    case family, samples, seed, resolution, dimension, spacing, boundary, geometry, solver, preconditioner, rtol, iterations, times
+    case solverResolution = "solver_resolution"
     case alpha, tau, coefficient, solution, parameters, points
     case conductingWalls = "conducting_walls", relativeResiduals = "relative_residuals", coefficientValues = "coefficient_values"
     case queryPoints = "query_points", lengthScale = "length_scale"
@@ -76,6 +81,10 @@ public enum DatasetFamily: String, Codable, Sendable, CaseIterable {
   case helmholtz
   /// `u ↦ ∫₀ˣ u` (the DeepONet paper's first example).
   case antiderivative
+  /// Viscous Burgers on the periodic interval: trajectories from random initial conditions.
+  case burgers
+  /// 2D incompressible Navier–Stokes (vorticity) on the torus: trajectories.
+  case navierStokes = "navier-stokes"
 }
 
 /// Boundary conditions a dataset was generated with.
@@ -113,6 +122,9 @@ public enum Axis: String, Codable, Sendable, CaseIterable {
 /// nearest-neighbour chain) and `rcg` (recycled PCG along the same chain).
 public enum SolverName: String, Codable, Sendable, CaseIterable {
   case cholmod, umfpack, cg, pcgJacobi = "pcg-jacobi", pcgIC = "pcg-ic", pcgMultigrid = "pcg-mg", gmres, skr, rcg
+  /// The pseudo-spectral time steppers: ETDRK4 (Burgers), explicit advection with Crank–Nicolson
+  /// diffusion (Navier–Stokes, the FNO scheme).
+  case spectralETDRK4 = "spectral-etdrk4", spectralCrankNicolson = "spectral-crank-nicolson"
 }
 
 /// The preconditioners a dataset can record.

@@ -6,7 +6,10 @@ import OperatorKit
 struct Generate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Generate PDE training data as .npy datasets.",
-    subcommands: [GenerateDarcy.self, GenerateThermal.self, GeneratePoisson.self, GenerateHelmholtz.self, GenerateAntiderivative.self])
+    subcommands: [
+      GenerateDarcy.self, GenerateThermal.self, GeneratePoisson.self, GenerateHelmholtz.self, GenerateAntiderivative.self,
+      GenerateBurgers.self, GenerateNavierStokes.self,
+    ])
 }
 
 /// Writes sample 0 of the dataset in `directory` as two heatmaps side by side (coefficient,

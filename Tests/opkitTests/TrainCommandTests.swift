@@ -144,6 +144,43 @@ final class TrainCommandTests: XCTestCase {
     }
   }
 
+  /// `opkit generate burgers|navier-stokes`: trajectories numpy reads with time on the second
+  /// axis, the JSON summary, a resumed run that keeps finished shards, and one-line errors.
+  func testTimeDependentFamiliesGenerateTrajectories() throws {
+    let burgers = try run([
+      "generate", "burgers", "--resolution", "64", "--solver-resolution", "256", "--time", "0.5", "--record", "5", "--samples", "4",
+      "--shard-size", "2", "--out", path("burgers"), "--json",
+    ])
+    XCTAssertEqual(burgers.status, 0, burgers.err)
+    XCTAssertEqual(try json(burgers.out)["steps_per_sample"] as? Int, 500)
+    let ns = [
+      "generate", "navier-stokes", "--resolution", "16", "--solver-resolution", "32", "--time", "0.4", "--record-every", "0.2",
+      "--time-step", "1e-3", "--samples", "3", "--shard-size", "1", "--out", path("ns"), "--json",
+    ]
+    XCTAssertEqual(try run(ns).status, 0)
+    let again = try run(ns)
+    XCTAssertEqual(try json(again.out)["solved_now"] as? Int, 0, "finished shards are kept")
+    let shapes = try runPython(
+      """
+      import numpy as np, json
+      m = json.load(open('\(path("ns/meta.json"))'))
+      print(np.load('\(path("burgers/sol.npy"))').shape, np.load('\(path("ns/coeff.npy"))').shape, np.load('\(path("ns/sol.npy"))').shape,
+            m['family'], m['times'], m['solver'])
+      """)
+    XCTAssertEqual(shapes, "(4, 5, 64) (3, 16, 16) (3, 2, 16, 16) navier-stokes [0.2, 0.4] spectral-crank-nicolson")
+    for (arguments, expected) in [
+      (["generate", "burgers", "--resolution", "100", "--solver-resolution", "256", "--out", path("x")], "must divide"),
+      (["generate", "navier-stokes", "--time", "1", "--record-every", "0.3", "--out", path("x")], "must divide the final time"),
+      (["generate", "burgers", "--viscosity", "0", "--out", path("x")], "viscosity must be positive"),
+      (["generate", "navier-stokes", "--time-step", "0", "--out", path("x")], "--time-step must be positive"),
+    ] {
+      let failed = try run(arguments)
+      XCTAssertNotEqual(failed.status, 0, "\(arguments)")
+      XCTAssertEqual(failed.err.split(separator: "\n").count, 1, failed.err)
+      XCTAssertTrue(failed.err.contains(expected), "'\(expected)' not in: \(failed.err)")
+    }
+  }
+
   /// `opkit evaluate`: the MgNO path end to end, with its one-line errors.
   func testMgNOTrainsOnPeriodicDataAndEvaluates() throws {
     let generated = try run([
