@@ -109,8 +109,25 @@ public func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
 /// - Throws: ``DatasetFileError`` naming `path` when it cannot be read or does not decode.
 public func readJSON<T: Decodable>(_ path: String) throws -> T {
   guard let data = FileManager.default.contents(atPath: path) else { throw DatasetFileError(file: path, message: "cannot read") }
-  do { return try JSONDecoder().decode(T.self, from: data) } catch {
+  do { return try JSONDecoder().decode(T.self, from: data) } catch let error as DecodingError {
+    throw DatasetFileError(file: path, message: "malformed: \(error.summary)")
+  } catch {
     throw DatasetFileError(file: path, message: "malformed: \(error.localizedDescription)")
+  }
+}
+
+extension DecodingError {
+  /// One line naming the key and what is wrong there (`boundary: Cannot initialize … 'sideways'`).
+  var summary: String {
+    let (context, what): (Context?, String) =
+      switch self {
+      case .keyNotFound(let key, let context): (context, "missing key '\(key.stringValue)'")
+      case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): (context, "")
+      @unknown default: (nil, "\(self)")
+      }
+    let path = context?.codingPath.map(\.stringValue).joined(separator: ".") ?? ""
+    let detail = what.isEmpty ? String((context?.debugDescription ?? "").prefix(120)) : what
+    return path.isEmpty ? detail : "\(path): \(detail)"
   }
 }
 
