@@ -75,45 +75,57 @@ public struct BurgersProblem: Sendable {
   /// The solution from `u0` (solver grid) at the `record` snapshot times, each on the solver grid.
   /// - Throws: ``DatasetError/solveFailed(sample:message:)`` if the solution stops being finite.
   public func solve(_ u0: [Double], sample: Int = 0) throws -> [[Double]] {
-    let n = solverResolution, half = n / 2 + 1
+    let n = solverResolution, half = n / 2 + 1, m = 2 * half
     let dt = timeStep
     let stepsPerSnapshot = Int((time / Double(record) / dt).rounded())
-    // Per mode k = 0…N/2: L = −ν(2πk)², the ETDRK4 coefficients, and g = −πik (with the 2/3 rule)
-    // so that N(v) = g · FFT(u²) is the transform of −(u²/2)_x.
+    let plan = try RealFFTPlan(sizes: [n])
+    // Per mode k = 0…N/2: L = −ν(2πk)², the ETDRK4 coefficients, and g = −πk/N² (2/3 rule) so
+    // that N(v) = i·g·FFT(ũ²), ũ the unnormalized inverse transform, is the transform of −(u²/2)_x.
     var e = [Double](repeating: 0, count: half), e2 = e, q = e, f1 = e, f2 = e, f3 = e, g = e
     let cutoff = Double(n) / 3
     for k in 0..<half {
       let l = -viscosity * pow(2 * .pi * Double(k), 2)
       (e[k], e2[k]) = (Foundation.exp(l * dt), Foundation.exp(l * dt / 2))
       (q[k], f1[k], f2[k], f3[k]) = Self.etdrk4Coefficients(l * dt, dt: dt)
-      g[k] = Double(k) <= cutoff ? -.pi * Double(k) : 0
+      g[k] = Double(k) <= cutoff ? -.pi * Double(k) / Double(n * n) : 0
     }
-    // N(v): −(1/2)·2πik·FFT(u²), i.e. (re, im) ↦ g·(−im, re) applied to FFT(u²).
-    func nonlinear(_ v: [Double]) throws -> [Double] {
-      let u = try RealFFT.inverse(v, sizes: [n])
-      let square = try RealFFT.forward(u.map { $0 * $0 }, sizes: [n])
-      var out = [Double](repeating: 0, count: 2 * half)
-      for k in 0..<half { (out[2 * k], out[2 * k + 1]) = (-g[k] * square[2 * k + 1], g[k] * square[2 * k]) }
-      return out
+    // Every work vector in one block, each starting on a 64-byte boundary, so FFTW runs its
+    // widest SIMD codelets.
+    let stride = (m + 7) / 8 * 8
+    let block = UnsafeMutableRawPointer.allocate(byteCount: (9 * stride + n) * MemoryLayout<Double>.stride, alignment: 64)
+      .bindMemory(to: Double.self, capacity: 9 * stride + n)
+    defer { block.deallocate() }
+    block.initialize(repeating: 0, count: 9 * stride + n)
+    let (v, a, b, c) = (block, block + stride, block + 2 * stride, block + 3 * stride)
+    let (nv, na, nb, nc) = (block + 4 * stride, block + 5 * stride, block + 6 * stride, block + 7 * stride)
+    let (spectrum, field) = (block + 8 * stride, block + 9 * stride)
+    field.update(from: u0, count: n)
+    plan.forward(field, v)
+    // out ← N(x): x copied (the inverse overwrites its input), ũ = N·irfft, ũ², rfft, times i·g.
+    func nonlinear(_ x: UnsafeMutablePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
+      spectrum.update(from: x, count: m)
+      plan.inverse(spectrum, field)
+      for j in 0..<n { field[j] *= field[j] }
+      plan.forward(field, out)
+      for k in 0..<half { (out[2 * k], out[2 * k + 1]) = (-g[k] * out[2 * k + 1], g[k] * out[2 * k]) }
     }
-    var v = try RealFFT.forward(u0, sizes: [n])
     var snapshots = [[Double]]()
     for _ in 0..<record {
       for _ in 0..<stepsPerSnapshot {
-        let nv = try nonlinear(v)
-        var a = v, b = v, c = v
-        for i in 0..<(2 * half) { a[i] = e2[i / 2] * v[i] + q[i / 2] * nv[i] }
-        let na = try nonlinear(a)
-        for i in 0..<(2 * half) { b[i] = e2[i / 2] * v[i] + q[i / 2] * na[i] }
-        let nb = try nonlinear(b)
-        for i in 0..<(2 * half) { c[i] = e2[i / 2] * a[i] + q[i / 2] * (2 * nb[i] - nv[i]) }
-        let nc = try nonlinear(c)
-        for i in 0..<(2 * half) {
-          let k = i / 2
+        nonlinear(v, nv)
+        for i in 0..<m { a[i] = e2[i >> 1] * v[i] + q[i >> 1] * nv[i] }  // a = E₂v + Q N(v)
+        nonlinear(a, na)
+        for i in 0..<m { b[i] = e2[i >> 1] * v[i] + q[i >> 1] * na[i] }  // b = E₂v + Q N(a)
+        nonlinear(b, nb)
+        for i in 0..<m { c[i] = e2[i >> 1] * a[i] + q[i >> 1] * (2 * nb[i] - nv[i]) }  // c = E₂a + Q(2N(b) − N(v))
+        nonlinear(c, nc)
+        for i in 0..<m {
+          let k = i >> 1
+          // v ← E v + f₁N(v) + 2f₂(N(a) + N(b)) + f₃N(c)
           v[i] = e[k] * v[i] + f1[k] * nv[i] + 2 * f2[k] * (na[i] + nb[i]) + f3[k] * nc[i]
         }
       }
-      let u = try RealFFT.inverse(v, sizes: [n])
+      let u = try RealFFT.inverse(Array(UnsafeBufferPointer(start: v, count: m)), sizes: [n])
       guard u.allSatisfy(\.isFinite) else {
         throw DatasetError.solveFailed(sample: sample, message: "Burgers solution is not finite; use a smaller time step")
       }

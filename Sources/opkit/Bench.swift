@@ -15,12 +15,13 @@ struct Bench: ParsableCommand {
 
   @Option(
     help: """
-      Which figures: solvers (SpMV, every solve method), core (tensor kernels), generation (SKR against independent solves), \
+      Which figures: solvers (SpMV, every solve method), core (tensor kernels), generation (SKR against independent solves, \
+      then the trajectories), trajectories (Burgers and Navier–Stokes beside NumPy transcriptions of the same schemes), \
       dcdm (the learned solver against CG, IC(0)-PCG, multigrid PCG and CHOLMOD; needs --dcdm-2d/--dcdm-3d), or all.
       """)
   var suite: BenchSuite = .all
 
-  @Option(help: "Samples per dataset in the generation figures.") var samples: Int = 200
+  @Option(help: "Samples per dataset in the generation figures (and Burgers trajectories).") var samples: Int = 200
 
   @Option(help: "Helmholtz resolutions of the generation figures (comma-separated; Darcy and thermal run at 64 and 128).")
   var helmholtzResolutions: String = "32,64"
@@ -53,6 +54,8 @@ struct Bench: ParsableCommand {
         samples: samples, json: global.json
       ).run()
       : nil
+    let trajectories =
+      [.generation, .trajectories, .all].contains(suite) ? try TrajectoryBenchmarkSuite(samples: samples, json: global.json).run() : nil
     let models = [2: dcdm2d, 3: dcdm3d].compactMapValues { $0 }
     if suite == .dcdm && models.isEmpty { throw CommandFailure("--suite dcdm needs --dcdm-2d and/or --dcdm-3d (opkit train dcdm)") }
     let dcdm =
@@ -60,14 +63,14 @@ struct Bench: ParsableCommand {
       ? try DCDMBenchmarkSuite(models: models, sizes2D: dcdmSizes2d, sizes3D: dcdmSizes3d, repeats: repeats, json: global.json).run()
       : nil
     if global.json {
-      print(try jsonLine(BenchReport(solvers: solvers, core: core, generation: generation, dcdm: dcdm)))
+      print(try jsonLine(BenchReport(solvers: solvers, core: core, generation: generation, trajectories: trajectories, dcdm: dcdm)))
     }
   }
 }
 
 /// Which benchmark figures `opkit bench` produces.
 enum BenchSuite: String, ExpressibleByArgument, CaseIterable {
-  case solvers, core, generation, dcdm, all
+  case solvers, core, generation, trajectories, dcdm, all
 }
 
 /// The JSON object `opkit bench --json` prints.
@@ -75,5 +78,6 @@ struct BenchReport: Encodable {
   let solvers: BenchmarkSuite.Report?
   let core: CoreBenchmarkSuite.Report?
   let generation: [GenerationBenchmarkSuite.Row]?
+  let trajectories: [TrajectoryBenchmarkSuite.Row]?
   let dcdm: [DCDMBenchmarkSuite.Row]?
 }
