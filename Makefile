@@ -1,6 +1,6 @@
 # OperatorKit — the three jobs a user runs. Each installs missing Debian packages first.
 SHELL := /bin/bash
-DEBIAN_PACKAGES := libfftw3-dev libsuitesparse-dev libopenblas-dev liblapacke-dev
+DEBIAN_PACKAGES := libfftw3-dev libsuitesparse-dev libopenblas-dev liblapacke-dev libhdf5-dev zlib1g-dev pkg-config
 SWIFT_RELEASE := swift build -c release
 OPKIT := .build/release/opkit
 OUT := out
@@ -18,9 +18,10 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-## numpy and scipy are used by the cross-check tests (present on the machine image; pip otherwise).
+## numpy, scipy and h5py are used by the cross-check tests (numpy and scipy come with the machine
+## image; pip installs what is missing).
 python-deps:
-	@python3 -c "import numpy, scipy" 2>/dev/null || python3 -m pip install -q numpy scipy
+	@python3 -c "import numpy, scipy, h5py" 2>/dev/null || python3 -m pip install -q numpy scipy h5py
 
 build: deps
 	$(SWIFT_RELEASE) --product opkit

@@ -18,6 +18,8 @@ let package = Package(
     .systemLibrary(name: "CFFTW", path: "Sources/CFFTW"),
     .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
     .systemLibrary(name: "CSuiteSparse", path: "Sources/CSuiteSparse"),
+    .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
     // Floor 0.
     .target(name: "Parallelism", dependencies: ["CBLAS"]),
@@ -32,7 +34,7 @@ let package = Package(
     .target(name: "Sparse", dependencies: ["Grids", "Meshes", "Parallelism", "CSuiteSparse"]),
     .target(name: "Layers", dependencies: ["Tensors"]),
     .target(name: "Spectral", dependencies: ["Tensors", "CFFTW"]),
-    .target(name: "Datasets", dependencies: ["Tensors"]),
+    .target(name: "Datasets", dependencies: ["Tensors", "CHDF5", "CZlib"]),
     // Floor 2.
     .target(name: "Krylov", dependencies: ["Sparse", "Grids", "Parallelism", "CBLAS"]),
     .target(name: "Training", dependencies: ["Layers", "Datasets", "Parallelism"]),

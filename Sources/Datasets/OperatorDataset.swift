@@ -58,31 +58,13 @@ public struct OperatorDataset: SupervisedDataset {
     let layout = DatasetDirectory(directory)
     func load(_ path: String) throws -> Tensor {
       guard FileManager.default.fileExists(atPath: path) else { throw DatasetFileError(file: path, message: "no such file") }
-      let array: NumpyArray
-      do { array = try NumpyArray(contentsOf: path) } catch { throw DatasetFileError(file: path, message: "\(error)") }
-      guard array.shape.count >= 2, array.shape.allSatisfy({ $0 >= 1 }) else {
-        throw DatasetFileError(file: path, message: "expected an (N, s, ...) array of samples, got shape \(array.shape)")
-      }
-      let (samples, points, parts) = (array.shape[0], array.shape.dropFirst().reduce(1, *), array.dtype.components)
-      var scalars = [Float](repeating: 0, count: array.values.count)
-      for n in 0..<samples {
-        for k in 0..<points {
-          for c in 0..<parts { scalars[(n * parts + c) * points + k] = Float(array.values[(n * points + k) * parts + c]) }
-        }
-      }
-      let tensor = try Tensor(shape: [samples, parts] + array.shape.dropFirst(), scalars: scalars)
-      do { try tensor.checkFinite("values") } catch { throw DatasetFileError(file: path, message: "\(error)") }
-      return tensor
+      do { return try Self.samples(try NumpyArray(contentsOf: path), file: path, what: "values") } catch let error as DatasetFileError {
+        throw error
+      } catch { throw DatasetFileError(file: path, message: "\(error)") }
     }
     let inputs = try load(layout.inputsPath)
     var outputs = try load(layout.outputsPath)
-    // A vector-valued solution (N, K, s₁, …) has one axis more than coeff.npy: its components
-    // become channels, each complex component as its (real, imaginary) pair.
-    if outputs.rank == inputs.rank + 1 {
-      let (n, parts, components) = (outputs.shape[0], outputs.shape[1], outputs.shape[2])
-      let order = [0, 2, 1] + Array(3..<outputs.rank)
-      outputs = try outputs.permuted(order).reshaped(to: [n, components * parts] + outputs.shape.dropFirst(3))
-    }
+    outputs = try Self.componentsAsChannels(outputs, inputRank: inputs.rank)
     // Unaligned data: queries.npy holds each sample's query points, (N, P) or (N, P, d).
     let queriesPath = layout.queriesPath
     if layout.hasQueries {
@@ -106,6 +88,55 @@ public struct OperatorDataset: SupervisedDataset {
     }
     let spacing = try layout.metadata()?.spacing.map { h in Array(repeating: Float(h), count: outputs.rank - 2) }
     try self.init(inputs: inputs, outputs: outputs, sameGrid: sameGrid, spacing: spacing)
+  }
+
+  /// Reads the arrays `input` and `output` of an HDF5 (`.h5`, `.hdf5`) or MATLAB (`.mat`) file
+  /// as a dataset: both `(N, s₁, …)` with the same `N` (axes as ``ArrayFile`` gives them: MATLAB
+  /// arrays in MATLAB's order), outputs on the inputs' grid unless `sameGrid` is false.
+  /// - Throws: ``DatasetFileError`` naming the file and key: a missing or non-numeric key, a
+  ///   shape that does not pair up, NaN/Inf.
+  public init(file: String, input: String, output: String, sameGrid: Bool = true) throws {
+    let inputs = try Self.samples(try ArrayFile.read(input, from: file), file: file, what: "'\(input)'")
+    let outputs = try Self.componentsAsChannels(
+      try Self.samples(try ArrayFile.read(output, from: file), file: file, what: "'\(output)'"), inputRank: inputs.rank)
+    guard inputs.shape[0] == outputs.shape[0], inputs.rank == outputs.rank,
+      !sameGrid || inputs.shape.dropFirst(2) == outputs.shape.dropFirst(2)
+    else {
+      throw DatasetFileError(
+        file: file,
+        message: "'\(output)' of shape \([outputs.shape[0]] + outputs.shape.dropFirst(2)) does not pair with '\(input)' of shape "
+          + "\([inputs.shape[0]] + inputs.shape.dropFirst(2))")
+    }
+    try self.init(inputs: inputs, outputs: outputs, sameGrid: sameGrid)
+  }
+
+  /// A vector-valued output `[N, parts, K, s₁, …]` (one axis more than the inputs: `(N, K, s₁, …)`
+  /// on disk) with its components as channels, each complex component as its (real, imaginary)
+  /// pair; other outputs as they are.
+  static func componentsAsChannels(_ outputs: Tensor, inputRank: Int) throws -> Tensor {
+    guard outputs.rank == inputRank + 1 else { return outputs }
+    let (n, parts, components) = (outputs.shape[0], outputs.shape[1], outputs.shape[2])
+    let order = [0, 2, 1] + Array(3..<outputs.rank)
+    return try outputs.permuted(order).reshaped(to: [n, components * parts] + outputs.shape.dropFirst(3))
+  }
+
+  /// An `(N, s₁, …)` array as a tensor `[N, parts, s₁, …]` (complex values as (real, imaginary)
+  /// channels), its values finite.
+  /// - Throws: ``DatasetFileError`` naming `file` and `what` for another rank or NaN/Inf.
+  static func samples(_ array: NumpyArray, file: String, what: String) throws -> Tensor {
+    guard array.shape.count >= 2, array.shape.allSatisfy({ $0 >= 1 }) else {
+      throw DatasetFileError(file: file, message: "\(what): expected an (N, s, ...) array of samples, got shape \(array.shape)")
+    }
+    let (count, points, parts) = (array.shape[0], array.shape.dropFirst().reduce(1, *), array.dtype.components)
+    var scalars = [Float](repeating: 0, count: array.values.count)
+    for n in 0..<count {
+      for k in 0..<points {
+        for c in 0..<parts { scalars[(n * parts + c) * points + k] = Float(array.values[(n * points + k) * parts + c]) }
+      }
+    }
+    let tensor = try Tensor(shape: [count, parts] + array.shape.dropFirst(), scalars: scalars)
+    do { try tensor.checkFinite(what) } catch { throw DatasetFileError(file: file, message: "\(error)") }
+    return tensor
   }
 
   /// The samples at `indices`, in that order.

@@ -10,7 +10,10 @@ struct Evaluate: ParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   @Option(help: "Checkpoint written by opkit train.") var model: String
-  @Option(help: "Dataset directory with coeff.npy and sol.npy.") var data: String
+  @OptionGroup var source: DatasetSource
+
+  /// The `--data` path.
+  var data: String { source.data }
   @Option(help: "Write a PNG: input, truth, prediction and |error| for the first samples.") var png: String?
   @Option(help: "Samples shown in the PNG.") var pictures: Int = 4
 
@@ -29,7 +32,7 @@ struct Evaluate: ParsableCommand {
     global.apply()
     var trained = try ModelRegistry.standard.load(checkpointAt: model)
     // Models that query any grid (DeepONet) answer on the data's output grid.
-    let dataset = try OperatorDataset(directory: data, sameGrid: !trained.queriesAnyGrid)
+    let dataset = try source.load(sameGrid: !trained.queriesAnyGrid)
     if trained.queriesAnyGrid { trained = trained.querying(outputGrid: dataset.outputSpatialShape) }
     try evaluate(trained, on: dataset)
   }

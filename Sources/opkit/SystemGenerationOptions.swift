@@ -50,6 +50,8 @@ struct SystemGenerationOptions: ParsableArguments {
   @Option(help: "Relative tolerance of iterative solvers.") var rtol: Double = 1e-8
   @Option(help: "Samples per shard (the unit of resumption).") var shardSize: Int = 50
   @Option(help: "Output dataset directory.") var out: String
+  @Option(help: "npy (the directory), or h5: also DIR/data.h5 with PDEBench's names (nu/tensor, x-coordinate, t-coordinate).")
+  var format: DatasetFormat = .npy
 
   func validate() throws {
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
@@ -65,6 +67,7 @@ struct SystemGenerationOptions: ParsableArguments {
       preconditioner: preconditioner ?? (problem.isSymmetricPositiveDefinite ? .ic : .ilu), rtol: rtol, shardSize: shardSize)
     let bar = ProgressBar(label: "\(Family.name) \(problem.fieldShape.map(String.init).joined(separator: "×"))")
     let summary = try generator.generate(in: out) { bar.update($0, $1) }
+    try writeFormat()
     if json {
       print(try jsonLine(summary, snakeCaseKeys: true))
     } else {
@@ -73,10 +76,17 @@ struct SystemGenerationOptions: ParsableArguments {
           format:
             "%d samples (%d solved now) by %@ in %.1f s; mean iterations %.1f; max relative residual %.2e; wrote %@/coeff.npy, sol.npy, meta.json",
           summary.samples, summary.solvedNow, generator.solver.name, summary.seconds, summary.meanIterations,
-          summary.maxRelativeResidual, out))
+          summary.maxRelativeResidual, out) + (format == .h5 ? ", data.h5" : ""))
     }
   }
+
+  /// With `--format h5`, the HDF5 copy of the dataset in `--out`.
+  func writeFormat() throws {
+    if format == .h5 { try DatasetDirectory(out).writeHDF5(to: DatasetDirectory(out).hdf5Path) }
+  }
 }
+
+extension DatasetFormat: ExpressibleByArgument {}
 
 /// The grid options of the families on `[0, 1]^d` (Darcy, thermal, Poisson).
 struct GridFamilyOptions: ParsableArguments {

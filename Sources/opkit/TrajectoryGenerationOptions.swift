@@ -8,6 +8,8 @@ struct TrajectoryGenerationOptions: ParsableArguments {
   @Option(help: "Samples per shard (the unit of resumption).") var shardSize: Int = 10
   @Option(help: "Time step Δt (default: the family's, stable for its defaults).") var timeStep: Double?
   @Option(help: "Output dataset directory.") var out: String
+  @Option(help: "npy (the directory), or h5: also DIR/data.h5 with PDEBench's names (nu/tensor, x-coordinate, t-coordinate).")
+  var format: DatasetFormat = .npy
 
   func validate() throws {
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1, got \(samples)") }
@@ -21,6 +23,7 @@ struct TrajectoryGenerationOptions: ParsableArguments {
     let generator = try TrajectoryDatasetGenerator(problem: problem, samples: samples, seed: seed, shardSize: shardSize)
     let bar = ProgressBar(label: "\(Family.family.rawValue) \(problem.storedShape.map(String.init).joined(separator: "×"))")
     let summary = try generator.generate(in: out) { bar.update($0, $1) }
+    if format == .h5 { try DatasetDirectory(out).writeHDF5(to: DatasetDirectory(out).hdf5Path) }
     if json {
       print(try jsonLine(summary, snakeCaseKeys: true))
     } else {
@@ -28,7 +31,7 @@ struct TrajectoryGenerationOptions: ParsableArguments {
         String(
           format: "%d trajectories (%d solved now) of %d snapshots, %d time steps each, in %.1f s (%.3f s per sample); wrote %@/coeff.npy, sol.npy, meta.json",
           summary.samples, summary.solvedNow, problem.snapshotTimes.count, summary.stepsPerSample, summary.seconds,
-          summary.seconds / Double(max(summary.solvedNow, 1)), out))
+          summary.seconds / Double(max(summary.solvedNow, 1)), out) + (format == .h5 ? ", data.h5" : ""))
     }
   }
 }

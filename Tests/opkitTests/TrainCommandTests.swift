@@ -181,6 +181,41 @@ final class TrainCommandTests: XCTestCase {
     }
   }
 
+  /// `opkit train`/`evaluate` on the files users have: a MATLAB v5 file and the HDF5 copy
+  /// `--format h5` writes give the same model and errors as the dataset directory.
+  func testTrainingAndEvaluationReadMATAndHDF5Files() throws {
+    let generated = try run([
+      "generate", "darcy", "--resolution", "16", "--samples", "20", "--seed", "5", "--out", path("f16"), "--format", "h5", "--json",
+    ])
+    XCTAssertEqual(generated.status, 0, generated.err)
+    _ = try runPython(
+      """
+      import numpy as np, scipy.io
+      scipy.io.savemat('\(path("f16.mat"))', {'coeff': np.load('\(path("f16/coeff.npy"))'), 'sol': np.load('\(path("f16/sol.npy"))')})
+      """)
+    var errors = [Double]()
+    for (data, keys) in [(path("f16"), [String]()), (path("f16.mat"), ["--input", "coeff", "--output", "sol"])] {
+      let model = path("file-fno.safetensors")
+      try? FileManager.default.removeItem(atPath: model)
+      let trained = try run(["train", "fno", "--data", data, "--epochs", "2", "--out", model, "--json"] + keys + small)
+      XCTAssertEqual(trained.status, 0, trained.err)
+      errors.append(try XCTUnwrap(try json(trained.out)["test_relative_l2"] as? Double))
+      let evaluated = try run(["evaluate", "--model", model, "--data", path("f16/data.h5"), "--input", "nu", "--output", "tensor", "--json"])
+      XCTAssertEqual(evaluated.status, 0, evaluated.err)
+    }
+    XCTAssertEqual(errors[0], errors[1], accuracy: 1e-6, "the same data from a directory and from a .mat file")
+    for (arguments, expected) in [
+      (["train", "fno", "--data", path("f16.mat"), "--out", path("x.st")], "name its arrays with --input and --output"),
+      (["train", "fno", "--data", path("f16.mat"), "--input", "a", "--output", "sol", "--out", path("x.st")], "no variable 'a' (the file has: coeff, sol)"),
+      (["train", "fno", "--data", path("f16"), "--input", "a", "--output", "sol", "--out", path("x.st")], "name arrays of an .h5/.hdf5/.mat"),
+    ] {
+      let failed = try run(arguments)
+      XCTAssertNotEqual(failed.status, 0, "\(arguments)")
+      XCTAssertEqual(failed.err.split(separator: "\n").count, 1, failed.err)
+      XCTAssertTrue(failed.err.contains(expected), "'\(expected)' not in: \(failed.err)")
+    }
+  }
+
   /// `opkit evaluate`: the MgNO path end to end, with its one-line errors.
   func testMgNOTrainsOnPeriodicDataAndEvaluates() throws {
     let generated = try run([
