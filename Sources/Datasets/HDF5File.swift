@@ -13,10 +13,44 @@ import Tensors
 public enum HDF5File {
   private static let lock = Mutex<Void>(())
 
-  /// The dataset `key` (a path such as `"tensor"` or `"0000/data"`) of the file at `path`.
+  /// The dataset `key` (a path such as `"tensor"` or `"0000/data"`) of the file at `path`; a
+  /// key `"*/name"` stacks `name` of every top-level group, in the groups' name order, along a new
+  /// first axis — PDEBench's per-seed layout (`"0000/data"`, `"0001/data"`, …) as one array.
   /// - Throws: ``DatasetFileError`` naming the file and key when the file is not HDF5, the key
-  ///   is missing (the message lists the top-level names) or not a numeric dataset.
+  ///   is missing (the message lists the top-level names) or not a numeric dataset, or stacked
+  ///   arrays differ in shape.
   public static func read(_ key: String, from path: String) throws -> NumpyArray {
+    guard key.hasPrefix("*/") else { return try readOne(key, from: path) }
+    let groups = try topLevelNames(in: path).sorted()
+    let inner = String(key.dropFirst(2))
+    var (shape, values) = ([Int](), [Double]())
+    for group in groups {
+      let array = try readOne(group + "/" + inner, from: path)
+      guard shape.isEmpty || array.shape == shape else {
+        throw DatasetFileError(file: path, message: "'\(group)/\(inner)' has shape \(array.shape), the groups before it \(shape)")
+      }
+      shape = array.shape
+      values.append(contentsOf: array.values)
+    }
+    guard !groups.isEmpty else { throw DatasetFileError(file: path, message: "no groups to stack for '\(key)'") }
+    do { return try NumpyArray(shape: [groups.count] + shape, values: values) } catch {
+      throw DatasetFileError(file: path, message: "'\(key)': \(error)")
+    }
+  }
+
+  /// The names of the top-level links of the file at `path`.
+  static func topLevelNames(in path: String) throws -> [String] {
+    try locked {
+      let file = H5Fopen(path, chdf5_acc_rdonly(), chdf5_p_default())
+      guard file >= 0 else { throw DatasetFileError(file: path, message: "not an HDF5 file (or truncated)") }
+      defer { H5Fclose(file) }
+      let text = names(in: file)
+      return text == "nothing" ? [] : text.components(separatedBy: ", ")
+    }
+  }
+
+  /// One dataset (no stacking).
+  private static func readOne(_ key: String, from path: String) throws -> NumpyArray {
     try locked {
       guard FileManager.default.fileExists(atPath: path) else { throw DatasetFileError(file: path, message: "no such file") }
       let file = H5Fopen(path, chdf5_acc_rdonly(), chdf5_p_default())

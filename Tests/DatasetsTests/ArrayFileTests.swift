@@ -44,6 +44,16 @@ final class ArrayFileTests: XCTestCase {
     XCTAssertEqual(z.values[2 * 1 + 1], 2 * a[1], accuracy: 1e-15, "and imaginary part")
     XCTAssertEqual(try ArrayFile.read("tensor", from: path("pdebench.h5")).shape, [2, 1, 3, 4])
     XCTAssertEqual(try ArrayFile.read("0000/data", from: path("pdebench.h5")).shape, [3, 4])
+    // PDEBench's per-seed groups stacked along a new first axis.
+    _ = try runPython(
+      """
+      import numpy as np, h5py
+      with h5py.File('\(path("seeds.h5"))', 'w') as f:
+          for seed in range(3): f.create_group('%04d' % seed)['data'] = np.full((2, 5, 1), float(seed))
+      """)
+    let stacked = try ArrayFile.read("*/data", from: path("seeds.h5"))
+    XCTAssertEqual(stacked.shape, [3, 2, 5, 1])
+    XCTAssertEqual(stacked.values[2 * 5 * 2], 2, "group 0002 is sample 2")
     // PDEBench's Darcy layout: the component axis of `tensor` becomes the channel.
     let data = try OperatorDataset(file: path("pdebench.h5"), input: "nu", output: "tensor")
     XCTAssertEqual(data.inputs.shape, [2, 1, 3, 4])
