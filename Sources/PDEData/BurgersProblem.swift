@@ -39,13 +39,7 @@ public struct BurgersProblem: Sendable {
     viscosity: Double = 0.1, resolution: Int = 1024, solverResolution: Int = 8192, time: Double = 1, record: Int = 1,
     timeStep: Double? = nil
   ) throws {
-    guard viscosity > 0, viscosity.isFinite else { throw DatasetError.invalidParameter("viscosity must be positive, got \(viscosity)") }
-    guard solverResolution >= 4, solverResolution % 2 == 0 else {
-      throw DatasetError.invalidParameter("the solver resolution must be even and at least 4, got \(solverResolution)")
-    }
-    guard resolution >= 2, resolution <= solverResolution, solverResolution % resolution == 0 else {
-      throw DatasetError.invalidParameter("resolution \(resolution) must divide the solver resolution \(solverResolution)")
-    }
+    try validateSpectralGrid(viscosity: viscosity, solverResolution: solverResolution, resolution: resolution)
     guard time > 0, time.isFinite else { throw DatasetError.invalidParameter("the final time must be positive, got \(time)") }
     guard record >= 1 else { throw DatasetError.invalidParameter("record at least one snapshot, got \(record)") }
     let interval = time / Double(record)

@@ -43,13 +43,7 @@ public struct NavierStokesProblem: Sendable {
     viscosity: Double = 1e-3, resolution: Int = 64, solverResolution: Int = 256, time: Double = 50, recordEvery: Double = 1,
     timeStep: Double? = nil, forced: Bool = true
   ) throws {
-    guard viscosity > 0, viscosity.isFinite else { throw DatasetError.invalidParameter("viscosity must be positive, got \(viscosity)") }
-    guard solverResolution >= 4, solverResolution % 2 == 0 else {
-      throw DatasetError.invalidParameter("the solver resolution must be even and at least 4, got \(solverResolution)")
-    }
-    guard resolution >= 2, resolution <= solverResolution, solverResolution % resolution == 0 else {
-      throw DatasetError.invalidParameter("resolution \(resolution) must divide the solver resolution \(solverResolution)")
-    }
+    try validateSpectralGrid(viscosity: viscosity, solverResolution: solverResolution, resolution: resolution)
     guard time > 0, recordEvery > 0, recordEvery <= time else {
       throw DatasetError.invalidParameter("need 0 < record interval ≤ final time, got \(recordEvery) and \(time)")
     }

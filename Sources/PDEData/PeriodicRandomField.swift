@@ -85,3 +85,16 @@ public struct PeriodicRandomField: Sendable {
     return ((try? RealFFT.inverse(spectrum, sizes: shape)) ?? []).map { $0 * total }
   }
 }
+
+/// Checks what every pseudo-spectral family shares: a positive viscosity, an even solver grid of
+/// at least 4 points per axis, and a stored grid that subsamples it (dividing it).
+/// - Throws: ``DatasetError/invalidParameter(_:)`` naming the value.
+func validateSpectralGrid(viscosity: Double, solverResolution: Int, resolution: Int) throws {
+  guard viscosity > 0, viscosity.isFinite else { throw DatasetError.invalidParameter("viscosity must be positive, got \(viscosity)") }
+  guard solverResolution >= 4, solverResolution % 2 == 0 else {
+    throw DatasetError.invalidParameter("the solver resolution must be even and at least 4, got \(solverResolution)")
+  }
+  guard resolution >= 2, resolution <= solverResolution, solverResolution % resolution == 0 else {
+    throw DatasetError.invalidParameter("resolution \(resolution) must divide the solver resolution \(solverResolution)")
+  }
+}

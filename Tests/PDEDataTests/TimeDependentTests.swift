@@ -114,8 +114,9 @@ final class TimeDependentTests: XCTestCase {
     }
   }
 
-  /// The generated trajectories equal a NumPy transcription of the FNO data script
-  /// (`ns_2d.py`) run on the same initial vorticity and forcing, to 1e-6 relative.
+  /// The generated trajectories equal the NumPy transcription of the FNO data script
+  /// (`bench/ns_reference.py`, after `ns_2d.py`) run on the same initial vorticity and forcing,
+  /// to 1e-6 relative.
   func testNavierStokesAgreesWithTheFNOScriptInNumPy() throws {
     let directory = temporaryDirectory("ns-reference").path
     let problem = try NavierStokesProblem(
@@ -124,32 +125,15 @@ final class TimeDependentTests: XCTestCase {
     let ours = try problem.solve(w0)
     try NumpyArray(shape: [32, 32], values: w0).write(to: directory + "/w0.npy")
     try NumpyArray(shape: [2, 32, 32], values: ours.flatMap { $0 }).write(to: directory + "/ours.npy")
+    let bench = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("bench").path
     let result = try runPython(
       """
-      import numpy as np, math
-      w0 = np.load('\(directory)/w0.npy'); N = w0.shape[-1]
-      t = np.linspace(0, 1, N + 1)[:-1]; X, Y = np.meshgrid(t, t, indexing='ij')
-      f = 0.1 * (np.sin(2 * math.pi * (X + Y)) + np.cos(2 * math.pi * (X + Y)))
-      visc, T, delta_t, record_steps = 1e-3, 0.2, 1e-3, 2
-      k_max = math.floor(N / 2.0); steps = math.ceil(T / delta_t)
-      w_h = np.fft.rfft2(w0); f_h = np.fft.rfft2(f)
-      record_time = math.floor(steps / record_steps)
-      k_y = np.tile(np.concatenate((np.arange(0, k_max), np.arange(-k_max, 0))), (N, 1)); k_x = k_y.T.copy()
-      k_x = k_x[..., :k_max + 1]; k_y = k_y[..., :k_max + 1]
-      lap = 4 * (math.pi ** 2) * (k_x ** 2 + k_y ** 2); lap[0, 0] = 1.0
-      dealias = ((np.abs(k_y) <= (2.0 / 3.0) * k_max) & (np.abs(k_x) <= (2.0 / 3.0) * k_max)).astype(float)
-      sol = []
-      for j in range(steps):
-          psi_h = w_h / lap
-          q = np.fft.irfft2(2. * math.pi * k_y * 1j * psi_h, s=(N, N))
-          v = np.fft.irfft2(-2. * math.pi * k_x * 1j * psi_h, s=(N, N))
-          w_x = np.fft.irfft2(2. * math.pi * k_x * 1j * w_h, s=(N, N))
-          w_y = np.fft.irfft2(2. * math.pi * k_y * 1j * w_h, s=(N, N))
-          F_h = dealias * np.fft.rfft2(q * w_x + v * w_y)
-          w_h = (-delta_t * F_h + delta_t * f_h + (1.0 - 0.5 * delta_t * visc * lap) * w_h) / (1.0 + 0.5 * delta_t * visc * lap)
-          if (j + 1) % record_time == 0:
-              sol.append(np.fft.irfft2(w_h, s=(N, N)))
-      ref = np.array(sol); ours = np.load('\(directory)/ours.npy')
+      import sys, numpy as np
+      sys.path.insert(0, '\(bench)')
+      from ns_reference import step_all, forcing
+      w0 = np.load('\(directory)/w0.npy')
+      ref = step_all(w0, forcing(w0.shape[-1]), 1e-3, 1e-3, 200, record_steps=2); ours = np.load('\(directory)/ours.npy')
       print(np.abs(ours - ref).max() / np.abs(ref).max(), np.abs(ref - w0).max() / np.abs(w0).max())
       """)
     let numbers = result.split(separator: " ").compactMap { Double($0) }

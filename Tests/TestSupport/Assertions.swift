@@ -1,5 +1,6 @@
 import Foundation
 import Layers
+import Parallelism
 import Tensors
 import XCTest
 
@@ -92,4 +93,13 @@ public func meanPredictorErrors(train: Tensor, test: Tensor) throws -> (relative
   let relative = Double(try Loss.relativeL2(mean, test).scalar)
   let mse = zip(mean.scalars, test.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) } / Double(test.count)
   return (relative, mse)
+}
+
+/// `body()` with the process configured for `workers` parallel workers, the previous count
+/// restored after — for tests that compare results across worker counts.
+public func withWorkerCount<T>(_ workers: Int, _ body: () throws -> T) rethrows -> T {
+  let saved = Parallel.workerCount
+  ProcessConfiguration.apply(workers: workers)
+  defer { ProcessConfiguration.apply(workers: saved) }
+  return try body()
 }

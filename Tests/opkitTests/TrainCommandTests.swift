@@ -173,6 +173,13 @@ final class TrainCommandTests: XCTestCase {
       (["generate", "navier-stokes", "--time", "1", "--record-every", "0.3", "--out", path("x")], "must divide the final time"),
       (["generate", "burgers", "--viscosity", "0", "--out", path("x")], "viscosity must be positive"),
       (["generate", "navier-stokes", "--time-step", "0", "--out", path("x")], "--time-step must be positive"),
+      (["generate", "burgers", "--record", "0", "--out", path("x")], "at least one snapshot"),
+      (["generate", "burgers", "--solver-resolution", "7", "--resolution", "7", "--out", path("x")], "must be even"),
+      (["generate", "navier-stokes", "--samples", "0", "--out", path("x")], "--samples must be at least 1"),
+      (["generate", "navier-stokes", "--shard-size", "0", "--out", path("x")], "--shard-size must be at least 1"),
+      (["generate", "darcy", "--format", "zip", "--out", path("x")], "--format"),
+      (["train", "fno", "--data", path("burgers"), "--momentum", "1", "--out", path("x.st")], "--momentum must be in [0, 1)"),
+      (["train", "fno", "--data", path("burgers"), "--optimizer", "lbfgs", "--out", path("x.st")], "--optimizer"),
     ] {
       let failed = try run(arguments)
       XCTAssertNotEqual(failed.status, 0, "\(arguments)")
