@@ -69,36 +69,21 @@ public struct DatasetMetadata: Codable, Sendable, Equatable {
   }
 }
 
-/// The PDE families (and function-to-function operators) datasets come from.
+/// The PDE families (and function-to-function operators) datasets come from: `darcy`
+/// (`−div(a∇u) = 1`, thresholded random coefficient), `thermal` (a backward-Euler heat step
+/// through random conductivity), `poisson` (`−Δu = f`, random sources), `helmholtz`
+/// (time-harmonic waves in random media), `antiderivative` (`u ↦ ∫₀ˣ u`), and the trajectories
+/// of `burgers` (viscous, periodic interval) and `navier-stokes` (2D vorticity on the torus).
 public enum DatasetFamily: String, Codable, Sendable, CaseIterable {
-  /// `−div(a∇u) = 1` with a thresholded random coefficient.
-  case darcy
-  /// One backward-Euler step of the heat equation with random conductivity.
-  case thermal
-  /// `−Δu = f` with random sources.
-  case poisson
-  /// Time-harmonic waves in a random medium.
-  case helmholtz
-  /// `u ↦ ∫₀ˣ u` (the DeepONet paper's first example).
-  case antiderivative
-  /// Viscous Burgers on the periodic interval: trajectories from random initial conditions.
-  case burgers
-  /// 2D incompressible Navier–Stokes (vorticity) on the torus: trajectories.
-  case navierStokes = "navier-stokes"
+  case darcy, thermal, poisson, helmholtz, antiderivative, burgers, navierStokes = "navier-stokes"
 }
 
-/// Boundary conditions a dataset was generated with.
+/// Boundary conditions a dataset was generated with: `dirichlet` (`u = 0` on every side),
+/// `neumann` (insulated walls at `x = 0, 1`, the first array axis; `u = 0` at `y = 0, 1`),
+/// `periodic` (the unit torus), `absorbing` (first-order impedance on every side),
+/// `absorbing-ends` (absorbing at `x = 0, 1`, insulated at `y = 0, 1`).
 public enum DatasetBoundary: String, Codable, Sendable, CaseIterable {
-  /// `u = 0` on every side.
-  case dirichlet
-  /// Insulated walls at `x = 0, 1` (first array axis), `u = 0` at `y = 0, 1`.
-  case neumann
-  /// The unit torus.
-  case periodic
-  /// Absorbing (first-order impedance) on every side.
-  case absorbing
-  /// Absorbing at `x = 0, 1`, insulated (`∂u/∂n = 0`) at `y = 0, 1`.
-  case absorbingEnds = "absorbing-ends"
+  case dirichlet, neumann, periodic, absorbing, absorbingEnds = "absorbing-ends"
 }
 
 /// Where the waves of a Helmholtz dataset travel.

@@ -101,6 +101,13 @@ struct ShardedGeneration {
     return outcome
   }
 
+  /// Writes the joined dataset into `layout`: inputs float32, outputs of ``outputType``, and `metadata`.
+  func write(_ outcome: Outcome, metadata: DatasetMetadata, to layout: DatasetDirectory) throws {
+    try layout.write(
+      inputs: NumpyArray(shape: [samples] + inputShape, values: outcome.inputs, dtype: .float32),
+      outputs: NumpyArray(shape: [samples] + outputShape, values: outcome.outputs, dtype: outputType), metadata: metadata)
+  }
+
   /// Produces the samples of `shard` and writes it; returns the matvecs used.
   private func write(_ shard: Shard, _ produce: (Int) throws -> GeneratedSample) throws -> Int {
     var inputs = [Double](), outputs = [Double]()

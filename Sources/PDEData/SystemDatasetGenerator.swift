@@ -59,13 +59,8 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
         "these \(family) systems have no geometric multigrid hierarchy (periodic or complex unknowns); use another solver or preconditioner"
       )
     }
-    self.problem = problem
-    self.samples = samples
-    self.seed = seed
-    self.solver = solver
-    self.preconditioner = preconditioner
-    self.rtol = rtol
-    self.shardSize = shardSize
+    (self.problem, self.samples, self.seed, self.shardSize) = (problem, samples, seed, shardSize)
+    (self.solver, self.preconditioner, self.rtol) = (solver, preconditioner, rtol)
   }
 
   /// What a finished run reports.
@@ -109,13 +104,9 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
     meta.preconditioner = solver.usesPreconditioner ? preconditioner.recordedName : nil
     (meta.rtol, meta.iterations, meta.relativeResiduals) = (rtol, outcome.iterations, outcome.residuals)
     problem.describe(&meta)
-    try layout.write(
-      inputs: NumpyArray(shape: [samples] + problem.fieldShape, values: outcome.inputs, dtype: .float32),
-      outputs: NumpyArray(shape: [samples] + problem.solutionShape, values: outcome.outputs, dtype: generation.outputType), metadata: meta)
-    let elapsed = (ContinuousClock.now - start).components
+    try generation.write(outcome, metadata: meta, to: layout)
     return Summary(
-      samples: samples, solvedNow: outcome.producedNow, seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18,
-      matvecs: outcome.matvecs, meanIterations: Double(outcome.iterations.reduce(0, +)) / Double(samples),
+      samples: samples, solvedNow: outcome.producedNow, seconds: (ContinuousClock.now - start) / .seconds(1), matvecs: outcome.matvecs, meanIterations: Double(outcome.iterations.reduce(0, +)) / Double(samples),
       maxRelativeResidual: outcome.residuals.max() ?? 0)
   }
 

@@ -46,10 +46,7 @@ public struct TrajectoryDatasetGenerator<Family: TimeDependentFamily>: Sendable 
   public init(problem: Family, samples: Int, seed: UInt64, shardSize: Int = 10) throws {
     guard samples >= 1 else { throw DatasetError.invalidParameter("samples must be at least 1, got \(samples)") }
     guard shardSize >= 1 else { throw DatasetError.invalidParameter("shard size must be at least 1") }
-    self.problem = problem
-    self.samples = samples
-    self.seed = seed
-    self.shardSize = shardSize
+    (self.problem, self.samples, self.seed, self.shardSize) = (problem, samples, seed, shardSize)
   }
 
   /// What a finished run reports.
@@ -87,12 +84,9 @@ public struct TrajectoryDatasetGenerator<Family: TimeDependentFamily>: Sendable 
     (meta.resolution, meta.spacing, meta.boundary, meta.solver) = (problem.storedShape[0], 1 / Double(problem.storedShape[0]), .periodic, Family.solverName)
     (meta.times, meta.dimension) = (times, problem.storedShape.count)
     problem.describe(&meta)
-    try layout.write(
-      inputs: NumpyArray(shape: [samples] + problem.storedShape, values: outcome.inputs, dtype: .float32),
-      outputs: NumpyArray(shape: [samples, times.count] + problem.storedShape, values: outcome.outputs, dtype: .float32), metadata: meta)
-    let elapsed = (ContinuousClock.now - start).components
+    try generation.write(outcome, metadata: meta, to: layout)
     return Summary(
-      samples: samples, solvedNow: outcome.producedNow, seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18,
+      samples: samples, solvedNow: outcome.producedNow, seconds: (ContinuousClock.now - start) / .seconds(1),
       stepsPerSample: problem.stepsPerSample)
   }
 }

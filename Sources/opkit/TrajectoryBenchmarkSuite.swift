@@ -11,16 +11,11 @@ struct TrajectoryBenchmarkSuite {
   let samples: Int
   let json: Bool
 
+  /// One family's figures (`--json`: snake-case keys).
   struct Row: Encodable {
-    let family: String
-    let solverResolution: Int
-    let resolution: Int
-    let stepsPerSample: Int
-    let oursSecondsPerSample: Double
-    let referenceSecondsPerSample: Double?
-    let speedup: Double?
-    let samplesPerHour: Double
-    let hoursFor1200Samples: Double
+    let family: String, solverResolution: Int, resolution: Int, stepsPerSample: Int
+    let oursSecondsPerSample: Double, referenceSecondsPerSample: Double?, speedup: Double?
+    let samplesPerHour: Double, hoursFor1200Samples: Double
     enum CodingKeys: String, CodingKey {
       case family, resolution, speedup
       case solverResolution = "solver_resolution", stepsPerSample = "steps_per_sample"
