@@ -39,7 +39,7 @@ public struct BurgersProblem: Sendable {
     viscosity: Double = 0.1, resolution: Int = 1024, solverResolution: Int = 8192, time: Double = 1, record: Int = 1,
     timeStep: Double? = nil
   ) throws {
-    try validateSpectralGrid(viscosity: viscosity, solverResolution: solverResolution, resolution: resolution)
+    try validateSpectralGrid(viscosity: viscosity, solverResolution: solverResolution, resolution: resolution, dimension: 1)
     guard time > 0, time.isFinite else { throw DatasetError.invalidParameter("the final time must be positive, got \(time)") }
     guard record >= 1 else { throw DatasetError.invalidParameter("record at least one snapshot, got \(record)") }
     let interval = time / Double(record)

@@ -43,7 +43,7 @@ public struct NavierStokesProblem: Sendable {
     viscosity: Double = 1e-3, resolution: Int = 64, solverResolution: Int = 256, time: Double = 50, recordEvery: Double = 1,
     timeStep: Double? = nil, forced: Bool = true
   ) throws {
-    try validateSpectralGrid(viscosity: viscosity, solverResolution: solverResolution, resolution: resolution)
+    try validateSpectralGrid(viscosity: viscosity, solverResolution: solverResolution, resolution: resolution, dimension: 2)
     guard time > 0, recordEvery > 0, recordEvery <= time else {
       throw DatasetError.invalidParameter("need 0 < record interval ≤ final time, got \(recordEvery) and \(time)")
     }

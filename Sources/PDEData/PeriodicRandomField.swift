@@ -87,14 +87,33 @@ public struct PeriodicRandomField: Sendable {
 }
 
 /// Checks what every pseudo-spectral family shares: a positive viscosity, an even solver grid of
-/// at least 4 points per axis, and a stored grid that subsamples it (dividing it).
-/// - Throws: ``DatasetError/invalidParameter(_:)`` naming the value.
-func validateSpectralGrid(viscosity: Double, solverResolution: Int, resolution: Int) throws {
+/// at least 4 points per axis whose work vectors (about 16 fields of `N^d` doubles) fit in this
+/// machine's memory, and a stored grid that subsamples it (dividing it).
+/// - Throws: ``DatasetError/invalidParameter(_:)`` naming the value (and the bytes needed).
+func validateSpectralGrid(viscosity: Double, solverResolution: Int, resolution: Int, dimension: Int) throws {
+  try requireMemory(
+    fields: 16, of: Array(repeating: solverResolution, count: dimension), what: "the solver resolution \(solverResolution)")
   guard viscosity > 0, viscosity.isFinite else { throw DatasetError.invalidParameter("viscosity must be positive, got \(viscosity)") }
   guard solverResolution >= 4, solverResolution % 2 == 0 else {
     throw DatasetError.invalidParameter("the solver resolution must be even and at least 4, got \(solverResolution)")
   }
   guard resolution >= 2, resolution <= solverResolution, solverResolution % resolution == 0 else {
     throw DatasetError.invalidParameter("resolution \(resolution) must divide the solver resolution \(solverResolution)")
+  }
+}
+
+/// Refuses up front work whose `fields` arrays of `shape` doubles would not fit in physical
+/// memory (checked arithmetic: a product that overflows does not fit either).
+/// - Throws: ``DatasetError/invalidParameter(_:)`` naming `what`, the bytes needed and available.
+func requireMemory(fields: Int, of shape: [Int], what: String) throws {
+  let available = ProcessInfo.processInfo.physicalMemory
+  var bytes = UInt64(fields * MemoryLayout<Double>.size)
+  for n in shape {
+    let (product, overflow) = bytes.multipliedReportingOverflow(by: UInt64(max(n, 0)))
+    bytes = overflow ? .max : product
+  }
+  guard bytes <= available else {
+    let needed = bytes == .max ? "more than 2^64 bytes" : "\(bytes / 1_000_000) MB"
+    throw DatasetError.invalidParameter("\(what) needs \(needed); this machine has \(available / 1_000_000) MB")
   }
 }

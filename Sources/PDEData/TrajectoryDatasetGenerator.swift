@@ -46,6 +46,9 @@ public struct TrajectoryDatasetGenerator<Family: TimeDependentFamily>: Sendable 
   public init(problem: Family, samples: Int, seed: UInt64, shardSize: Int = 10) throws {
     guard samples >= 1 else { throw DatasetError.invalidParameter("samples must be at least 1, got \(samples)") }
     guard shardSize >= 1 else { throw DatasetError.invalidParameter("shard size must be at least 1") }
+    // The joined dataset is assembled in memory (inputs and every snapshot, as doubles).
+    try requireMemory(
+      fields: 1 + problem.snapshotTimes.count, of: [samples] + problem.storedShape, what: "\(samples) samples of this family")
     (self.problem, self.samples, self.seed, self.shardSize) = (problem, samples, seed, shardSize)
   }
 

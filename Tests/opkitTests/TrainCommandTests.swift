@@ -174,6 +174,8 @@ final class TrainCommandTests: XCTestCase {
       (["generate", "burgers", "--viscosity", "0", "--out", path("x")], "viscosity must be positive"),
       (["generate", "navier-stokes", "--time-step", "0", "--out", path("x")], "--time-step must be positive"),
       (["generate", "burgers", "--record", "0", "--out", path("x")], "at least one snapshot"),
+      (["generate", "burgers", "--solver-resolution", "4611686018427387904", "--out", path("x")], "this machine has"),
+      (["generate", "navier-stokes", "--samples", "100000000000", "--out", path("x")], "100000000000 samples of this family needs"),
       (["generate", "burgers", "--solver-resolution", "7", "--resolution", "7", "--out", path("x")], "must be even"),
       (["generate", "navier-stokes", "--samples", "0", "--out", path("x")], "--samples must be at least 1"),
       (["generate", "navier-stokes", "--shard-size", "0", "--out", path("x")], "--shard-size must be at least 1"),
