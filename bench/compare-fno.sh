@@ -12,15 +12,8 @@ cd "$(dirname "$0")/.."
 EPOCHS=${1:-5}
 OPKIT=.build/release/opkit
 DATA=out/bench
-PYTHON=${TORCH_PYTHON:-.venv-bench/bin/python}
-
-$OPKIT generate darcy --resolution 32 --samples 1000 --seed 0 --out $DATA/darcy32-train >/dev/null 2>&1
-$OPKIT generate darcy --resolution 32 --samples 200 --seed 1 --out $DATA/darcy32-test >/dev/null 2>&1
-if ! "$PYTHON" -c "import torch, numpy" 2>/dev/null; then
-  echo "installing PyTorch into .venv-bench (first run only)"
-  python3 -m venv .venv-bench && .venv-bench/bin/pip install -q torch numpy
-  PYTHON=.venv-bench/bin/python
-fi
+source bench/darcy32.sh
+source bench/torch-python.sh
 
 rm -f $DATA/fno.safetensors
 ours=$($OPKIT train fno --data $DATA/darcy32-train --test-data $DATA/darcy32-test --epochs "$EPOCHS" --out $DATA/fno.safetensors --json 2>/dev/null)

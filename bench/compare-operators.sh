@@ -10,8 +10,7 @@ EPOCHS=${1:-3}
 OPKIT=.build/release/opkit
 DATA=out/bench
 
-$OPKIT generate darcy --resolution 32 --samples 1000 --seed 0 --out $DATA/darcy32-train >/dev/null 2>&1
-$OPKIT generate darcy --resolution 32 --samples 200 --seed 1 --out $DATA/darcy32-test >/dev/null 2>&1
+source bench/darcy32.sh
 
 run() {
   local model=$1

@@ -14,11 +14,24 @@ public struct ComplexLinear: DenseLayer, WeightAndShiftLayer {
   /// `[outputFeatures, 2]`.
   public var bias: Tensor
 
-  /// A layer initialized from `generator`.
-  public init<G: RandomNumberGenerator>(inputFeatures: Int, outputFeatures: Int, using generator: inout G) {
-    let bound = 1 / Float(2 * inputFeatures).squareRoot()
-    weight = Initializer.uniform(shape: [inputFeatures, outputFeatures, 2], bound: bound, using: &generator)
-    bias = Initializer.uniform(shape: [outputFeatures, 2], bound: bound, using: &generator)
+  /// A layer initialized from `generator`: ``WeightInitialization/uniform`` as in the type's
+  /// description; ``WeightInitialization/glorotNormal`` with real and imaginary parts of
+  /// standard deviation `√(1 / (fanIn + fanOut))` (so `E|w|² = 2 / (fanIn + fanOut)`, the complex
+  /// Glorot of Trabelsi et al. 2018) and zero biases.
+  public init<G: RandomNumberGenerator>(
+    inputFeatures: Int, outputFeatures: Int, initialization: WeightInitialization = .uniform, using generator: inout G
+  ) {
+    let shape = [inputFeatures, outputFeatures, 2]
+    switch initialization {
+    case .uniform:
+      let bound = 1 / Float(2 * inputFeatures).squareRoot()
+      weight = Initializer.uniform(shape: shape, bound: bound, using: &generator)
+      bias = Initializer.uniform(shape: [outputFeatures, 2], bound: bound, using: &generator)
+    case .glorotNormal:
+      let deviation = (1 / Float(inputFeatures + outputFeatures)).squareRoot()
+      weight = Initializer.normal(shape: shape, standardDeviation: deviation, using: &generator)
+      bias = Tensor(zeros: [outputFeatures, 2])
+    }
   }
 
   /// Applies the layer.

@@ -13,11 +13,22 @@ public struct Linear: WeightAndBiasLayer, Sendable {
   /// `[outputFeatures]`, or nil for a layer without bias.
   public var bias: Tensor?
 
-  /// A layer initialized from `generator`.
-  public init<G: RandomNumberGenerator>(inputFeatures: Int, outputFeatures: Int, bias: Bool = true, using generator: inout G) {
-    let bound = 1 / Float(inputFeatures).squareRoot()
-    weight = Initializer.uniform(shape: [outputFeatures, inputFeatures], bound: bound, using: &generator)
-    self.bias = bias ? Initializer.uniform(shape: [outputFeatures], bound: bound, using: &generator) : nil
+  /// A layer initialized from `generator` (PyTorch's default unless `initialization` says
+  /// otherwise).
+  public init<G: RandomNumberGenerator>(
+    inputFeatures: Int, outputFeatures: Int, bias: Bool = true, initialization: WeightInitialization = .uniform,
+    using generator: inout G
+  ) {
+    let shape = [outputFeatures, inputFeatures]
+    switch initialization {
+    case .uniform:
+      let bound = 1 / Float(inputFeatures).squareRoot()
+      weight = Initializer.uniform(shape: shape, bound: bound, using: &generator)
+      self.bias = bias ? Initializer.uniform(shape: [outputFeatures], bound: bound, using: &generator) : nil
+    case .glorotNormal:
+      weight = Initializer.glorotNormal(shape: shape, fanIn: inputFeatures, fanOut: outputFeatures, using: &generator)
+      self.bias = bias ? Tensor(zeros: [outputFeatures]) : nil
+    }
   }
 
   /// Applies the layer.
@@ -44,6 +55,26 @@ public enum Initializer {
   /// Kaiming (He) uniform for ReLU-like activations: bound `√(6 / fanIn)`.
   public static func kaimingUniform<G: RandomNumberGenerator>(shape: [Int], fanIn: Int, using generator: inout G) -> Tensor {
     uniform(shape: shape, bound: (6 / Float(fanIn)).squareRoot(), using: &generator)
+  }
+
+  /// Normal with mean 0 and standard deviation `standardDeviation` (Box–Muller from two
+  /// uniforms per pair of values).
+  public static func normal<G: RandomNumberGenerator>(shape: [Int], standardDeviation: Float, using generator: inout G) -> Tensor {
+    let count = shape.reduce(1, *)
+    var values = [Float]()
+    values.reserveCapacity(count + 1)
+    while values.count < count {
+      let radius = (-2 * Foundation.log(Float.random(in: Float.ulpOfOne..<1, using: &generator))).squareRoot()
+      let angle = 2 * Float.pi * Float.random(in: 0..<1, using: &generator)
+      values += [radius * Foundation.cos(angle), radius * Foundation.sin(angle)].map { $0 * standardDeviation }
+    }
+    // Safe: the count matches the shape by construction.
+    return (try? Tensor(shape: shape, scalars: Array(values.prefix(count))))!
+  }
+
+  /// Xavier (Glorot) normal: standard deviation `√(2 / (fanIn + fanOut))`.
+  public static func glorotNormal<G: RandomNumberGenerator>(shape: [Int], fanIn: Int, fanOut: Int, using generator: inout G) -> Tensor {
+    normal(shape: shape, standardDeviation: (2 / Float(fanIn + fanOut)).squareRoot(), using: &generator)
   }
 
   /// Xavier (Glorot) uniform: bound `√(6 / (fanIn + fanOut))`.

@@ -25,8 +25,9 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
 /// A layer an MLP can stack: maps `[…, inputFeatures]` (complex layers: `[…, inputFeatures, 2]`)
 /// to the same with `outputFeatures`.
 public protocol DenseLayer: Module, Sendable {
-  /// A layer initialized from `generator`.
-  init<G: RandomNumberGenerator>(inputFeatures: Int, outputFeatures: Int, using generator: inout G)
+  /// A layer initialized from `generator` as `initialization` says.
+  init<G: RandomNumberGenerator>(
+    inputFeatures: Int, outputFeatures: Int, initialization: WeightInitialization, using generator: inout G)
   /// Applies the layer.
   func callAsFunction(_ x: Tensor) throws -> Tensor
 }
@@ -43,10 +44,15 @@ public struct Perceptron<Layer: DenseLayer>: Module, Sendable {
   /// The nonlinearity between layers.
   public var activation: Activation
 
-  /// An MLP with the given widths (at least two), initialized from `generator`.
-  public init<G: RandomNumberGenerator>(widths: [Int], activation: Activation = .gelu, using generator: inout G) {
+  /// An MLP with the given widths (at least two), initialized from `generator` (every layer as
+  /// `initialization` says).
+  public init<G: RandomNumberGenerator>(
+    widths: [Int], activation: Activation = .gelu, initialization: WeightInitialization = .uniform, using generator: inout G
+  ) {
     precondition(widths.count >= 2, "an MLP needs an input and an output width")
-    layers = zip(widths, widths.dropFirst()).map { Layer(inputFeatures: $0, outputFeatures: $1, using: &generator) }
+    layers = zip(widths, widths.dropFirst()).map {
+      Layer(inputFeatures: $0, outputFeatures: $1, initialization: initialization, using: &generator)
+    }
     self.activation = activation
   }
 
@@ -74,8 +80,10 @@ public struct Perceptron<Layer: DenseLayer>: Module, Sendable {
 public typealias MLP = Perceptron<Linear>
 
 extension Linear: DenseLayer {
-  /// A layer with bias, initialized from `generator` (see ``init(inputFeatures:outputFeatures:bias:using:)``).
-  public init<G: RandomNumberGenerator>(inputFeatures: Int, outputFeatures: Int, using generator: inout G) {
-    self.init(inputFeatures: inputFeatures, outputFeatures: outputFeatures, bias: true, using: &generator)
+  /// A layer with bias (see ``init(inputFeatures:outputFeatures:bias:initialization:using:)``).
+  public init<G: RandomNumberGenerator>(
+    inputFeatures: Int, outputFeatures: Int, initialization: WeightInitialization, using generator: inout G
+  ) {
+    self.init(inputFeatures: inputFeatures, outputFeatures: outputFeatures, bias: true, initialization: initialization, using: &generator)
   }
 }

@@ -15,11 +15,13 @@ public struct BranchTrunkNetworks<Layer: DenseLayer>: Module, Sendable {
   /// The output bias `c`: `[K]`, or `[K, 2]` for complex models.
   public var bias: Tensor
 
-  /// Networks of the widths `configuration` asks for, initialized from `generator`; the bias
-  /// starts at zero with shape `biasShape`.
+  /// Networks of the widths and initialization `configuration` asks for, drawn from
+  /// `generator`; the bias starts at zero with shape `biasShape`.
   init<G: RandomNumberGenerator>(_ configuration: DeepONetConfiguration, biasShape: [Int], using generator: inout G) {
-    branch = Perceptron(widths: configuration.branchLayerWidths, activation: configuration.activation, using: &generator)
-    trunk = Perceptron(widths: configuration.trunkLayerWidths, activation: configuration.activation, using: &generator)
+    let (activation, initialization) = (configuration.activation, configuration.initialization ?? .uniform)
+    branch = Perceptron(
+      widths: configuration.branchLayerWidths, activation: activation, initialization: initialization, using: &generator)
+    trunk = Perceptron(widths: configuration.trunkLayerWidths, activation: activation, initialization: initialization, using: &generator)
     bias = Tensor(zeros: biasShape)
   }
 

@@ -26,12 +26,16 @@ public struct DeepONetConfiguration: ModelConfiguration {
   /// field (`outputs = queryDimension`) whose tangential components vanish on those walls by
   /// construction (see `DeepONet+ConductingWalls.swift`); nil: no constraint.
   public var conductingWalls: [Int]?
+  /// How the branch and trunk layers start; nil (configurations written before the choice
+  /// existed) is ``WeightInitialization/uniform``.
+  public var initialization: WeightInitialization?
 
   /// A configuration; the defaults are the DeepONet paper's antiderivative network (branch and
-  /// trunk of depth 2, width 40, ReLU, `p = 40`).
+  /// trunk of depth 2, width 40, ReLU, `p = 40`, Glorot-normal weights and zero biases).
   public init(
     sensors: Int, queryDimension: Int, outputs: Int = 1, branchWidths: [Int] = [40], trunkWidths: [Int] = [40], basis: Int = 40,
-    activation: Activation = .relu, queryShape: [Int]? = nil, conductingWalls: [Int]? = nil
+    activation: Activation = .relu, queryShape: [Int]? = nil, conductingWalls: [Int]? = nil,
+    initialization: WeightInitialization = .glorotNormal
   ) {
     self.sensors = sensors
     self.queryDimension = queryDimension
@@ -42,6 +46,7 @@ public struct DeepONetConfiguration: ModelConfiguration {
     self.activation = activation
     self.queryShape = queryShape
     self.conductingWalls = conductingWalls
+    self.initialization = initialization
   }
 
   /// Checks that the numbers make a model.

@@ -12,5 +12,7 @@ struct Train: ParsableCommand {
 extension ScheduleKind: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension LossKind: ExpressibleByArgument {}
+extension DataNormalization: ExpressibleByArgument {}
+extension WeightInitialization: ExpressibleByArgument {}
 extension Tensor.PaddingMode: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}

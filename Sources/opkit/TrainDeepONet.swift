@@ -21,6 +21,13 @@ struct TrainDeepONet: ParsableCommand {
   @Option(help: "Basis functions per output component (p).") var basis: Int = 40
   @Option(help: "Activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).") var activation: Activation = .relu
 
+  @Option(
+    help: """
+      Initialization of the branch and trunk layers: glorot-normal (the paper's and DeepXDE's; the \
+      default) or uniform (PyTorch's default; the default with --complex).
+      """)
+  var initialization: WeightInitialization?
+
   @Flag(
     help: """
       Complex-valued DeepONet: complex weights, split activation, complex inner product; output \
@@ -74,9 +81,12 @@ struct TrainDeepONet: ParsableCommand {
       sensors: train.inputs.shape.dropFirst().reduce(1, *), queryDimension: train.queries?.shape[2] ?? spatial.count,
       outputs: complex ? channels / 2 : channels, branchWidths: hidden, trunkWidths: hidden, basis: basis, activation: activation,
       queryShape: train.queries != nil || train.outputSpatialShape == spatial ? nil : train.outputSpatialShape,
-      conductingWalls: try conductingWallAxes)
-    // Conducting walls: the outputs' zeros are constraints, so outputs are scaled, not shifted.
-    let normalization: DataNormalization = configuration.conductingWalls == nil ? .gaussian : .scaledOutputs
+      conductingWalls: try conductingWallAxes, initialization: initialization ?? (complex ? .uniform : .glorotNormal))
+    // Outputs scaled, not shifted: a shift fought the Glorot start on the antiderivative (the
+    // README's comparison with DeepXDE) and would break the zeros conducting walls build into
+    // the output. The complex network keeps the Gaussian normalization its Helmholtz figures
+    // were measured with.
+    let normalization: DataNormalization = complex && configuration.conductingWalls == nil ? .gaussian : .scaledOutputs
     if complex {
       try common.train(configuration, as: ComplexDeepONet.self, normalization: normalization, train: train, test: test)
     } else {

@@ -19,6 +19,13 @@ struct TrainingArguments: ParsableArguments {
   @Option(help: "Training loss per sample: relative-l2 (FNO recipe) or mse (DeepONet; for scattered query points).")
   var loss: LossKind = .relativeL2
 
+  @Option(
+    help: """
+      Normalization of inputs and outputs, fitted on the training set: gaussian (per-channel mean and \
+      deviation), scaled-outputs (outputs scaled, not shifted) or none (default: the model's choice).
+      """)
+  var normalization: DataNormalization?
+
   @Option(help: "Write the checkpoint every N epochs (and after the last).") var checkpointEvery: Int = 1
   @Flag(help: "Continue the run saved in --out (same options) instead of starting anew.") var resume = false
   @Option(help: "Checkpoint file (.safetensors): model, optimizer state, normalizers, history.") var out: String
@@ -35,11 +42,12 @@ struct TrainingArguments: ParsableArguments {
   }
 
   /// The run's options; `normalization` is the model's choice (Gaussian unless its outputs
-  /// carry constraints or it normalizes inside).
-  func options(seed: UInt64, normalization: DataNormalization = .gaussian) -> TrainingOptions {
+  /// carry constraints or it normalizes inside), which
+  /// `--normalization` overrides.
+  func options(seed: UInt64, normalization modelChoice: DataNormalization = .gaussian) -> TrainingOptions {
     TrainingOptions(
       epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: weightDecay, schedule: schedule, warmupEpochs: warmup, seed: seed,
-      loss: loss, optimizer: optimizer, momentum: momentum, normalization: normalization)
+      loss: loss, optimizer: optimizer, momentum: momentum, normalization: normalization ?? modelChoice)
   }
 
   /// The run of a model of `configuration` saved in `--out`: new, or with `--resume` the one

@@ -21,6 +21,33 @@ final class LayerTests: XCTestCase {
     }
   }
 
+  /// Glorot normal (the DeepONet papers' start): weights of mean 0 and standard deviation
+  /// `√(2 / (fanIn + fanOut))` — real, and per complex entry in mean square — and zero biases.
+  func testGlorotNormalInitializationHasTheDeviationOfItsDefinition() throws {
+    var g = SeededGenerator(seed: 11)
+    let (fanIn, fanOut) = (300, 200)
+    let expected = 2 / Double(fanIn + fanOut)
+    func moments(_ values: [Float]) -> (mean: Double, meanSquare: Double) {
+      let n = Double(values.count)
+      return (values.reduce(0) { $0 + Double($1) } / n, values.reduce(0) { $0 + Double($1) * Double($1) } / n)
+    }
+    let real = Linear(inputFeatures: fanIn, outputFeatures: fanOut, initialization: .glorotNormal, using: &g)
+    let (mean, meanSquare) = moments(real.weight.scalars)
+    XCTAssertEqual(meanSquare, expected, accuracy: 0.02 * expected, "variance of 60,000 draws")
+    XCTAssertEqual(mean, 0, accuracy: 4 * (expected / 60_000).squareRoot())
+    XCTAssertTrue(real.bias!.scalars.allSatisfy { $0 == 0 })
+    // Normal, not uniform: about 4.6% of the draws lie beyond two deviations (uniform: none).
+    let beyond = real.weight.scalars.filter { Double(abs($0)) > 2 * expected.squareRoot() }.count
+    XCTAssertEqual(Double(beyond) / 60_000, 0.0455, accuracy: 0.005)
+    let complex = ComplexLinear(inputFeatures: fanIn, outputFeatures: fanOut, initialization: .glorotNormal, using: &g)
+    XCTAssertEqual(2 * moments(complex.weight.scalars).meanSquare, expected, accuracy: 0.02 * expected, "E|w|²")
+    XCTAssertTrue(complex.bias.scalars.allSatisfy { $0 == 0 })
+    // The default stays PyTorch's uniform start.
+    let uniform = Linear(inputFeatures: fanIn, outputFeatures: fanOut, using: &g)
+    XCTAssertEqual(moments(uniform.weight.scalars).meanSquare, 1 / (3 * Double(fanIn)), accuracy: 0.02 / (3 * Double(fanIn)))
+    XCTAssertTrue(uniform.bias!.scalars.contains { $0 != 0 })
+  }
+
   func testEveryMLPParameterReceivesAGradient() throws {
     var g = SeededGenerator(seed: 5)
     let mlp = MLP(widths: [2, 16, 16, 1], activation: .tanh, using: &g)

@@ -104,6 +104,24 @@ final class DeepONetTests: XCTestCase {
     XCTAssertTrue(try trainer.evaluate(train).relativeH1.isNaN, "no H1 norm on scattered points")
   }
 
+  /// New configurations start as the paper (Glorot normal); a configuration stored before the
+  /// choice existed decodes without it and builds the uniform-initialized network it was.
+  func testConfigurationsWithoutAnInitializationAreUniform() throws {
+    let configuration = DeepONetConfiguration(sensors: 10, queryDimension: 1)
+    XCTAssertEqual(configuration.initialization, .glorotNormal)
+    var json = try XCTUnwrap(try JSONSerialization.jsonObject(with: JSONEncoder().encode(configuration)) as? [String: Any])
+    XCTAssertEqual(json.removeValue(forKey: "initialization") as? String, "glorot-normal")
+    let stored = try JSONDecoder().decode(DeepONetConfiguration.self, from: JSONSerialization.data(withJSONObject: json))
+    XCTAssertNil(stored.initialization)
+    var uniform = configuration
+    uniform.initialization = .uniform
+    var (g1, g2, g3) = (SeededGenerator(seed: 3), SeededGenerator(seed: 3), SeededGenerator(seed: 3))
+    let (old, explicit, paper) = (DeepONet(stored, using: &g1), DeepONet(uniform, using: &g2), DeepONet(configuration, using: &g3))
+    XCTAssertEqual(old.parameters, explicit.parameters)
+    XCTAssertNotEqual(old.parameters, paper.parameters)
+    XCTAssertTrue(paper.parameters["trunk.layers.0.bias"]!.scalars.allSatisfy { $0 == 0 })
+  }
+
   /// The paper's antiderivative network, trained briefly by the shared trainer, learns the
   /// operator to a small test error (the full-length figure is in the README).
   func testTheAntiderivativeIsLearned() throws {

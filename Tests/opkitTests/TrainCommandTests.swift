@@ -25,6 +25,14 @@ final class TrainCommandTests: XCTestCase {
     try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
   }
 
+  /// The `__metadata__` of a safetensors file (8-byte little-endian header length, JSON header).
+  private func checkpointMetadata(_ file: String) throws -> [String: String] {
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+    let length = bytes.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+    let header = try XCTUnwrap(try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<(8 + length))) as? [String: Any])
+    return try XCTUnwrap(header["__metadata__"] as? [String: String])
+  }
+
   private func generate(_ name: String, resolution: Int, samples: Int, seed: Int) throws {
     let result = try run([
       "generate", "darcy", "--resolution", "\(resolution)", "--samples", "\(samples)", "--seed", "\(seed)", "--out", path(name),
@@ -272,6 +280,19 @@ final class TrainCommandTests: XCTestCase {
     XCTAssertEqual(trained.status, 0, trained.err)
     let report = try json(trained.out)
     XCTAssertEqual(report["model"] as? String, "deeponet")
+    // The paper's start and scaled (not shifted) outputs unless asked otherwise.
+    let metadata = try checkpointMetadata(model)
+    XCTAssertEqual(try json(XCTUnwrap(metadata["configuration"]))["initialization"] as? String, "glorot-normal")
+    XCTAssertEqual(try json(XCTUnwrap(metadata["options"]))["normalization"] as? String, "scaled-outputs")
+    let overridden = path("deeponet-gaussian.safetensors")
+    try? FileManager.default.removeItem(atPath: overridden)
+    let asked = try run([
+      "train", "deeponet", "--data", path("a-train"), "--epochs", "1", "--out", overridden, "--normalization", "gaussian",
+      "--initialization", "uniform",
+    ])
+    XCTAssertEqual(asked.status, 0, asked.err)
+    XCTAssertEqual(try json(XCTUnwrap(try checkpointMetadata(overridden)["configuration"]))["initialization"] as? String, "uniform")
+    XCTAssertEqual(try json(XCTUnwrap(try checkpointMetadata(overridden)["options"]))["normalization"] as? String, "gaussian")
     // Under a fifth of the mean predictor's MSE (the model reaches about a twentieth).
     XCTAssertLessThan(try XCTUnwrap(report["test_mse"] as? Double), 0.2 * (try meanPredictorMSE(path("a-train"))))
     let evaluated = try run(["evaluate", "--model", model, "--data", path("a-test"), "--json", "--png", path("anti.png")])
