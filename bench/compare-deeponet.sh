@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 STEPS=${1:-10000}
 OPKIT=.build/release/opkit
 DATA=out/bench/antiderivative
-source bench/torch-python.sh deepxde
+source bench/torch-python.sh && torch_python deepxde
 
 $OPKIT generate antiderivative --samples 1000 --seed 0 --out $DATA/train >/dev/null
 $OPKIT generate antiderivative --samples 1000 --seed 1 --out $DATA/test >/dev/null

@@ -13,7 +13,7 @@ EPOCHS=${1:-5}
 OPKIT=.build/release/opkit
 DATA=out/bench
 source bench/darcy32.sh
-source bench/torch-python.sh
+source bench/torch-python.sh && torch_python
 
 rm -f $DATA/fno.safetensors
 ours=$($OPKIT train fno --data $DATA/darcy32-train --test-data $DATA/darcy32-test --epochs "$EPOCHS" --out $DATA/fno.safetensors --json 2>/dev/null)

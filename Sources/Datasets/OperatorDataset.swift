@@ -56,12 +56,7 @@ public struct OperatorDataset: SupervisedDataset {
   ///   its partner, or holding NaN/Inf.
   public init(directory: String, sameGrid: Bool = true) throws {
     let layout = DatasetDirectory(directory)
-    func load(_ path: String) throws -> Tensor {
-      guard FileManager.default.fileExists(atPath: path) else { throw DatasetFileError(file: path, message: "no such file") }
-      do { return try Self.samples(try NumpyArray(contentsOf: path), file: path, what: "values") } catch let error as DatasetFileError {
-        throw error
-      } catch { throw DatasetFileError(file: path, message: "\(error)") }
-    }
+    func load(_ path: String) throws -> Tensor { try Self.samples(numpyFile: path) }
     let inputs = try load(layout.inputsPath)
     var outputs = try load(layout.outputsPath)
     outputs = try Self.componentsAsChannels(outputs, inputRank: inputs.rank)
@@ -162,5 +157,32 @@ extension Tensor {
     }
     // Safe: the count matches by construction.
     return (try? Tensor(shape: [indices.count] + shape.dropFirst(), scalars: values))!
+  }
+}
+
+extension OperatorDataset {
+  /// Input functions without outputs, for prediction, as `[N, parts, s₁, …]` (complex values as
+  /// (real, imaginary) channels): `coeff.npy` of a dataset directory, an `.npy` file of
+  /// `(N, s₁, …)` samples, or the array `key` of an HDF5 or MATLAB file (``ArrayFile``).
+  /// - Throws: ``DatasetFileError`` naming the file (and key): missing, unreadable, not an array
+  ///   of samples, holding NaN/Inf, or an array file without a key.
+  public static func inputs(at path: String, key: String? = nil) throws -> Tensor {
+    if ArrayFile.isArrayFile(path) {
+      guard let key else { throw DatasetFileError(file: path, message: "name the input array of this file") }
+      return try samples(try ArrayFile.read(key, from: path), file: path, what: "'\(key)'")
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw DatasetFileError(file: path, message: "no such file or directory")
+    }
+    return try samples(numpyFile: isDirectory.boolValue ? DatasetDirectory(path).inputsPath : path)
+  }
+
+  /// The `.npy` file at `path` as ``samples(_:file:what:)``.
+  static func samples(numpyFile path: String) throws -> Tensor {
+    guard FileManager.default.fileExists(atPath: path) else { throw DatasetFileError(file: path, message: "no such file") }
+    do { return try samples(try NumpyArray(contentsOf: path), file: path, what: "values") } catch let error as DatasetFileError {
+      throw error
+    } catch { throw DatasetFileError(file: path, message: "\(error)") }
   }
 }

@@ -6,6 +6,26 @@ public protocol ModelConfiguration: Codable, Sendable, Equatable {
   /// Checks that the numbers make a model (counts at least 1, dimensions in range, …).
   /// - Throws: an error naming the first value that does not.
   func validate() throws
+  /// Checks that a batch of shape `[batch, channels, spatial…]` fits a model of this
+  /// configuration (channel count, spatial dimension, a grid large enough), so inputs from
+  /// outside fail with a message instead of deep inside a layer. Accepts every shape by default.
+  /// - Throws: ``ModelConfigurationError`` naming what does not fit.
+  func validate(input shape: [Int]) throws
+}
+
+extension ModelConfiguration {
+  public func validate(input shape: [Int]) throws {}
+}
+
+extension ModelConfigurationError {
+  /// An input of `shape` (`[batch, channels, spatial…]`) without the `channels` and `dimension`
+  /// spatial axes a `model` model takes, or nil if it has them.
+  public static func unlessInput(_ shape: [Int], model: String, channels: Int, dimension: Int) -> ModelConfigurationError? {
+    guard shape.count != dimension + 2 || shape[1] != channels else { return nil }
+    return ModelConfigurationError(
+      model: model,
+      message: "takes \(channels) input channel\(channels == 1 ? "" : "s") on a \(dimension)D grid, got an input of shape \(shape)")
+  }
 }
 
 /// A model that is a `Codable` configuration plus the layer tree it builds: a checkpoint

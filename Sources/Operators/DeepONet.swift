@@ -64,6 +64,15 @@ public struct DeepONetConfiguration: ModelConfiguration {
     try validateConductingWalls()
   }
 
+  /// Checks that an input batch `[batch, channels, spatial…]` holds `sensors` values per sample
+  /// on a `queryDimension`-dimensional grid (the branch is tied to its sensors).
+  public func validate(input shape: [Int]) throws {
+    guard shape.count == queryDimension + 2, shape.dropFirst().reduce(1, *) == sensors else {
+      throw ModelConfigurationError(
+        model: "deeponet", message: "takes \(sensors) sensor values per sample on a \(queryDimension)D grid, got an input of shape \(shape)")
+    }
+  }
+
   /// Branch layer widths, input to output.
   var branchLayerWidths: [Int] { [sensors] + branchWidths + [outputs * basis] }
   /// Trunk layer widths, input to output.

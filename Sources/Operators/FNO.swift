@@ -48,6 +48,14 @@ public struct FNOConfiguration: ModelConfiguration {
     }
   }
 
+  /// Checks the channels, dimension and grid of an input batch (``validate(grid:)``).
+  public func validate(input shape: [Int]) throws {
+    if let error = ModelConfigurationError.unlessInput(shape, model: FNO.kind, channels: inputChannels, dimension: modes.count) {
+      throw error
+    }
+    try validate(grid: Array(shape.dropFirst(2)))
+  }
+
   /// Checks that a grid `spatial` has room for the modes: at least `2·modes` points on every
   /// axis but the last, and `modes ≤ n/2 + 1` on the last (the half spectrum).
   /// - Throws: ``ModelConfigurationError`` naming the grid and the modes.

@@ -58,6 +58,14 @@ public struct MgNOConfiguration: ModelConfiguration {
   /// Number of multigrid levels.
   public var levels: Int { preSmoothing.count }
 
+  /// Checks the channels, dimension and grid of an input batch (``validate(grid:)``).
+  public func validate(input shape: [Int]) throws {
+    if let error = ModelConfigurationError.unlessInput(shape, model: MgNO.kind, channels: inputChannels, dimension: dimension) {
+      throw error
+    }
+    try validate(grid: Array(shape.dropFirst(2)))
+  }
+
   /// Checks that every axis of the grid `spatial` can be coarsened `levels − 1` times (each
   /// halving `n ↦ ⌊n/2⌋` needs `n ≥ 3`).
   /// - Throws: ``MgNOConfigurationError`` naming the grid and the levels.

@@ -13,6 +13,9 @@ public protocol InferenceModel: Sendable {
   var queriesAnyGrid: Bool { get }
   /// Whether output channels are (real, imaginary) pairs (``ConfiguredModel/outputsAreComplex``).
   var outputsAreComplex: Bool { get }
+  /// Checks that inputs of `shape` (`[batch, channels, spatial…]`) fit the model
+  /// (``ModelConfiguration/validate(input:)``).
+  func validate(input shape: [Int]) throws
   /// The prediction in data units, at per-sample `queries` or on the grid.
   func predict(_ inputs: Tensor, queries: Tensor?) throws -> Tensor
   /// The model's errors on `data`, evaluated in batches of `batchSize`.
@@ -26,6 +29,7 @@ extension TrainedModel: InferenceModel {
   public var parameterCount: Int { model.parameterCount }
   public var queriesAnyGrid: Bool { Model.queriesAnyGrid }
   public var outputsAreComplex: Bool { Model.outputsAreComplex }
+  public func validate(input shape: [Int]) throws { try model.configuration.validate(input: shape) }
   public func evaluation(of data: OperatorDataset, batchSize: Int) throws -> Evaluation { try evaluate(data, batchSize: batchSize) }
   public func querying(outputGrid shape: [Int]) -> any InferenceModel {
     var copy = self

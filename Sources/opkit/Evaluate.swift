@@ -73,7 +73,7 @@ struct Evaluate: ParsableCommand {
         try FieldPanels(panels: rows, extent: extent, sharedColumns: sameGrid ? [1, 2] : [0, 1]).image().write(to: png)
       }
     }
-    if let predictions { try writePredictions(of: trained, on: dataset, to: predictions) }
+    if let predictions { try writePredictions(of: trained, inputs: dataset.inputs, queries: dataset.queries, to: predictions) }
     let report = EvaluationReport(
       model: trained.kind, samples: dataset.count, resolution: dataset.spatialShape, relativeL2: evaluation.relativeL2,
       relativeH1: evaluation.relativeH1, mse: evaluation.mse, seconds: seconds)
@@ -91,39 +91,6 @@ struct Evaluate: ParsableCommand {
               : "; wrote \($0) (columns: \(dataset.spatialShape == dataset.outputSpatialShape ? "input, " : "")truth, prediction, |error|)"
           } ?? ""))
     }
-  }
-}
-
-extension Evaluate {
-  /// Writes the model's predictions on every sample of `dataset` to `path` (atomically), in
-  /// the layout of `sol.npy`: channels become components, complex models' channel pairs become
-  /// complex64 values, and a single component is squeezed away.
-  private func writePredictions(of trained: any InferenceModel, on dataset: OperatorDataset, to path: String) throws {
-    let complex = trained.outputsAreComplex
-    var values = [Double]()
-    var shape = [Int]()
-    for start in stride(from: 0, to: dataset.count, by: 50) {
-      let batch = dataset.subset(Array(start..<min(start + 50, dataset.count)))
-      let y = try trained.predict(batch.inputs, queries: batch.queries)
-      shape = Array(y.shape.dropFirst())
-      let (channels, points) = (y.shape[1], y.shape.dropFirst(2).reduce(1, *))
-      for n in 0..<y.shape[0] {
-        if complex {
-          // Channels (2k, 2k + 1) → interleaved (re, im) of component k.
-          for k in 0..<(channels / 2) {
-            for q in 0..<points {
-              values.append(Double(y.scalars[(n * channels + 2 * k) * points + q]))
-              values.append(Double(y.scalars[(n * channels + 2 * k + 1) * points + q]))
-            }
-          }
-        } else {
-          values += y.scalars[(n * channels * points)..<((n + 1) * channels * points)].map(Double.init)
-        }
-      }
-    }
-    let components = complex ? shape[0] / 2 : shape[0]
-    let fileShape = [dataset.count] + (components > 1 ? [components] : []) + shape.dropFirst()
-    try NumpyArray(shape: fileShape, values: values, dtype: complex ? .complex64 : .float32).write(to: path)
   }
 }
 

@@ -11,7 +11,7 @@ struct Opkit: ParsableCommand {
     commandName: "opkit",
     abstract: "Sparse PDE solvers and neural operators: solve, generate data, train, evaluate, benchmark.",
     version: "0.1.0",
-    subcommands: [Solve.self, Generate.self, Train.self, Evaluate.self, Forecast.self, Bench.self])
+    subcommands: [Solve.self, Generate.self, Train.self, Evaluate.self, Predict.self, Forecast.self, Bench.self])
 
   static func main() {
     do {
