@@ -57,7 +57,7 @@ struct Predict: ParsableCommand {
       model: trained.kind, samples: inputs.shape[0], resolution: Array(inputs.shape.dropFirst(2)), seconds: seconds,
       secondsPerSample: seconds / Double(inputs.shape[0]), out: out)
     if global.json {
-      print(try jsonLine(report))
+      print(try jsonLine(report, snakeCaseKeys: true))
     } else {
       print(
         String(
@@ -78,7 +78,7 @@ struct Predict: ParsableCommand {
   }
 }
 
-/// The summary `opkit predict --json` prints.
+/// The summary `opkit predict --json` prints (snake-case keys).
 struct PredictionReport: Encodable {
   let model: String
   let samples: Int
@@ -86,8 +86,4 @@ struct PredictionReport: Encodable {
   let seconds: Double
   let secondsPerSample: Double
   let out: String
-  enum CodingKeys: String, CodingKey {
-    case model, samples, resolution, seconds, out
-    case secondsPerSample = "seconds_per_sample"
-  }
 }

@@ -51,8 +51,9 @@ final class PredictCommandTests: XCTestCase {
   }
 
   /// A checkpoint of an unknown kind, inputs of the wrong channel count or dimension, a grid
-  /// too small for the modes, and an output that is the input are one-line errors (exit 1; 64,
-  /// a usage error, for an output that is no `.npy`) that leave the input as it was.
+  /// too small for the modes, an output that is the input, missing files and hostile options are
+  /// one-line errors (exit 1; 64 for usage errors found before anything is read) that leave the
+  /// input as it was.
   func testBadModelsAndInputsAreOneLineErrors() throws {
     let fno = path("bad-fno.safetensors")
     try? FileManager.default.removeItem(atPath: fno)
@@ -85,10 +86,17 @@ final class PredictCommandTests: XCTestCase {
       (["--model", fno, "--input", path("small.npy")], "small.npy: fno configuration: grid [6, 6] is too small for modes [4, 4]"),
       (["--model", fno, "--input", path("b16"), "--out", path("b16/coeff.npy")], "is the --input file"),
       (["--model", fno, "--input", path("b16"), "--out", path("p.txt")], "--out must name an .npy file"),
+      (["--model", fno, "--input", path("b16"), "--batch", "0"], "--batch must be at least 1"),
+      (["--model", fno, "--input", path("b16"), "--output-grid", "32x32"], "--output-grid: a fno model answers on its input grid only"),
+      (["--model", fno, "--input", path("missing.npy")], "missing.npy: no such file"),
+      (["--model", fno, "--input", path("small.npy"), "--key", "a"], "--key names an array of an .h5/.hdf5/.mat --input file"),
+      (["--model", fno, "--input", path("b16.h5")], "name its input array with --key"),
+      (["--model", path("missing.safetensors"), "--input", path("b16")], "missing.safetensors"),
     ] {
       let arguments = ["predict"] + arguments + (arguments.contains("--out") ? [] : ["--out", path("p.npy")])
       let failed = try run(arguments)
-      XCTAssertEqual(failed.status, expected.hasPrefix("--out must") ? 64 : 1, "\(arguments): \(failed.err)")
+      let usage = ["--out must", "--batch", "--key", "name its input"].contains { expected.hasPrefix($0) }
+      XCTAssertEqual(failed.status, usage ? 64 : 1, "\(arguments): \(failed.err)")
       XCTAssertEqual(failed.err.split(separator: "\n").count, 1, failed.err)
       XCTAssertTrue(failed.err.hasPrefix("opkit: error: ") && failed.err.contains(expected), "\(expected) ∉ \(failed.err)")
     }

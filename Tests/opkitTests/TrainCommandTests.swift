@@ -293,6 +293,12 @@ final class TrainCommandTests: XCTestCase {
     XCTAssertEqual(asked.status, 0, asked.err)
     XCTAssertEqual(try json(XCTUnwrap(try checkpointMetadata(overridden)["configuration"]))["initialization"] as? String, "uniform")
     XCTAssertEqual(try json(XCTUnwrap(try checkpointMetadata(overridden)["options"]))["normalization"] as? String, "gaussian")
+    for (option, value) in [("--normalization", "sideways"), ("--initialization", "zeros")] {
+      let refused = try run(["train", "deeponet", "--data", path("a-train"), "--out", path("x.safetensors"), option, value])
+      XCTAssertEqual(refused.status, 64, refused.err)
+      XCTAssertEqual(refused.err.split(separator: "\n").count, 1, refused.err)
+      XCTAssertTrue(refused.err.contains(option) && refused.err.contains(value), refused.err)
+    }
     // Under a fifth of the mean predictor's MSE (the model reaches about a twentieth).
     XCTAssertLessThan(try XCTUnwrap(report["test_mse"] as? Double), 0.2 * (try meanPredictorMSE(path("a-train"))))
     let evaluated = try run(["evaluate", "--model", model, "--data", path("a-test"), "--json", "--png", path("anti.png")])
