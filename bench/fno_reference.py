@@ -79,9 +79,12 @@ def relative_l2(prediction, target):
 
 
 def load(directory):
-    coeff = torch.from_numpy(np.load(f"{directory}/coeff.npy").astype(np.float32)).unsqueeze(1)
-    sol = torch.from_numpy(np.load(f"{directory}/sol.npy").astype(np.float32)).unsqueeze(1)
-    return coeff, sol
+    """coeff.npy (N, s, ...) as one channel; sol.npy likewise, or with its second axis (a
+    trajectory's snapshots, as opkit reads them) as channels."""
+    coeff = np.load(f"{directory}/coeff.npy").astype(np.float32)[:, None]
+    sol = np.load(f"{directory}/sol.npy").astype(np.float32)
+    sol = sol if sol.ndim == coeff.ndim else sol[:, None]
+    return torch.from_numpy(coeff), torch.from_numpy(sol)
 
 
 def arguments(description):
@@ -99,16 +102,25 @@ def arguments(description):
     return args
 
 
-def train(model, args):
+class Identity:
+    def encode(self, x):
+        return x
+
+    def decode(self, x):
+        return x
+
+
+def train(model, args, normalize=True):
     """Trains `model` with opkit's recipe on the files of `args` and prints the JSON line.
 
     Adam (lr 1e-3, weight decay 1e-4), learning rate halved every epochs/5 epochs, shuffled
-    batches, per-channel Gaussian normalisation, relative L2 summed over the batch; the test
-    relative L2 after every epoch, whose time counts in the epoch as it does in opkit's.
+    batches, per-channel Gaussian normalisation (none without `normalize`, as the FNO paper's
+    Burgers script), relative L2 summed over the batch; the test relative L2 after every epoch,
+    whose time counts in the epoch as it does in opkit's.
     """
     a_train, u_train = load(args.train)
     a_test, u_test = load(args.test)
-    a_norm, u_norm = Normalizer(a_train), Normalizer(u_train)
+    a_norm, u_norm = (Normalizer(a_train), Normalizer(u_train)) if normalize else (Identity(), Identity())
     a_train, a_test = a_norm.encode(a_train), a_norm.encode(a_test)
     parameters = sum(p.numel() * (2 if p.is_complex() else 1) for p in model.parameters())
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
