@@ -13,6 +13,15 @@ final class FNOTests: XCTestCase {
     XCTAssertEqual(model.parameters["spectral.3.weight"]?.shape, [2, 12, 12, 32, 32, 2])
   }
 
+  /// An independent implementation: the PyTorch transcription of the paper's fourier_1d.py
+  /// (bench/fno1d_reference.py) gives the same output and parameter gradients for the same
+  /// weights and input (Tests/Fixtures/fno1d-pytorch.safetensors, from bench/fno1d_fixture.py).
+  func testOneDimensionalForwardAndGradientsAgreeWithPyTorch() throws {
+    var g = SeededGenerator(seed: 1)
+    let model = FNO(FNOConfiguration(modes: [4], width: 6, layers: 2, projection: 8), using: &g)
+    try assertAgreesWithPyTorchFixture(model, fixture: "fno1d-pytorch.safetensors") { try $0($1) }
+  }
+
   func testSpectralConvGradientsIn1DAnd2D() throws {
     var g = SeededGenerator(seed: 2)
     let layer1 = SpectralConv(inputChannels: 2, outputChannels: 3, modes: [3], using: &g)

@@ -117,21 +117,9 @@ final class MgNOTests: XCTestCase {
   /// padding, even grids) gives the same output and parameter gradients for the same weights
   /// and input (Tests/Fixtures/mgno-pytorch.safetensors, written by bench/mgno_fixture.py).
   func testForwardAndGradientsAgreeWithPyTorch() throws {
-    let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/mgno-pytorch.safetensors")
-    let tensors = try SafetensorsFile(contentsOf: fixture.path).tensors
     var g = SeededGenerator(seed: 1)
-    var model = MgNO(MgNOConfiguration(width: 4, layers: 2, preSmoothing: [1, 1, 1]), using: &g)
-    try model.loadParameters(tensors.filter { !$0.key.hasPrefix("gradient.") && !["input", "output", "cotangent"].contains($0.key) })
-    let (x, cotangent) = (try XCTUnwrap(tensors["input"]), try XCTUnwrap(tensors["cotangent"]))
-    let result = try model.valueWithGradients { try ($0(x) * cotangent).sum() }
-    func values(_ t: Tensor) -> [Double] { t.scalars.map(Double.init) }
-    assertClose(values(try model(x)), values(try XCTUnwrap(tensors["output"])), rtol: 1e-5, "output")
-    XCTAssertEqual(result.gradients.count, model.parameters.count)
-    for (path, gradient) in result.gradients {
-      let expected = try XCTUnwrap(tensors["gradient.\(path)"], path)
-      XCTAssertEqual(gradient.shape, expected.shape, path)
-      assertClose(values(gradient), values(expected), rtol: 1e-4, path)
-    }
+    let model = MgNO(MgNOConfiguration(width: 4, layers: 2, preSmoothing: [1, 1, 1]), using: &g)
+    try assertAgreesWithPyTorchFixture(model, fixture: "mgno-pytorch.safetensors") { try $0($1) }
   }
 
   func testTheDefaultDarcyModelIsSmallerThanTheReferenceFNO() {
