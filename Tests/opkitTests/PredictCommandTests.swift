@@ -48,6 +48,9 @@ final class PredictCommandTests: XCTestCase {
     let finer = try run(["predict", "--model", deeponet, "--input", path("a20"), "--output-grid", "50", "--out", path("fine.npy")])
     XCTAssertEqual(finer.status, 0, finer.err)
     XCTAssertEqual(try NumpyArray(contentsOf: path("fine.npy")).shape, [12, 50])
+    let empty = try run(["predict", "--model", deeponet, "--input", path("a20"), "--output-grid", "0", "--out", path("e.npy")])
+    XCTAssertEqual(empty.status, 1, empty.err)
+    XCTAssertTrue(empty.err.hasPrefix("opkit: error: --output-grid needs positive extents"), empty.err)
   }
 
   /// A checkpoint of an unknown kind, inputs of the wrong channel count or dimension, a grid
@@ -78,6 +81,8 @@ final class PredictCommandTests: XCTestCase {
       text += b' ' * (-len(text) % 8)
       open('\(path("unknown.safetensors"))', 'wb').write(struct.pack('<Q', len(text)) + text + raw[8 + n:])
       """)
+    let checkpoint = try Data(contentsOf: URL(fileURLWithPath: fno))
+    try checkpoint.prefix(checkpoint.count / 2).write(to: URL(fileURLWithPath: path("truncated.safetensors")))
     let inputBefore = try Data(contentsOf: URL(fileURLWithPath: path("b16/coeff.npy")))
     for (arguments, expected) in [
       (["--model", path("unknown.safetensors"), "--input", path("b16")], "unknown model kind 'transformer'"),
@@ -92,6 +97,7 @@ final class PredictCommandTests: XCTestCase {
       (["--model", fno, "--input", path("small.npy"), "--key", "a"], "--key names an array of an .h5/.hdf5/.mat --input file"),
       (["--model", fno, "--input", path("b16.h5")], "name its input array with --key"),
       (["--model", path("missing.safetensors"), "--input", path("b16")], "missing.safetensors"),
+      (["--model", path("truncated.safetensors"), "--input", path("b16")], "truncated.safetensors"),
     ] {
       let arguments = ["predict"] + arguments + (arguments.contains("--out") ? [] : ["--out", path("p.npy")])
       let failed = try run(arguments)
