@@ -54,12 +54,21 @@ public protocol ConfiguredModel: Module, Sendable {
   /// The same model answering on the output grid `shape` (models with
   /// ``queriesAnyGrid``); the model itself by default.
   func querying(outputGrid shape: [Int]) -> Self
+  /// For an autoregressive model, the snapshots of a trajectory it takes as input (its input
+  /// channels are the last `history` snapshots, time along the channel axis) and the snapshots a
+  /// forward pass predicts; nil for other models (the default).
+  var rolloutSteps: RolloutSteps? { get }
+  /// The same autoregressive model predicting `steps` snapshots per forward pass; nil for
+  /// models with a fixed output or `steps < 1` (the default: nil).
+  func rollingOut(steps: Int) -> Self?
 }
 
 extension ConfiguredModel {
   public static var queriesAnyGrid: Bool { false }
   public static var outputsAreComplex: Bool { false }
   public func querying(outputGrid shape: [Int]) -> Self { self }
+  public var rolloutSteps: RolloutSteps? { nil }
+  public func rollingOut(steps: Int) -> Self? { nil }
 
   public func callAsFunction(_ x: Tensor, queries: Tensor) throws -> Tensor {
     throw TensorError.invalidShape(
@@ -76,4 +85,17 @@ public struct ModelConfigurationError: Error, Equatable, CustomStringConvertible
   /// An error about `model`'s configuration.
   public init(model: String, message: String) { (self.model, self.message) = (model, message) }
   public var description: String { "\(model) configuration: \(message)" }
+}
+
+/// What an autoregressive model takes and gives: the last `history` snapshots of a trajectory
+/// as input channels, `predicted` snapshots out, fields of `dimension` spatial axes.
+public struct RolloutSteps: Sendable, Equatable {
+  /// Snapshots a forward pass takes.
+  public var history: Int
+  /// Snapshots a forward pass predicts.
+  public var predicted: Int
+  /// Spatial axes of each snapshot.
+  public var dimension: Int
+  /// A description of a rollout.
+  public init(history: Int, predicted: Int, dimension: Int) { (self.history, self.predicted, self.dimension) = (history, predicted, dimension) }
 }

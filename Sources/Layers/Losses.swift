@@ -31,6 +31,21 @@ public enum Loss {
     return reduction == .mean ? try ratio.mean() : try ratio.sum()
   }
 
+  /// The relative L2 error of each channel separately, summed over the channels: per sample
+  /// `Σ_c ‖p_c − t_c‖₂ / ‖t_c‖₂`, norms over the axes after the channel axis (`[batch,
+  /// channels, …]`, rank ≥ 3); averaged or summed over the batch. With a trajectory's steps as
+  /// channels this is the FNO paper's rollout loss (`fourier_2d_time`: the relative L2 error of
+  /// every predicted step, summed).
+  public static func relativeL2PerChannel(_ prediction: Tensor, _ target: Tensor, reduction: Reduction = .mean) throws -> Tensor {
+    guard prediction.shape == target.shape, prediction.rank >= 3 else {
+      throw TensorError.shapeMismatch(operation: "relativeL2PerChannel", shapes: [prediction.shape, target.shape])
+    }
+    let axes = Array(2..<prediction.rank)
+    let ratio = try (prediction - target).l2Norm(alongAxes: axes) / target.l2Norm(alongAxes: axes).detached
+    let perSample = try ratio.summed(alongAxes: [1])
+    return reduction == .mean ? try perSample.mean() : try perSample.sum()
+  }
+
   /// The relative H1 error: per sample `‖p − t‖_{H¹} / ‖t‖_{H¹}` with
   /// `‖u‖²_{H¹} = ‖u‖² + Σ_axes ‖D u‖²`, where `D` is the forward difference over the
   /// `spacing` of each of the last `spacing.count` axes (the spatial ones); averaged or summed

@@ -25,6 +25,15 @@ public struct GaussianNormalizer: Sendable, Equatable {
     GaussianNormalizer(mean: Array(repeating: 0, count: channels), standardDeviation: Array(repeating: 1 - epsilon, count: channels))
   }
 
+  /// The same statistics on `channels` channels, if every channel has the same mean and
+  /// deviation (the identity does); nil otherwise. An autoregressive model rolled out for
+  /// another number of steps decodes its outputs with it.
+  public func repeated(channels: Int) -> GaussianNormalizer? {
+    guard let m = mean.first, let s = standardDeviation.first, mean.allSatisfy({ $0 == m }), standardDeviation.allSatisfy({ $0 == s })
+    else { return nil }
+    return GaussianNormalizer(mean: Array(repeating: m, count: channels), standardDeviation: Array(repeating: s, count: channels))
+  }
+
   /// The statistics of `data` (`[N, channels, spatial…]`), accumulated in `Double`. Not
   /// `centered`: the mean is taken as zero and `σ` is the root mean square, so zero maps to
   /// zero both ways (for outputs whose zeros are constraints).

@@ -22,6 +22,12 @@ public protocol InferenceModel: Sendable {
   func evaluation(of data: OperatorDataset, batchSize: Int) throws -> Evaluation
   /// The same model answering on the output grid `shape` (``ConfiguredModel/querying(outputGrid:)``).
   func querying(outputGrid shape: [Int]) -> any InferenceModel
+  /// The snapshots an autoregressive model takes and predicts (``ConfiguredModel/rolloutSteps``),
+  /// nil for others.
+  var rolloutSteps: RolloutSteps? { get }
+  /// The same autoregressive model rolling out `steps` snapshots, nil for other models
+  /// (``ConfiguredModel/rollingOut(steps:)``) and for outputs normalized step by step.
+  func rollingOut(steps: Int) -> (any InferenceModel)?
 }
 
 extension TrainedModel: InferenceModel {
@@ -35,6 +41,11 @@ extension TrainedModel: InferenceModel {
     var copy = self
     copy.model = model.querying(outputGrid: shape)
     return copy
+  }
+  public var rolloutSteps: RolloutSteps? { model.rolloutSteps }
+  public func rollingOut(steps: Int) -> (any InferenceModel)? {
+    guard let rolling = model.rollingOut(steps: steps), let output = outputNormalizer.repeated(channels: steps) else { return nil }
+    return TrainedModel(model: rolling, inputNormalizer: inputNormalizer, outputNormalizer: output)
   }
 }
 

@@ -39,16 +39,42 @@ public struct TrainedModel<Model: ConfiguredModel>: Sendable {
   public func evaluate<Data: SupervisedDataset>(_ data: Data, batchSize: Int = 50) throws -> Evaluation {
     var (l2, h1, squares) = (0.0, 0.0, 0.0)
     let spacing = data.gridSpacing
+    let channels = data.outputs.rank >= 2 ? data.outputs.shape[1] : 1
+    var perChannel = [Double](repeating: 0, count: channels)
     for start in stride(from: 0, to: data.count, by: batchSize) {
       let batch = data.subset(Array(start..<min(start + batchSize, data.count)))
       let prediction = try predict(batch.inputs, queries: batch.queries)
       l2 += Double(try Loss.relativeL2(prediction, batch.outputs, reduction: .sum).scalar)
       h1 += try spacing.map { Double(try Loss.relativeH1(prediction, batch.outputs, spacing: $0, reduction: .sum).scalar) } ?? .nan
       squares += zip(prediction.scalars, batch.outputs.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+      for (c, error) in Self.relativeL2PerChannel(prediction, batch.outputs, channels: channels).enumerated() { perChannel[c] += error }
     }
     let samples = Double(max(data.count, 1))
     return Evaluation(
-      relativeL2: l2 / samples, relativeH1: h1 / samples, mse: squares / Double(max(data.outputs.scalars.count, 1)))
+      relativeL2: l2 / samples, relativeH1: h1 / samples, mse: squares / Double(max(data.outputs.scalars.count, 1)),
+      relativeL2PerChannel: perChannel.map { $0 / samples })
+  }
+
+  /// Per output channel, the sum over the batch of `‖p_c − t_c‖₂ / ‖t_c‖₂` (in `Double`).
+  static func relativeL2PerChannel(_ prediction: Tensor, _ target: Tensor, channels: Int) -> [Double] {
+    let block = target.count / max(target.shape[0] * channels, 1)
+    var sums = [Double](repeating: 0, count: channels)
+    prediction.scalars.withUnsafeBufferPointer { p in
+      target.scalars.withUnsafeBufferPointer { t in
+        for sample in 0..<target.shape[0] {
+          for c in 0..<channels {
+            var (error, norm) = (0.0, 0.0)
+            for k in ((sample * channels + c) * block)..<((sample * channels + c + 1) * block) {
+              let d = Double(p[k]) - Double(t[k])
+              error += d * d
+              norm += Double(t[k]) * Double(t[k])
+            }
+            sums[c] += (error / norm).squareRoot()
+          }
+        }
+      }
+    }
+    return sums
   }
 }
 
@@ -62,7 +88,16 @@ public struct Evaluation: Codable, Sendable, Equatable {
   /// Mean squared error over samples, channels and grid points, in the data's units squared
   /// (the DeepONet papers' metric).
   public var mse: Double
+  /// Per output channel — per step of a trajectory — the mean over samples of
+  /// `‖u_c − û_c‖₂ / ‖u_c‖₂`: how the error grows over a rollout.
+  public var relativeL2PerChannel: [Double]
+
+  /// Errors averaged over samples.
+  public init(relativeL2: Double, relativeH1: Double, mse: Double, relativeL2PerChannel: [Double] = []) {
+    (self.relativeL2, self.relativeH1, self.mse, self.relativeL2PerChannel) = (relativeL2, relativeH1, mse, relativeL2PerChannel)
+  }
+
   enum CodingKeys: String, CodingKey {
-    case relativeL2 = "relative_l2", relativeH1 = "relative_h1", mse
+    case relativeL2 = "relative_l2", relativeH1 = "relative_h1", mse, relativeL2PerChannel = "relative_l2_per_channel"
   }
 }

@@ -140,10 +140,7 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
       let (x, y, points) = (try encoder.encode(inputs.rows(rows)), targets.rows(rows), queries?.rows(rows))
       return try model.valueWithGradients { model in
         let prediction = try decoder.decode(points.map { try model(x, queries: $0) } ?? model(x))
-        switch options.loss {
-        case .relativeL2: return try Loss.relativeL2(prediction, y, reduction: .sum)
-        case .mse: return try Loss.meanSquaredError(prediction, y) * Float(rows.count)
-        }
+        return try options.loss.summedOverBatch(prediction, y)
       }
     }
     var gradients = parts[0].gradients

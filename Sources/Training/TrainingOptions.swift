@@ -1,4 +1,6 @@
 import Foundation
+import Layers
+import Tensors
 
 /// The hyperparameters of a training run (the reference FNO recipe by default).
 public struct TrainingOptions: Codable, Sendable, Equatable {
@@ -115,12 +117,25 @@ public enum LossKind: String, Codable, Sendable, CaseIterable {
   /// Per-sample mean squared error in the data's units (the DeepONet papers'; needed when a
   /// sample holds a few scattered points, whose norm says little).
   case mse
+  /// Per sample, the relative L2 error of every output channel — every step of a rolled-out
+  /// trajectory — summed over the channels (the FNO paper's `fourier_2d_time` loss).
+  case relativeL2PerStep = "relative-l2-per-step"
 
-  /// The name reports use for it (`relative_l2`, `mse`).
+  /// The name reports use for it (`relative_l2`, `mse`, `relative_l2_summed_over_steps`).
   public var reportName: String {
     switch self {
     case .relativeL2: "relative_l2"
     case .mse: "mse"
+    case .relativeL2PerStep: "relative_l2_summed_over_steps"
+    }
+  }
+
+  /// The loss of a batch's `prediction` against `target`, summed over the samples.
+  public func summedOverBatch(_ prediction: Tensor, _ target: Tensor) throws -> Tensor {
+    switch self {
+    case .relativeL2: try Loss.relativeL2(prediction, target, reduction: .sum)
+    case .mse: try Loss.meanSquaredError(prediction, target) * Float(prediction.shape[0])
+    case .relativeL2PerStep: try Loss.relativeL2PerChannel(prediction, target, reduction: .sum)
     }
   }
 }

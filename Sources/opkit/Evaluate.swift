@@ -24,16 +24,34 @@ struct Evaluate: ParsableCommand {
       """)
   var predictions: String?
 
+  @Option(help: "Autoregressive models: snapshots to roll out after the first ones (default: as many as the model was trained to predict).")
+  var steps: Int?
+
   func validate() throws {
     guard pictures >= 1 else { throw ValidationError("--pictures must be at least 1") }
+    guard steps ?? 1 >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps ?? 0)") }
   }
 
   func run() throws {
     global.apply()
     var trained = try ModelRegistry.standard.load(checkpointAt: model)
     // Models that query any grid (DeepONet) answer on the data's output grid.
-    let dataset = try source.load(sameGrid: !trained.queriesAnyGrid)
+    var dataset = try source.load(sameGrid: !trained.queriesAnyGrid)
     if trained.queriesAnyGrid { trained = trained.querying(outputGrid: dataset.outputSpatialShape) }
+    if let rollout = trained.rolloutSteps {
+      // Autoregressive: the trajectories' first snapshots in, the ones that follow as truth.
+      if let steps {
+        guard let rolling = trained.rollingOut(steps: steps) else {
+          throw CommandFailure("--steps: \(model) normalizes its outputs step by step, so it predicts exactly \(rollout.predicted) steps")
+        }
+        trained = rolling
+      }
+      do {
+        dataset = try dataset.trajectoryWindows(stepsIn: rollout.history, stepsOut: steps ?? rollout.predicted)
+      } catch let error as DatasetFileError { throw CommandFailure("\(data): \(error.message)") }
+    } else if steps != nil {
+      throw CommandFailure("--steps: a \(trained.kind) model is not autoregressive; it predicts one output per input")
+    }
     try evaluate(trained, on: dataset)
   }
 
@@ -45,7 +63,9 @@ struct Evaluate: ParsableCommand {
     if png != nil, dataset.queries != nil {
       throw CommandFailure("\(data): unaligned data (queries.npy) has no grid to draw; evaluate on a grid dataset for --png")
     }
-    if let png {
+    if let png, trained.rolloutSteps != nil {
+      try drawRollout(of: trained, on: dataset, evaluation: evaluation, to: png)
+    } else if let png {
       let shown = dataset.subset(Array(0..<min(pictures, dataset.count)))
       let prediction = try trained.predict(shown.inputs, queries: nil)
       // Channel 0 of each field; the input panel only when inputs and outputs share the grid.
@@ -74,9 +94,10 @@ struct Evaluate: ParsableCommand {
       }
     }
     if let predictions { try writePredictions(of: trained, inputs: dataset.inputs, queries: dataset.queries, to: predictions) }
+    let perStep = trained.rolloutSteps != nil ? evaluation.relativeL2PerChannel : nil
     let report = EvaluationReport(
       model: trained.kind, samples: dataset.count, resolution: dataset.spatialShape, relativeL2: evaluation.relativeL2,
-      relativeH1: evaluation.relativeH1, mse: evaluation.mse, seconds: seconds)
+      relativeH1: evaluation.relativeH1, mse: evaluation.mse, relativeL2PerStep: perStep, seconds: seconds)
     if global.json {
       print(try jsonLine(report))
     } else {
@@ -86,11 +107,41 @@ struct Evaluate: ParsableCommand {
           dataset.spatialShape.map(String.init).joined(separator: "x"), evaluation.relativeL2, evaluation.relativeH1, evaluation.mse,
           seconds,
           png.map {
-            dataset.outputSpatialShape.count == 1
+            trained.rolloutSteps != nil
+              ? "; wrote \($0) (rows: steps of sample 0; columns: truth, prediction, |error|) and \(Self.growthPath($0)) (relative L2 per step)"
+              : dataset.outputSpatialShape.count == 1
               ? "; wrote \($0) (truth blue, prediction orange)"
-              : "; wrote \($0) (columns: \(dataset.spatialShape == dataset.outputSpatialShape ? "input, " : "")truth, prediction, |error|)"
+                : "; wrote \($0) (columns: \(dataset.spatialShape == dataset.outputSpatialShape ? "input, " : "")truth, prediction, |error|)"
           } ?? ""))
+      if let perStep { print("relative L2 per step: " + perStep.map { String(format: "%.4f", $0) }.joined(separator: " ")) }
     }
+  }
+
+  /// A rollout's pictures: truth, prediction and |error| of the first sample at up to
+  /// `--pictures` evenly spaced steps (first and last included), and beside `path` the
+  /// relative L2 error of every step (`…-error-growth.png`, linear scale).
+  private func drawRollout(of trained: any InferenceModel, on dataset: OperatorDataset, evaluation: Evaluation, to path: String) throws {
+    let first = dataset.subset([0])
+    let prediction = try trained.predict(first.inputs, queries: nil)
+    let (steps, grid) = (first.outputs.shape[1], dataset.outputSpatialShape)
+    let points = grid.reduce(1, *)
+    let shown = min(pictures, steps)
+    let shownSteps = (0..<shown).map { k in shown > 1 ? k * (steps - 1) / (shown - 1) : 0 }
+    let rows = shownSteps.map { t -> [[Double]] in
+      let (u, p) = (first.outputs.scalars[(t * points)..<((t + 1) * points)].map(Double.init),
+        prediction.scalars[(t * points)..<((t + 1) * points)].map(Double.init))
+      return [u, p, zip(u, p).map { abs($0 - $1) }]
+    }
+    let extent = grid.count == 2 ? (grid[0], grid[1]) : (1, points)
+    try FieldPanels(panels: rows, extent: extent, sharedColumns: [0, 1]).image().write(to: path)
+    let growth = LinePlot.render([.init(values: evaluation.relativeL2PerChannel, colour: (255, 127, 14))], scale: .linear)
+    try growth.image.write(to: Self.growthPath(path))
+  }
+
+  /// Where the error-growth curve of a rollout goes: `path` with `-error-growth` before its extension.
+  static func growthPath(_ path: String) -> String {
+    let stem = (path as NSString).deletingPathExtension
+    return stem + "-error-growth." + ((path as NSString).pathExtension.isEmpty ? "png" : (path as NSString).pathExtension)
   }
 }
 
@@ -102,9 +153,11 @@ struct EvaluationReport: Encodable {
   let relativeL2: Double
   let relativeH1: Double
   let mse: Double
+  /// The error of every rolled-out step (autoregressive models), else nil (not printed).
+  let relativeL2PerStep: [Double]?
   let seconds: Double
   enum CodingKeys: String, CodingKey {
     case model, samples, resolution, seconds, mse
-    case relativeL2 = "relative_l2", relativeH1 = "relative_h1"
+    case relativeL2 = "relative_l2", relativeH1 = "relative_h1", relativeL2PerStep = "relative_l2_per_step"
   }
 }

@@ -10,7 +10,10 @@ struct Predict: ParsableCommand {
       The inputs are a dataset directory (its coeff.npy), an .npy file of (N, s, ...) samples, or \
       an array of an .h5/.hdf5/.mat file (--key), at any resolution the model supports; models \
       that query any grid (DeepONet) answer on the input grid unless --output-grid says otherwise. \
-      Loads only the model and its normalizers (no optimizer state).
+      Autoregressive models (train fno --mode rollout) continue trajectories: from an (N, T, s, s) \
+      file they take the last snapshots they need, from a dataset directory the first ones of its \
+      sol.npy (where training's rollouts start), and write (N, --steps, s, s). Loads only the \
+      model and its normalizers (no optimizer state).
       """)
 
   @OptionGroup var global: GlobalOptions
@@ -23,9 +26,12 @@ struct Predict: ParsableCommand {
   @Option(help: "Output grid of models that query any grid (DeepONet), e.g. 64 or 64x64 (default: the input grid).")
   var outputGrid: GridShape?
   @Option(help: "Samples per forward pass.") var batch: Int = 50
+  @Option(help: "Autoregressive models: snapshots to roll out (default: as many as the model was trained to predict).")
+  var steps: Int?
 
   func validate() throws {
     guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+    guard steps ?? 1 >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps ?? 0)") }
     guard (out as NSString).pathExtension.lowercased() == "npy" else { throw ValidationError("--out must name an .npy file, got \(out)") }
     if ArrayFile.isArrayFile(input) {
       guard key != nil else { throw ValidationError("\(input) is an array file: name its input array with --key") }
@@ -36,12 +42,29 @@ struct Predict: ParsableCommand {
 
   func run() throws {
     global.apply()
-    let inputFile = ArrayFile.isArrayFile(input) || !isDirectory(input) ? input : DatasetDirectory(input).inputsPath
-    for (path, role) in [(inputFile, "--input"), (model, "--model")] where sameFile(out, path) {
+    let directory = !ArrayFile.isArrayFile(input) && isDirectory(input)
+    let inputFiles = directory ? [DatasetDirectory(input).inputsPath, DatasetDirectory(input).outputsPath] : [input]
+    for (path, role) in inputFiles.map({ ($0, "--input") }) + [(model, "--model")] where sameFile(out, path) {
       throw CommandFailure("--out \(out) is the \(role) file; write the predictions elsewhere")
     }
     var trained = try ModelRegistry.standard.load(checkpointAt: model)
-    let inputs = try OperatorDataset.inputs(at: input, key: key)
+    let inputs: Tensor
+    let inputFile: String
+    if let rollout = trained.rolloutSteps {
+      // Autoregressive: continue each trajectory from its last snapshots (a directory: sol.npy's first).
+      if let steps {
+        guard let rolling = trained.rollingOut(steps: steps) else {
+          throw CommandFailure("--steps: \(model) normalizes its outputs step by step, so it predicts exactly \(rollout.predicted) steps")
+        }
+        trained = rolling
+      }
+      inputs = try OperatorDataset.trajectoryHistory(at: input, key: key, steps: rollout.history, dimension: rollout.dimension)
+      inputFile = directory ? DatasetDirectory(input).outputsPath : input
+    } else {
+      if steps != nil { throw CommandFailure("--steps: a \(trained.kind) model is not autoregressive; it predicts one output per input") }
+      inputs = try OperatorDataset.inputs(at: input, key: key)
+      inputFile = directory ? DatasetDirectory(input).inputsPath : input
+    }
     do { try trained.validate(input: inputs.shape) } catch { throw CommandFailure("\(inputFile): \(error)") }
     if let outputGrid {
       guard trained.queriesAnyGrid else { throw CommandFailure("--output-grid: a \(trained.kind) model answers on its input grid only") }

@@ -2,35 +2,82 @@ import ArgumentParser
 import Foundation
 import OperatorKit
 
-/// `opkit train fno`: the Fourier Neural Operator.
+/// `opkit train fno`: the Fourier Neural Operator, steady (input → output field) or
+/// autoregressive over a trajectory.
 struct TrainFNO: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "fno",
-    abstract: "Train a Fourier Neural Operator (defaults: the original paper's Darcy model and schedule).")
+    abstract: "Train a Fourier Neural Operator (defaults: the original paper's Darcy model and schedule).",
+    discussion: """
+      --mode steady learns coeff.npy → sol.npy. --mode rollout learns a trajectory dataset's time \
+      stepping (the paper's fourier_2d_time recipe): the first --steps-in snapshots of sol.npy (N, T, \
+      s, s) are the input, a one-step FNO predicts the next snapshot and is fed its own predictions \
+      for --steps-out steps, the loss is the sum of every step's relative L2 error and the data are \
+      not normalized. A dataset whose meta.json records several snapshot times trains in rollout \
+      mode unless --mode says otherwise.
+      """)
 
   @OptionGroup var common: OperatorTrainingArguments
 
+  @Option(help: "What to learn: steady (coeff.npy → sol.npy) or rollout (a trajectory's next steps; default for trajectory datasets).")
+  var mode: FNOMode?
+  @Option(help: "Rollout: snapshots the one-step network takes.") var stepsIn: Int = 10
+  @Option(help: "Rollout: snapshots predicted by feeding predictions back (default: the rest of the trajectory).") var stepsOut: Int?
   @Option(help: "Fourier modes kept per axis.") var modes: Int = 12
-  @Option(help: "Channels inside the Fourier layers.") var width: Int = 32
+  @Option(help: "Channels inside the Fourier layers (default: 32 steady, 20 rollout, as the paper's scripts).") var width: Int?
   @Option(help: "Number of Fourier layers.") var layers: Int = 4
   @Option(help: "Hidden channels of the projection.") var projection: Int = 128
 
   func validate() throws {
-    guard modes >= 1, width >= 1, layers >= 1, projection >= 1 else {
+    guard modes >= 1, width ?? 1 >= 1, layers >= 1, projection >= 1 else {
       throw ValidationError("--modes, --width, --layers and --projection must be at least 1")
     }
+    guard stepsIn >= 1, stepsOut ?? 1 >= 1 else { throw ValidationError("--steps-in and --steps-out must be at least 1") }
   }
 
   func run() throws {
     let (train, test) = try common.datasets()
-    let spatial = train.spatialShape
-    let configuration = FNOConfiguration(
-      inputChannels: train.inputs.shape[1], outputChannels: train.outputs.shape[1], modes: Array(repeating: modes, count: spatial.count),
-      width: width, layers: layers, projection: projection)
-    try common.checked {
-      try configuration.validate()
-      try configuration.validate(grid: spatial)
+    switch try mode ?? defaultMode() {
+    case .steady:
+      let spatial = train.spatialShape
+      let configuration = FNOConfiguration(
+        inputChannels: train.inputs.shape[1], outputChannels: train.outputs.shape[1], modes: Array(repeating: modes, count: spatial.count),
+        width: width ?? 32, layers: layers, projection: projection)
+      try common.checked {
+        try configuration.validate()
+        try configuration.validate(grid: spatial)
+      }
+      try common.train(configuration, as: FNO.self, train: train, test: test)
+    case .rollout:
+      if let normalization = common.training.normalization, normalization != .none {
+        throw CommandFailure("--normalization \(normalization.rawValue): a rollout feeds its predictions back as inputs, so it trains on the data as they are (none)")
+      }
+      let steps = stepsOut ?? train.outputs.shape[1] - stepsIn
+      let (windows, testWindows) = try common.checked {
+        (try train.trajectoryWindows(stepsIn: stepsIn, stepsOut: steps), try test.trajectoryWindows(stepsIn: stepsIn, stepsOut: steps))
+      }
+      let configuration = FNORolloutConfiguration(
+        stepsIn: stepsIn, stepsOut: steps, modes: Array(repeating: modes, count: train.outputSpatialShape.count), width: width ?? 20,
+        layers: layers, projection: projection)
+      try common.checked { try configuration.validate(input: [1] + windows.inputs.shape.dropFirst()) }
+      try common.train(
+        configuration, as: FNORollout.self, normalization: .none, loss: .relativeL2PerStep, perStep: true, train: windows, test: testWindows)
     }
-    try common.train(configuration, as: FNO.self, train: train, test: test)
   }
+
+  /// Rollout for a dataset directory whose `meta.json` records more than one snapshot time,
+  /// steady otherwise.
+  private func defaultMode() throws -> FNOMode {
+    let data = common.dataset.data
+    guard !ArrayFile.isArrayFile(data), let times = try DatasetDirectory(data).metadata()?.times, times.count > 1 else { return .steady }
+    return .rollout
+  }
+}
+
+/// What `opkit train fno` learns.
+enum FNOMode: String, ExpressibleByArgument, CaseIterable {
+  /// Input field → output field (`coeff.npy` → `sol.npy`).
+  case steady
+  /// A trajectory's next steps from its last snapshots, rolled out autoregressively.
+  case rollout
 }

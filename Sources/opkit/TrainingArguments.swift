@@ -16,8 +16,12 @@ struct TrainingArguments: ParsableArguments {
   @Option(help: "L2 weight decay.") var weightDecay: Float = 1e-4
   @Option(help: "Learning-rate schedule: step (halve every epochs/5), cosine or constant.") var schedule: ScheduleKind = .step
 
-  @Option(help: "Training loss per sample: relative-l2 (FNO recipe) or mse (DeepONet; for scattered query points).")
-  var loss: LossKind = .relativeL2
+  @Option(
+    help: """
+      Training loss per sample: relative-l2 (FNO recipe), mse (DeepONet; for scattered query points) or \
+      relative-l2-per-step (every rolled-out step's relative L2, summed; default for rollouts).
+      """)
+  var loss: LossKind?
 
   @Option(
     help: """
@@ -41,13 +45,15 @@ struct TrainingArguments: ParsableArguments {
     guard warmup >= 0 else { throw ValidationError("--warmup must be non-negative, got \(warmup)") }
   }
 
-  /// The run's options; `normalization` is the model's choice (Gaussian unless its outputs
-  /// carry constraints or it normalizes inside), which
-  /// `--normalization` overrides.
-  func options(seed: UInt64, normalization modelChoice: DataNormalization = .gaussian) -> TrainingOptions {
+  /// The run's options; `normalization` and `loss` are the model's choice (Gaussian
+  /// normalization unless its outputs carry constraints or it normalizes inside; relative L2),
+  /// which `--normalization` and `--loss` override.
+  func options(seed: UInt64, normalization modelChoice: DataNormalization = .gaussian, loss lossChoice: LossKind = .relativeL2)
+    -> TrainingOptions
+  {
     TrainingOptions(
       epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: weightDecay, schedule: schedule, warmupEpochs: warmup, seed: seed,
-      loss: loss, optimizer: optimizer, momentum: momentum, normalization: normalization ?? modelChoice)
+      loss: loss ?? lossChoice, optimizer: optimizer, momentum: momentum, normalization: normalization ?? modelChoice)
   }
 
   /// The run of a model of `configuration` saved in `--out`: new, or with `--resume` the one
@@ -59,10 +65,12 @@ struct TrainingArguments: ParsableArguments {
   }
 
   /// Trains with a progress bar, epoch lines (unless `json`), and checkpoints; prints the
-  /// summary.
-  func run<Model: ConfiguredModel, Samples: SupervisedDataset>(_ run: inout TrainingRun<Model>, train: Samples, test: Samples, json: Bool)
-    throws
-  {
+  /// summary (with `perStep`, the test error of every output channel as the steps of a
+  /// trajectory).
+  func run<Model: ConfiguredModel, Samples: SupervisedDataset>(
+    _ run: inout TrainingRun<Model>, train: Samples, test: Samples, json: Bool, perStep: Bool = false
+  ) throws {
+    let loss = run.trainer.options.loss
     let bar = ProgressBar(label: Model.kind)
     let batches = (train.count + batch - 1) / batch
     let resumedFrom = run.resumedAfter
@@ -78,7 +86,7 @@ struct TrainingArguments: ParsableArguments {
               Data(
                 String(
                   format: "epoch %d/%d  train %@ %.4g  test rel. L2 %.4f  lr %.2e  %.2f s\n", summary.epoch, epochs,
-                  loss == .mse ? "MSE" : "rel. L2",
+                  loss.label,
                   summary.trainLoss, summary.testRelativeL2, summary.learningRate, summary.seconds
                 ).utf8))
           }
@@ -96,14 +104,15 @@ struct TrainingArguments: ParsableArguments {
         print(
           String(
             format: "wrote %@: train %@ (blue) and test relative L2 (orange), %.3g to %.3g, grey lines at powers of ten", png,
-            loss == .mse ? "MSE" : "relative L2", curves.range.lowerBound, curves.range.upperBound))
+            loss.label, curves.range.lowerBound, curves.range.upperBound))
       }
     }
     let report = TrainingReport(
       model: Model.kind, parameters: trainer.model.parameterCount, epochs: trainer.history.count, trainSamples: train.count,
       testSamples: test.count, secondsPerEpoch: median(seconds), trainSeconds: seconds.reduce(0, +), loss: loss,
       trainLoss: trainer.history.last?.trainLoss ?? .nan, testRelativeL2: evaluation.relativeL2,
-      testRelativeH1: evaluation.relativeH1, testMSE: evaluation.mse, checkpoint: out)
+      testRelativeH1: evaluation.relativeH1, testMSE: evaluation.mse, testRelativeL2PerStep: perStep ? evaluation.relativeL2PerChannel : nil,
+      checkpoint: out)
     if json {
       print(try jsonLine(report))
     } else {
@@ -112,6 +121,9 @@ struct TrainingArguments: ParsableArguments {
           format: "%@: %d parameters, %d epochs on %d samples, %.2f s/epoch (median); test relative L2 %.4f, H1 %.4f, MSE %.3g; wrote %@",
           Model.kind, report.parameters, report.epochs, report.trainSamples, report.secondsPerEpoch, report.testRelativeL2,
           report.testRelativeH1, report.testMSE, out))
+      if let steps = report.testRelativeL2PerStep {
+        print("test relative L2 per step: " + steps.map { String(format: "%.4f", $0) }.joined(separator: " "))
+      }
     }
   }
 }
@@ -131,6 +143,8 @@ struct TrainingReport: Encodable {
   let testRelativeL2: Double
   let testRelativeH1: Double
   let testMSE: Double
+  /// The test error of every rolled-out step (trajectory models), else nil (not printed).
+  let testRelativeL2PerStep: [Double]?
   let checkpoint: String
 
   func encode(to encoder: any Encoder) throws {
@@ -146,6 +160,7 @@ struct TrainingReport: Encodable {
     try c.encode(testRelativeL2, forKey: "test_relative_l2")
     try c.encode(testRelativeH1, forKey: "test_relative_h1")
     try c.encode(testMSE, forKey: "test_mse")
+    try c.encodeIfPresent(testRelativeL2PerStep, forKey: "test_relative_l2_per_step")
     try c.encode(checkpoint, forKey: "checkpoint")
   }
 }
@@ -162,6 +177,17 @@ func startRun<Model: ConfiguredModel>(
     case .checkpointExists: throw CommandFailure("\(out) exists; pass --resume to continue that run, or choose another --out")
     case .optionsDiffer: throw CommandFailure("\(error); pass the same ones to --resume")
     case .nothingToResume, .configurationDiffers: throw CommandFailure("\(error)")
+    }
+  }
+}
+
+extension LossKind {
+  /// The loss in the words of a progress line (`rel. L2`, `MSE`, `rel. L2 summed over steps`).
+  var label: String {
+    switch self {
+    case .relativeL2: "rel. L2"
+    case .mse: "MSE"
+    case .relativeL2PerStep: "rel. L2 summed over steps"
     }
   }
 }

@@ -1,0 +1,97 @@
+import Foundation
+import OperatorKit
+import TestSupport
+import XCTest
+
+/// `opkit train fno` on Navier–Stokes trajectories (rollout mode chosen from `meta.json`),
+/// `evaluate --steps` and `predict --steps` of the autoregressive model.
+final class RolloutCommandTests: XCTestCase {
+  private let directory = temporaryDirectory("opkit-rollout-tests")
+  private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+  private func run(_ arguments: [String]) throws -> ProcessResult { try runProcess(builtOpkit(), arguments) }
+  private func json(_ result: ProcessResult) throws -> [String: Any] {
+    XCTAssertEqual(result.status, 0, result.err)
+    return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any], result.out)
+  }
+
+  /// Trains the rollout on 24 trajectories of 12 snapshots (4 in, 6 out): it beats predicting
+  /// the training set's mean trajectory, reports one test error per step, and its predictions
+  /// from the dataset directory equal `evaluate --predictions`; a longer `--steps` extends the
+  /// same trajectories.
+  func testRolloutTrainingEvaluationAndPrediction() throws {
+    let (data, model) = (path("ns"), path("rollout.safetensors"))
+    try? FileManager.default.removeItem(atPath: model)
+    let generated = try run([
+      "generate", "navier-stokes", "--resolution", "16", "--solver-resolution", "16", "--time", "1.2", "--record-every", "0.1",
+      "--samples", "30", "--out", data,
+    ])
+    XCTAssertEqual(generated.status, 0, generated.err)
+    let report = try json(
+      try run([
+        "train", "fno", "--data", data, "--steps-in", "4", "--steps-out", "6", "--modes", "4", "--width", "12", "--epochs", "30",
+        "--batch", "4", "--lr", "3e-3", "--out", model, "--json",
+      ]))
+    XCTAssertEqual(report["model"] as? String, "fno-rollout")
+    let perStep = try XCTUnwrap(report["test_relative_l2_per_step"] as? [Double])
+    XCTAssertEqual(perStep.count, 6)
+    XCTAssertNotNil(report["train_relative_l2_summed_over_steps"])
+    // The mean predictor: every test trajectory's steps 5–10 predicted by the training mean.
+    let baseline = try meanTrajectoryRelativeL2(path("ns/sol.npy"), from: 4, steps: 6)
+    let error = try XCTUnwrap(report["test_relative_l2"] as? Double)
+    XCTAssertLessThan(error, 0.5 * baseline, "rollout \(error) against the mean trajectory's \(baseline)")
+
+    let evaluated = try json(
+      try run(["evaluate", "--model", model, "--data", data, "--predictions", path("evaluated.npy"), "--json", "--png", path("r.png")]))
+    XCTAssertEqual((evaluated["relative_l2_per_step"] as? [Double])?.count, 6)
+    XCTAssert(FileManager.default.fileExists(atPath: path("r-error-growth.png")))
+    let predicted = try run(["predict", "--model", model, "--input", data, "--out", path("predicted.npy")])
+    XCTAssertEqual(predicted.status, 0, predicted.err)
+    let (a, b) = (try NumpyArray(contentsOf: path("evaluated.npy")), try NumpyArray(contentsOf: path("predicted.npy")))
+    XCTAssertEqual(a.shape, [30, 6, 16, 16])
+    XCTAssertEqual(b.shape, a.shape)
+    let difference: Double = zip(a.values, b.values).map { abs($0 - $1) }.max() ?? .infinity
+    XCTAssertLessThanOrEqual(difference, 1e-6)
+    // Eight steps: the first six are the same rollout.
+    XCTAssertEqual(try run(["predict", "--model", model, "--input", data, "--out", path("longer.npy"), "--steps", "8"]).status, 0)
+    let longer = try NumpyArray(contentsOf: path("longer.npy"))
+    XCTAssertEqual(longer.shape, [30, 8, 16, 16])
+    var firstSix = [Double]()
+    for n in 0..<30 { firstSix += longer.values[(n * 8 * 256)..<((n * 8 + 6) * 256)] }
+    let largest: Double = zip(firstSix, a.values).map { abs($0 - $1) }.max() ?? .infinity
+    XCTAssertLessThanOrEqual(largest, 1e-6)
+
+    // Hostile: too many steps for the data, normalized rollouts, --steps of a steady model.
+    for (arguments, message) in [
+      (["evaluate", "--model", model, "--data", data, "--steps", "9"], "need trajectories of at least 13 snapshots"),
+      (
+        ["train", "fno", "--data", data, "--steps-in", "4", "--normalization", "gaussian", "--out", path("n.safetensors")],
+        "--normalization gaussian: a rollout feeds its predictions back"
+      ),
+      (["train", "fno", "--data", data, "--steps-in", "12", "--out", path("n.safetensors")], "need trajectories of at least"),
+      (["predict", "--model", model, "--input", path("ns/coeff.npy"), "--out", path("x.npy")], "expected real (N, T, s, s) snapshots of 2D fields, got shape [30, 16, 16]"),
+    ] {
+      let result = try run(arguments)
+      XCTAssertEqual(result.status, 1, "\(arguments): \(result.err)")
+      XCTAssertTrue(result.err.hasPrefix("opkit: error: ") && result.err.contains(message), result.err)
+      XCTAssertEqual(result.err.split(separator: "\n").count, 1, result.err)
+    }
+  }
+
+  /// The mean relative L2 error, over the last 20% of the trajectories in `file` (N, T, s, s),
+  /// of predicting steps `from..<from + steps` by the mean over the first 80%.
+  private func meanTrajectoryRelativeL2(_ file: String, from: Int, steps: Int) throws -> Double {
+    let u = try NumpyArray(contentsOf: file)
+    let (n, t, points) = (u.shape[0], u.shape[1], u.shape[2] * u.shape[3])
+    let train = n * 4 / 5
+    let block = steps * points
+    var mean = [Double](repeating: 0, count: block)
+    for i in 0..<train { for k in 0..<block { mean[k] += u.values[i * t * points + from * points + k] / Double(train) } }
+    var total = 0.0
+    for i in train..<n {
+      let truth = u.values[(i * t * points + from * points)..<(i * t * points + from * points + block)]
+      let error = zip(truth, mean).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+      total += (error / truth.reduce(0.0) { $0 + $1 * $1 }).squareRoot()
+    }
+    return total / Double(n - train)
+  }
+}
