@@ -42,9 +42,9 @@ class SpectralConv2d(nn.Module):
 
 
 class FNO2d(nn.Module):
-    def __init__(self, modes=12, width=32, layers=4, projection=128):
+    def __init__(self, modes=12, width=32, layers=4, projection=128, inputs=1):
         super().__init__()
-        self.lifting = nn.Conv2d(3, width, 1)
+        self.lifting = nn.Conv2d(inputs + 2, width, 1)
         self.spectral = nn.ModuleList([SpectralConv2d(width, width, modes) for _ in range(layers)])
         self.skip = nn.ModuleList([nn.Conv2d(width, width, 1) for _ in range(layers)])
         self.projection1 = nn.Conv2d(width, projection, 1)

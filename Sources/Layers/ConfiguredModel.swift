@@ -54,9 +54,9 @@ public protocol ConfiguredModel: Module, Sendable {
   /// The same model answering on the output grid `shape` (models with
   /// ``queriesAnyGrid``); the model itself by default.
   func querying(outputGrid shape: [Int]) -> Self
-  /// For an autoregressive model, the snapshots of a trajectory it takes as input (its input
-  /// channels are the last `history` snapshots, time along the channel axis) and the snapshots a
-  /// forward pass predicts; nil for other models (the default).
+  /// For a model of trajectories (autoregressive or space-time), the snapshots it takes as input
+  /// (its input channels are the last `history` snapshots, time along the channel axis) and the
+  /// snapshots a forward pass predicts; nil for other models (the default).
   var rolloutSteps: RolloutSteps? { get }
   /// The same autoregressive model predicting `steps` snapshots per forward pass; nil for
   /// models with a fixed output or `steps < 1` (the default: nil).
@@ -87,7 +87,7 @@ public struct ModelConfigurationError: Error, Equatable, CustomStringConvertible
   public var description: String { "\(model) configuration: \(message)" }
 }
 
-/// What an autoregressive model takes and gives: the last `history` snapshots of a trajectory
+/// What a model of trajectories takes and gives: the last `history` snapshots of a trajectory
 /// as input channels, `predicted` snapshots out, fields of `dimension` spatial axes.
 public struct RolloutSteps: Sendable, Equatable {
   /// Snapshots a forward pass takes.

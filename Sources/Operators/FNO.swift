@@ -18,12 +18,16 @@ public struct FNOConfiguration: ModelConfiguration {
   public var projection: Int
   /// Whether the coordinates of each grid point (in `[0, 1]`) are appended as input channels.
   public var appendsCoordinates: Bool
+  /// Zeros appended after the lifting along each spatial axis and cut off before the projection,
+  /// so the Fourier layers need not treat a non-periodic axis as periodic (the FNO paper's
+  /// space-time model pads time by 6); empty or all zero for none.
+  public var padding: [Int]
 
   /// A configuration; the defaults are the original paper's Darcy model (modes 12, width 32,
   /// 4 layers, projection 128, coordinates appended: 2,368,001 parameters in 2D).
   public init(
     inputChannels: Int = 1, outputChannels: Int = 1, modes: [Int] = [12, 12], width: Int = 32, layers: Int = 4, projection: Int = 128,
-    appendsCoordinates: Bool = true
+    appendsCoordinates: Bool = true, padding: [Int] = []
   ) {
     self.inputChannels = inputChannels
     self.outputChannels = outputChannels
@@ -32,6 +36,22 @@ public struct FNOConfiguration: ModelConfiguration {
     self.layers = layers
     self.projection = projection
     self.appendsCoordinates = appendsCoordinates
+    self.padding = padding
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case inputChannels, outputChannels, modes, width, layers, projection, appendsCoordinates, padding
+  }
+
+  /// Decodes a configuration; checkpoints written before ``padding`` existed have none.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      inputChannels: try c.decode(Int.self, forKey: .inputChannels), outputChannels: try c.decode(Int.self, forKey: .outputChannels),
+      modes: try c.decode([Int].self, forKey: .modes), width: try c.decode(Int.self, forKey: .width),
+      layers: try c.decode(Int.self, forKey: .layers), projection: try c.decode(Int.self, forKey: .projection),
+      appendsCoordinates: try c.decode(Bool.self, forKey: .appendsCoordinates),
+      padding: try c.decodeIfPresent([Int].self, forKey: .padding) ?? [])
   }
 
   /// Checks that the numbers make a model: 1 to 3 spatial axes, every count at least 1.
@@ -46,7 +66,13 @@ public struct FNOConfiguration: ModelConfiguration {
     guard width >= 1, layers >= 1, projection >= 1 else {
       throw fail("width, layers and projection must be at least 1, got \(width), \(layers), \(projection)")
     }
+    guard padding.isEmpty || (padding.count == modes.count && padding.allSatisfy { $0 >= 0 }) else {
+      throw fail("padding must give a non-negative count for each of the \(modes.count) axes, got \(padding)")
+    }
   }
+
+  /// The padding of each spatial axis (zeros when none is set).
+  var paddingPerAxis: [Int] { padding.isEmpty ? Array(repeating: 0, count: modes.count) : padding }
 
   /// Checks the channels, dimension and grid of an input batch (``validate(grid:)``).
   public func validate(input shape: [Int]) throws {
@@ -63,7 +89,8 @@ public struct FNOConfiguration: ModelConfiguration {
     guard spatial.count == modes.count else {
       throw ModelConfigurationError(model: FNO.kind, message: "a \(modes.count)D model cannot take the grid \(spatial)")
     }
-    guard zip(spatial.dropLast(), modes).allSatisfy({ $0 >= 2 * $1 }), spatial.last! / 2 + 1 >= modes.last! else {
+    let padded = zip(spatial, paddingPerAxis).map { $0 + $1 }
+    guard zip(padded.dropLast(), modes).allSatisfy({ $0 >= 2 * $1 }), padded.last! / 2 + 1 >= modes.last! else {
       throw ModelConfigurationError(
         model: FNO.kind, message: "grid \(spatial) is too small for modes \(modes) (needs at least 2·modes points per axis)")
     }
@@ -119,10 +146,14 @@ public struct FNO: ConfiguredModel {
   /// Applies the operator to a batch of input functions sampled on a uniform grid.
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
     var v = try lifting(configuration.appendsCoordinates ? FNO.appendingCoordinates(x) : x)
+    let padding = configuration.paddingPerAxis
+    let padded = padding.contains { $0 > 0 }
+    if padded { v = try v.padded(padding.map { (0, $0) }) }
     for i in 0..<configuration.layers {
       v = try spectral[i](v) + skip[i](v)
       if i < configuration.layers - 1 { v = v.gelu() }
     }
+    if padded { v = try v.sliced(v.shape.enumerated().map { axis, n in 0..<(axis < 2 ? n : n - padding[axis - 2]) }) }
     return try projection2(projection1(v).gelu())
   }
 

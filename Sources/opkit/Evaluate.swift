@@ -39,10 +39,11 @@ struct Evaluate: ParsableCommand {
     var dataset = try source.load(sameGrid: !trained.queriesAnyGrid)
     if trained.queriesAnyGrid { trained = trained.querying(outputGrid: dataset.outputSpatialShape) }
     if let rollout = trained.rolloutSteps {
-      // Autoregressive: the trajectories' first snapshots in, the ones that follow as truth.
+      // Trajectories: their first snapshots in, the ones that follow as truth.
       if let steps {
         guard let rolling = trained.rollingOut(steps: steps) else {
-          throw CommandFailure("--steps: \(model) normalizes its outputs step by step, so it predicts exactly \(rollout.predicted) steps")
+          throw CommandFailure(
+            "--steps: \(model) predicts exactly \(rollout.predicted) steps (a space-time model, or outputs normalized step by step)")
         }
         trained = rolling
       }
@@ -50,7 +51,7 @@ struct Evaluate: ParsableCommand {
         dataset = try dataset.trajectoryWindows(stepsIn: rollout.history, stepsOut: steps ?? rollout.predicted)
       } catch let error as DatasetFileError { throw CommandFailure("\(data): \(error.message)") }
     } else if steps != nil {
-      throw CommandFailure("--steps: a \(trained.kind) model is not autoregressive; it predicts one output per input")
+      throw CommandFailure("--steps: a \(trained.kind) model predicts one output per input, not a trajectory")
     }
     try evaluate(trained, on: dataset)
   }

@@ -10,9 +10,9 @@ struct Predict: ParsableCommand {
       The inputs are a dataset directory (its coeff.npy), an .npy file of (N, s, ...) samples, or \
       an array of an .h5/.hdf5/.mat file (--key), at any resolution the model supports; models \
       that query any grid (DeepONet) answer on the input grid unless --output-grid says otherwise. \
-      Autoregressive models (train fno --mode rollout) continue trajectories: from an (N, T, s, s) \
-      file they take the last snapshots they need, from a dataset directory the first ones of its \
-      sol.npy (where training's rollouts start), and write (N, --steps, s, s). Loads only the \
+      Models of trajectories (train fno --mode rollout or space-time) continue them: from an (N, \
+      T, s, s) file they take the last snapshots they need, from a dataset directory the first ones \
+      of its sol.npy (where training's rollouts start), and write (N, steps, s, s). Loads only the \
       model and its normalizers (no optimizer state).
       """)
 
@@ -51,17 +51,18 @@ struct Predict: ParsableCommand {
     let inputs: Tensor
     let inputFile: String
     if let rollout = trained.rolloutSteps {
-      // Autoregressive: continue each trajectory from its last snapshots (a directory: sol.npy's first).
+      // Trajectories: continue each from its last snapshots (a directory: sol.npy's first).
       if let steps {
         guard let rolling = trained.rollingOut(steps: steps) else {
-          throw CommandFailure("--steps: \(model) normalizes its outputs step by step, so it predicts exactly \(rollout.predicted) steps")
+          throw CommandFailure(
+            "--steps: \(model) predicts exactly \(rollout.predicted) steps (a space-time model, or outputs normalized step by step)")
         }
         trained = rolling
       }
       inputs = try OperatorDataset.trajectoryHistory(at: input, key: key, steps: rollout.history, dimension: rollout.dimension)
       inputFile = directory ? DatasetDirectory(input).outputsPath : input
     } else {
-      if steps != nil { throw CommandFailure("--steps: a \(trained.kind) model is not autoregressive; it predicts one output per input") }
+      if steps != nil { throw CommandFailure("--steps: a \(trained.kind) model predicts one output per input, not a trajectory") }
       inputs = try OperatorDataset.inputs(at: input, key: key)
       inputFile = directory ? DatasetDirectory(input).inputsPath : input
     }

@@ -13,26 +13,35 @@ struct TrainFNO: ParsableCommand {
       stepping (the paper's fourier_2d_time recipe): the first --steps-in snapshots of sol.npy (N, T, \
       s, s) are the input, a one-step FNO predicts the next snapshot and is fed its own predictions \
       for --steps-out steps, the loss is the sum of every step's relative L2 error and the data are \
-      not normalized. A dataset whose meta.json records several snapshot times trains in rollout \
-      mode unless --mode says otherwise.
+      not normalized. --mode space-time (the paper's fourier_3d recipe) repeats the first --steps-in \
+      snapshots along a time axis of --steps-out points, appends (x, y, t) and predicts all steps \
+      at once with a 3D FNO (time padded by --time-padding zeros), on Gaussian-normalized data. A \
+      dataset whose meta.json records several snapshot times trains in rollout mode unless --mode \
+      says otherwise.
       """)
 
   @OptionGroup var common: OperatorTrainingArguments
 
-  @Option(help: "What to learn: steady (coeff.npy → sol.npy) or rollout (a trajectory's next steps; default for trajectory datasets).")
+  @Option(
+    help: """
+      What to learn: steady (coeff.npy → sol.npy), rollout (a trajectory's next steps, one at a time; \
+      default for trajectory datasets) or space-time (all next steps at once).
+      """)
   var mode: FNOMode?
-  @Option(help: "Rollout: snapshots the one-step network takes.") var stepsIn: Int = 10
-  @Option(help: "Rollout: snapshots predicted by feeding predictions back (default: the rest of the trajectory).") var stepsOut: Int?
-  @Option(help: "Fourier modes kept per axis.") var modes: Int = 12
+  @Option(help: "Rollout and space-time: snapshots given.") var stepsIn: Int = 10
+  @Option(help: "Rollout and space-time: snapshots predicted (default: the rest of the trajectory).") var stepsOut: Int?
+  @Option(help: "Space-time: zeros appended to the time axis inside the network.") var timePadding: Int = 6
+  @Option(help: "Fourier modes kept per axis (default: 12; 8 space-time, as the paper's scripts).") var modes: Int?
   @Option(help: "Channels inside the Fourier layers (default: 32 steady, 20 rollout, as the paper's scripts).") var width: Int?
   @Option(help: "Number of Fourier layers.") var layers: Int = 4
   @Option(help: "Hidden channels of the projection.") var projection: Int = 128
 
   func validate() throws {
-    guard modes >= 1, width ?? 1 >= 1, layers >= 1, projection >= 1 else {
+    guard modes ?? 1 >= 1, width ?? 1 >= 1, layers >= 1, projection >= 1 else {
       throw ValidationError("--modes, --width, --layers and --projection must be at least 1")
     }
     guard stepsIn >= 1, stepsOut ?? 1 >= 1 else { throw ValidationError("--steps-in and --steps-out must be at least 1") }
+    guard timePadding >= 0 else { throw ValidationError("--time-padding must be non-negative, got \(timePadding)") }
   }
 
   func run() throws {
@@ -41,7 +50,7 @@ struct TrainFNO: ParsableCommand {
     case .steady:
       let spatial = train.spatialShape
       let configuration = FNOConfiguration(
-        inputChannels: train.inputs.shape[1], outputChannels: train.outputs.shape[1], modes: Array(repeating: modes, count: spatial.count),
+        inputChannels: train.inputs.shape[1], outputChannels: train.outputs.shape[1], modes: Array(repeating: modes ?? 12, count: spatial.count),
         width: width ?? 32, layers: layers, projection: projection)
       try common.checked {
         try configuration.validate()
@@ -52,16 +61,32 @@ struct TrainFNO: ParsableCommand {
       if let normalization = common.training.normalization, normalization != .none {
         throw CommandFailure("--normalization \(normalization.rawValue): a rollout feeds its predictions back as inputs, so it trains on the data as they are (none)")
       }
-      let steps = stepsOut ?? train.outputs.shape[1] - stepsIn
-      let (windows, testWindows) = try common.checked {
-        (try train.trajectoryWindows(stepsIn: stepsIn, stepsOut: steps), try test.trajectoryWindows(stepsIn: stepsIn, stepsOut: steps))
-      }
+      let (windows, testWindows) = try windows(train, test)
       let configuration = FNORolloutConfiguration(
-        stepsIn: stepsIn, stepsOut: steps, modes: Array(repeating: modes, count: train.outputSpatialShape.count), width: width ?? 20,
-        layers: layers, projection: projection)
+        stepsIn: stepsIn, stepsOut: windows.outputs.shape[1], modes: Array(repeating: modes ?? 12, count: train.outputSpatialShape.count),
+        width: width ?? 20, layers: layers, projection: projection)
       try common.checked { try configuration.validate(input: [1] + windows.inputs.shape.dropFirst()) }
       try common.train(
         configuration, as: FNORollout.self, normalization: .none, loss: .relativeL2PerStep, perStep: true, train: windows, test: testWindows)
+    case .spaceTime:
+      let (windows, testWindows) = try windows(train, test)
+      let configuration = FNOSpaceTimeConfiguration(
+        stepsIn: stepsIn, stepsOut: windows.outputs.shape[1], modes: Array(repeating: modes ?? 8, count: train.outputSpatialShape.count + 1),
+        width: width ?? 20, layers: layers, projection: projection, timePadding: timePadding)
+      try common.checked {
+        try configuration.validate()
+        try configuration.validate(input: [1] + windows.inputs.shape.dropFirst())
+      }
+      try common.train(configuration, as: FNOSpaceTime.self, perStep: true, train: windows, test: testWindows)
+    }
+  }
+
+  /// The training and test trajectories cut into `--steps-in` given and `--steps-out` predicted
+  /// snapshots.
+  private func windows(_ train: OperatorDataset, _ test: OperatorDataset) throws -> (OperatorDataset, OperatorDataset) {
+    let steps = stepsOut ?? train.outputs.shape[1] - stepsIn
+    return try common.checked {
+      (try train.trajectoryWindows(stepsIn: stepsIn, stepsOut: steps), try test.trajectoryWindows(stepsIn: stepsIn, stepsOut: steps))
     }
   }
 
@@ -80,4 +105,6 @@ enum FNOMode: String, ExpressibleByArgument, CaseIterable {
   case steady
   /// A trajectory's next steps from its last snapshots, rolled out autoregressively.
   case rollout
+  /// A trajectory's next steps all at once, from a network over space and time.
+  case spaceTime = "space-time"
 }

@@ -38,6 +38,16 @@ final class FNORolloutTests: XCTestCase {
     XCTAssertNil(FNO(small.network, using: &g).rolloutSteps, "a steady FNO is no autoregressive model")
   }
 
+  /// An independent implementation: the rollout loop of the PyTorch transcription of
+  /// fourier_2d_time.py (bench/fno2d_time_reference.py) gives the same three-step rollout and
+  /// parameter gradients through it for the same weights and input
+  /// (Tests/Fixtures/fno2d-rollout-pytorch.safetensors, from bench/fno3d_fixture.py).
+  func testRolloutAndItsGradientsAgreeWithPyTorch() throws {
+    var g = SplitMix64(seed: 1)
+    let model = FNORollout(FNORolloutConfiguration(stepsIn: 3, stepsOut: 3, modes: [2, 2], width: 4, layers: 2, projection: 8), using: &g)
+    try assertAgreesWithPyTorchFixture(model, fixture: "fno2d-rollout-pytorch.safetensors") { try $0($1) }
+  }
+
   func testGradientsFlowThroughATwoStepRollout() throws {
     let rollout = model(seed: 2)
     let x = randomTensor([2, 3, 8, 8], seed: 4)

@@ -77,6 +77,38 @@ final class RolloutCommandTests: XCTestCase {
     }
   }
 
+  /// The space-time FNO on the same kind of data: it trains (below the mean trajectory's
+  /// error), reports per-step errors, predicts what evaluate predicts, and refuses other step
+  /// counts.
+  func testSpaceTimeTrainingEvaluationAndPrediction() throws {
+    let (data, model) = (path("ns-st"), path("space-time.safetensors"))
+    try? FileManager.default.removeItem(atPath: model)
+    let generated = try run([
+      "generate", "navier-stokes", "--resolution", "16", "--solver-resolution", "16", "--time", "1.2", "--record-every", "0.1",
+      "--samples", "30", "--seed", "2", "--out", data,
+    ])
+    XCTAssertEqual(generated.status, 0, generated.err)
+    let report = try json(
+      try run([
+        "train", "fno", "--mode", "space-time", "--data", data, "--steps-in", "4", "--steps-out", "6", "--modes", "4", "--width", "8",
+        "--time-padding", "2", "--epochs", "20", "--batch", "5", "--lr", "3e-3", "--out", model, "--json",
+      ]))
+    XCTAssertEqual(report["model"] as? String, "fno-space-time")
+    XCTAssertEqual((report["test_relative_l2_per_step"] as? [Double])?.count, 6)
+    let baseline = try meanTrajectoryRelativeL2(path("ns-st/sol.npy"), from: 4, steps: 6)
+    let error = try XCTUnwrap(report["test_relative_l2"] as? Double)
+    XCTAssertLessThan(error, 0.5 * baseline, "space-time \(error) against the mean trajectory's \(baseline)")
+    XCTAssertEqual(try run(["evaluate", "--model", model, "--data", data, "--predictions", path("st-evaluated.npy")]).status, 0)
+    XCTAssertEqual(try run(["predict", "--model", model, "--input", data, "--out", path("st-predicted.npy")]).status, 0)
+    let (a, b) = (try NumpyArray(contentsOf: path("st-evaluated.npy")), try NumpyArray(contentsOf: path("st-predicted.npy")))
+    XCTAssertEqual(a.shape, [30, 6, 16, 16])
+    let difference: Double = zip(a.values, b.values).map { abs($0 - $1) }.max() ?? .infinity
+    XCTAssertLessThanOrEqual(difference, 1e-6)
+    let longer = try run(["predict", "--model", model, "--input", data, "--out", path("st-longer.npy"), "--steps", "8"])
+    XCTAssertEqual(longer.status, 1)
+    XCTAssertTrue(longer.err.contains("predicts exactly 6 steps"), longer.err)
+  }
+
   /// The mean relative L2 error, over the last 20% of the trajectories in `file` (N, T, s, s),
   /// of predicting steps `from..<from + steps` by the mean over the first 80%.
   private func meanTrajectoryRelativeL2(_ file: String, from: Int, steps: Int) throws -> Double {

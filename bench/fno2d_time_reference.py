@@ -1,0 +1,107 @@
+"""PyTorch transcription of the FNO paper's Navier–Stokes rollout script (`fourier_2d_time.py`,
+Li et al. 2021) for `opkit train fno --mode rollout` on `opkit generate navier-stokes` files: the
+same architecture, data and schedule, so test error and time per epoch can be compared on one
+machine.
+
+Architecture: the last `steps_in` snapshots (10) plus the grid coordinates (x, y) lifted
+pointwise to `width` channels (20); four Fourier layers v <- GELU(K v + W v) (no GELU after the
+last) keeping 12 modes per axis; projection width -> 128 -> 1 with GELU (fno_reference.FNO2d).
+Rollout as the script's training loop: predict the next snapshot, append it to the window and
+drop the oldest, `steps_out` times; the loss is the relative L2 error of every step, summed over
+the steps and the batch, back-propagated through the whole rollout. Raw data (no normalisation),
+Adam (lr 1e-3, weight decay 1e-4), the step schedule scaled to the epochs run (halved every
+epochs/5; the script's 100 of 500), batch 20. The files: sol.npy (N, T, s, s); inputs are the
+first `steps_in` snapshots, targets the `steps_out` that follow (the script's `u[..., :T_in]`
+and `u[..., T_in:T_in + T]`).
+
+Usage: python fno2d_time_reference.py --train DIR --test DIR [--epochs 50] [--steps-in 10]
+  [--steps-out 10] [--threads 2] [--seed 0]
+Prints one JSON line: parameters, epochs, seconds_per_epoch (median, with the test evaluation),
+train_seconds, test_relative_l2 (the whole rollout, the script's test_l2_full), and
+test_relative_l2_per_step.
+"""
+import argparse
+import json
+import statistics
+import time
+
+import numpy as np
+import torch
+
+from fno_reference import FNO2d
+
+
+def windows(directory, steps_in, steps_out):
+    sol = torch.from_numpy(np.load(f"{directory}/sol.npy").astype(np.float32))
+    return sol[:, :steps_in], sol[:, steps_in:steps_in + steps_out]
+
+
+def relative_l2(prediction, target):
+    """Per-sample relative L2 errors over all axes but the first."""
+    b = target.shape[0]
+    return torch.linalg.norm((prediction - target).reshape(b, -1), dim=1) / torch.linalg.norm(target.reshape(b, -1), dim=1)
+
+
+def rollout(model, window, steps):
+    predictions = []
+    for _ in range(steps):
+        step = model(window)
+        predictions.append(step)
+        window = torch.cat([window[:, 1:], step], dim=1)
+    return torch.cat(predictions, dim=1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description="PyTorch reference of opkit train fno --mode rollout")
+    parser.add_argument("--train", required=True)
+    parser.add_argument("--test", required=True)
+    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--batch", type=int, default=20)
+    parser.add_argument("--steps-in", type=int, default=10)
+    parser.add_argument("--steps-out", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+
+    a_train, u_train = windows(args.train, args.steps_in, args.steps_out)
+    a_test, u_test = windows(args.test, args.steps_in, args.steps_out)
+    model = FNO2d(modes=12, width=20, inputs=args.steps_in)
+    parameters = sum(p.numel() * (2 if p.is_complex() else 1) for p in model.parameters())
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(1, args.epochs // 5), gamma=0.5)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(a_train, u_train), batch_size=args.batch, shuffle=True)
+    seconds, history = [], []
+    for epoch in range(args.epochs):
+        start = time.perf_counter()
+        model.train()
+        train_loss = 0.0
+        for a, u in loader:
+            optimizer.zero_grad()
+            prediction = rollout(model, a, args.steps_out)
+            loss = sum(relative_l2(prediction[:, t:t + 1], u[:, t:t + 1]).sum() for t in range(args.steps_out))
+            loss.backward()
+            optimizer.step()
+            train_loss += loss.item()
+        scheduler.step()
+        model.eval()
+        full, per_step = 0.0, torch.zeros(args.steps_out, dtype=torch.float64)
+        with torch.no_grad():
+            for i in range(0, len(a_test), 50):
+                prediction = rollout(model, a_test[i:i + 50], args.steps_out)
+                target = u_test[i:i + 50]
+                full += relative_l2(prediction, target).sum().item()
+                per_step += torch.stack([relative_l2(prediction[:, t], target[:, t]).sum() for t in range(args.steps_out)]).double()
+        seconds.append(time.perf_counter() - start)
+        history.append({"epoch": epoch + 1, "train_loss": train_loss / len(a_train), "test_relative_l2": full / len(a_test)})
+    print(json.dumps({
+        "parameters": parameters, "epochs": args.epochs, "seconds_per_epoch": statistics.median(seconds),
+        "train_seconds": sum(seconds), "test_relative_l2": full / len(a_test),
+        "test_relative_l2_per_step": (per_step / len(a_test)).tolist(), "history": history,
+        "torch": torch.__version__, "threads": args.threads, "seed": args.seed,
+    }))
+
+
+if __name__ == "__main__":
+    main()
