@@ -17,7 +17,8 @@ struct Bench: ParsableCommand {
     help: """
       Which figures: solvers (SpMV, every solve method), core (tensor kernels), generation (SKR against independent solves, \
       then the trajectories), trajectories (Burgers and Navier–Stokes beside NumPy transcriptions of the same schemes), \
-      dcdm (the learned solver against CG, IC(0)-PCG, multigrid PCG and CHOLMOD; needs --dcdm-2d/--dcdm-3d), or all.
+      dcdm (the learned solver against CG, IC(0)-PCG, multigrid PCG and CHOLMOD; needs --dcdm-2d/--dcdm-3d), surrogate \
+      (trained operators against the solvers of their data; needs --surrogate), or all.
       """)
   var suite: BenchSuite = .all
 
@@ -37,10 +38,20 @@ struct Bench: ParsableCommand {
   @Option(name: .customLong("dcdm-sizes-3d"), parsing: .upToNextOption, help: "Grid sizes of the 3D dcdm figures.")
   var dcdmSizes3d: [Int] = [32, 64]
 
+  @Option(
+    help: """
+      A trained model and the dataset directory it learned, MODEL=DIR (repeatable), for the surrogate figures: its \
+      prediction per sample against the solver that made DIR (Darcy, Burgers, Navier–Stokes).
+      """)
+  var surrogate: [String] = []
+
   func validate() throws {
     guard size >= 2 else { throw ValidationError("--size must be at least 2") }
     guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
+    for pair in surrogate where pair.split(separator: "=", omittingEmptySubsequences: false).count != 2 {
+      throw ValidationError("--surrogate takes MODEL=DIR (a checkpoint and its dataset directory), got '\(pair.prefix(80))'")
+    }
   }
 
   func run() throws {
@@ -63,15 +74,25 @@ struct Bench: ParsableCommand {
       [.dcdm, .all].contains(suite) && !models.isEmpty
       ? try DCDMBenchmarkSuite(models: models, sizes2D: dcdmSizes2d, sizes3D: dcdmSizes3d, repeats: repeats, json: global.json).run()
       : nil
+    if suite == .surrogate && surrogate.isEmpty { throw CommandFailure("--suite surrogate needs --surrogate MODEL=DIR (opkit train)") }
+    let pairs = surrogate.map { pair -> (model: String, data: String) in
+      let parts = pair.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
+      return (parts[0], parts[1])
+    }
+    let surrogates =
+      [.surrogate, .all].contains(suite) && !pairs.isEmpty
+      ? try SurrogateBenchmarkSuite(pairs: pairs, repeats: repeats, json: global.json).run() : nil
     if global.json {
-      print(try jsonLine(BenchReport(solvers: solvers, core: core, generation: generation, trajectories: trajectories, dcdm: dcdm)))
+      print(
+        try jsonLine(
+          BenchReport(solvers: solvers, core: core, generation: generation, trajectories: trajectories, dcdm: dcdm, surrogate: surrogates)))
     }
   }
 }
 
 /// Which benchmark figures `opkit bench` produces.
 enum BenchSuite: String, ExpressibleByArgument, CaseIterable {
-  case solvers, core, generation, trajectories, dcdm, all
+  case solvers, core, generation, trajectories, dcdm, surrogate, all
 }
 
 /// The JSON object `opkit bench --json` prints.
@@ -81,4 +102,5 @@ struct BenchReport: Encodable {
   let generation: [GenerationBenchmarkSuite.Row]?
   let trajectories: [TrajectoryBenchmarkSuite.Row]?
   let dcdm: [DCDMBenchmarkSuite.Row]?
+  let surrogate: [SurrogateBenchmarkSuite.Row]?
 }

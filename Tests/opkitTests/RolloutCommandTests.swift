@@ -60,6 +60,17 @@ final class RolloutCommandTests: XCTestCase {
     let largest: Double = zip(firstSix, a.values).map { abs($0 - $1) }.max() ?? .infinity
     XCTAssertLessThanOrEqual(largest, 1e-6)
 
+    // The surrogate figures: the rollout against the stepper over the same six snapshots.
+    let bench = try json(try run(["bench", "--suite", "surrogate", "--surrogate", "\(model)=\(data)", "--repeats", "1", "--json"]))
+    let row = try XCTUnwrap((bench["surrogate"] as? [[String: Any]])?.first)
+    XCTAssertEqual(row["kind"] as? String, "fno-rollout")
+    XCTAssertEqual(row["solver"] as? String, "spectral CN 16² over t = 0.6")
+    XCTAssertGreaterThan(try XCTUnwrap(row["solver_seconds_per_sample"] as? Double), 0)
+    XCTAssertGreaterThan(try XCTUnwrap(row["speedup"] as? Double), 0)
+    let unpaired = try run(["bench", "--suite", "surrogate", "--surrogate", model])
+    XCTAssertEqual(unpaired.status, 64, unpaired.err)
+    XCTAssertTrue(unpaired.err.contains("--surrogate takes MODEL=DIR"), unpaired.err)
+
     // Hostile: too many steps for the data, normalized rollouts, --steps of a steady model.
     for (arguments, message) in [
       (["evaluate", "--model", model, "--data", data, "--steps", "9"], "need trajectories of at least 13 snapshots"),
