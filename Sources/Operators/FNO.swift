@@ -22,12 +22,15 @@ public struct FNOConfiguration: ModelConfiguration {
   /// so the Fourier layers need not treat a non-periodic axis as periodic (the FNO paper's
   /// space-time model pads time by 6); empty or all zero for none.
   public var padding: [Int]
+  /// Modes of the last Fourier layer when it keeps other frequencies than the rest (a model
+  /// refined without frequency truncation, ``FNOSpaceTime/refined(grid:)``); nil: ``modes``.
+  public var outputLayerModes: [Int]?
 
   /// A configuration; the defaults are the original paper's Darcy model (modes 12, width 32,
   /// 4 layers, projection 128, coordinates appended: 2,368,001 parameters in 2D).
   public init(
     inputChannels: Int = 1, outputChannels: Int = 1, modes: [Int] = [12, 12], width: Int = 32, layers: Int = 4, projection: Int = 128,
-    appendsCoordinates: Bool = true, padding: [Int] = []
+    appendsCoordinates: Bool = true, padding: [Int] = [], outputLayerModes: [Int]? = nil
   ) {
     self.inputChannels = inputChannels
     self.outputChannels = outputChannels
@@ -37,13 +40,15 @@ public struct FNOConfiguration: ModelConfiguration {
     self.projection = projection
     self.appendsCoordinates = appendsCoordinates
     self.padding = padding
+    self.outputLayerModes = outputLayerModes
   }
 
   enum CodingKeys: String, CodingKey {
-    case inputChannels, outputChannels, modes, width, layers, projection, appendsCoordinates, padding
+    case inputChannels, outputChannels, modes, width, layers, projection, appendsCoordinates, padding, outputLayerModes
   }
 
-  /// Decodes a configuration; checkpoints written before ``padding`` existed have none.
+  /// Decodes a configuration; checkpoints written before ``padding`` and ``outputLayerModes``
+  /// existed have none.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
@@ -51,7 +56,8 @@ public struct FNOConfiguration: ModelConfiguration {
       modes: try c.decode([Int].self, forKey: .modes), width: try c.decode(Int.self, forKey: .width),
       layers: try c.decode(Int.self, forKey: .layers), projection: try c.decode(Int.self, forKey: .projection),
       appendsCoordinates: try c.decode(Bool.self, forKey: .appendsCoordinates),
-      padding: try c.decodeIfPresent([Int].self, forKey: .padding) ?? [])
+      padding: try c.decodeIfPresent([Int].self, forKey: .padding) ?? [],
+      outputLayerModes: try c.decodeIfPresent([Int].self, forKey: .outputLayerModes))
   }
 
   /// Checks that the numbers make a model: 1 to 3 spatial axes, every count at least 1.
@@ -60,6 +66,9 @@ public struct FNOConfiguration: ModelConfiguration {
     func fail(_ message: String) -> ModelConfigurationError { ModelConfigurationError(model: FNO.kind, message: message) }
     guard (1...3).contains(modes.count) else { throw fail("FNO takes 1D to 3D fields; modes \(modes) give \(modes.count) axes") }
     guard modes.allSatisfy({ $0 >= 1 }) else { throw fail("modes must be at least 1, got \(modes)") }
+    if let last = outputLayerModes, last.count != modes.count || !last.allSatisfy({ $0 >= 1 }) {
+      throw fail("the last layer's modes must be at least 1 on each of the \(modes.count) axes, got \(last)")
+    }
     guard inputChannels >= 1, outputChannels >= 1 else {
       throw fail("channels must be at least 1, got \(inputChannels) in, \(outputChannels) out")
     }
@@ -90,9 +99,11 @@ public struct FNOConfiguration: ModelConfiguration {
       throw ModelConfigurationError(model: FNO.kind, message: "a \(modes.count)D model cannot take the grid \(spatial)")
     }
     let padded = zip(spatial, paddingPerAxis).map { $0 + $1 }
-    guard zip(padded.dropLast(), modes).allSatisfy({ $0 >= 2 * $1 }), padded.last! / 2 + 1 >= modes.last! else {
-      throw ModelConfigurationError(
-        model: FNO.kind, message: "grid \(spatial) is too small for modes \(modes) (needs at least 2·modes points per axis)")
+    for kept in [modes] + (outputLayerModes.map { [$0] } ?? []) {
+      guard zip(padded.dropLast(), kept).allSatisfy({ $0 >= 2 * $1 }), padded.last! / 2 + 1 >= kept.last! else {
+        throw ModelConfigurationError(
+          model: FNO.kind, message: "grid \(spatial) is too small for modes \(kept) (needs at least 2·modes points per axis)")
+      }
     }
   }
 }
@@ -113,7 +124,7 @@ public struct FNO: ConfiguredModel {
   public static let kind = "fno"
 
   /// The configuration that built the model.
-  public let configuration: FNOConfiguration
+  public internal(set) var configuration: FNOConfiguration
   /// Pointwise lifting (a 1×…×1 convolution).
   public var lifting: Conv
   /// The spectral convolutions, one per Fourier layer.
@@ -132,8 +143,9 @@ public struct FNO: ConfiguredModel {
     let pointwise = Array(repeating: 1, count: d)
     let inputs = configuration.inputChannels + (configuration.appendsCoordinates ? d : 0)
     lifting = Conv(inputChannels: inputs, outputChannels: configuration.width, kernel: pointwise, using: &generator)
-    spectral = (0..<configuration.layers).map { _ in
-      SpectralConv(inputChannels: configuration.width, outputChannels: configuration.width, modes: configuration.modes, using: &generator)
+    spectral = (0..<configuration.layers).map { i in
+      let modes = i == configuration.layers - 1 ? configuration.outputLayerModes ?? configuration.modes : configuration.modes
+      return SpectralConv(inputChannels: configuration.width, outputChannels: configuration.width, modes: modes, using: &generator)
     }
     skip = (0..<configuration.layers).map { _ in
       Conv(inputChannels: configuration.width, outputChannels: configuration.width, kernel: pointwise, using: &generator)

@@ -69,7 +69,7 @@ public struct FNOSpaceTime: ConfiguredModel {
   public static let kind = "fno-space-time"
 
   /// The configuration that built the model.
-  public let configuration: FNOSpaceTimeConfiguration
+  public private(set) var configuration: FNOSpaceTimeConfiguration
   /// The network over space and time.
   public var network: FNO
 
@@ -89,6 +89,29 @@ public struct FNOSpaceTime: ConfiguredModel {
     // [B, 1, n…, T] → [B, T, n…]: time becomes the channel axis.
     return try y.permuted([0, rank - 1] + Array(2..<(rank - 1)) + [1]).reshaped(to: [batch, steps] + spatial)
   }
+
+  /// The Spectral-Refiner step's starting point: the same model on the grid `spatial` with its
+  /// last Fourier layer keeping every frequency of the (time-padded) grid — its trained
+  /// weights in place, the new frequencies at zero, so the output is unchanged until that layer
+  /// is fine-tuned (the other layers stay frozen: ``TrainingOptions/trainablePrefixes`` with
+  /// ``outputLayerPrefix``).
+  ///
+  /// Reference: Cao, Brarda, Li, Xi 2025, "Spectral-Refiner: Accurate Fine-Tuning of
+  /// Spatiotemporal Fourier Neural Operator for Turbulent Flows", ICLR.
+  public func refined(grid spatial: [Int]) -> FNOSpaceTime {
+    let padded = zip(spatial + [configuration.stepsOut], configuration.network.paddingPerAxis).map { $0 + $1 }
+    let full = padded.dropLast().map { $0 / 2 } + [padded.last! / 2 + 1]
+    let last = configuration.network.layers - 1
+    let modes = zip(full, network.spectral[last].modes).map { max($0, $1) }
+    var copy = self
+    copy.configuration.network.outputLayerModes = modes
+    copy.network.configuration.outputLayerModes = modes
+    copy.network.spectral[last] = network.spectral[last].expanded(toModes: modes)
+    return copy
+  }
+
+  /// The parameter path prefix of the last Fourier layer (the one ``refined(grid:)`` fine-tunes).
+  public var outputLayerPrefix: String { "network.spectral.\(configuration.network.layers - 1)." }
 
   /// The snapshots it takes and predicts (a forward pass predicts them all; no longer rollout).
   public var rolloutSteps: RolloutSteps? {

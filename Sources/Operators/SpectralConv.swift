@@ -52,6 +52,40 @@ public struct SpectralConv: Module, Sendable {
     return try kept.scattered(mixed).inverseRealFFT(sizes: sizes)
   }
 
+  /// The same layer keeping `larger` modes per axis (each at least the current count): every
+  /// frequency it kept keeps its weight — a negative frequency moves to its place in the larger
+  /// corner — and the added frequencies start at zero, so on grids that hold both mode sets the
+  /// output is unchanged. For fine-tuning without frequency truncation.
+  public func expanded(toModes larger: [Int]) -> SpectralConv {
+    precondition(larger.count == modes.count && zip(larger, modes).allSatisfy { $0 >= $1 }, "more modes on every axis")
+    let d = modes.count
+    let (blocks, channels) = (weight.shape[0], weight.shape[(d + 1)...].reduce(1, *))
+    var values = [Float](repeating: 0, count: blocks * larger.reduce(1, *) * channels)
+    let old = weight.scalars
+    for block in 0..<blocks {
+      for mode in 0..<modes.reduce(1, *) {
+        var (rest, target) = (mode, 0)
+        var index = [Int](repeating: 0, count: d)
+        for axis in (0..<d).reversed() {
+          index[axis] = rest % modes[axis]
+          rest /= modes[axis]
+        }
+        for axis in 0..<d {
+          let negative = axis < d - 1 && block >> axis & 1 == 1
+          target = target * larger[axis] + index[axis] + (negative ? larger[axis] - modes[axis] : 0)
+        }
+        let from = (block * modes.reduce(1, *) + mode) * channels
+        let to = (block * larger.reduce(1, *) + target) * channels
+        for c in 0..<channels { values[to + c] = old[from + c] }
+      }
+    }
+    // Safe: the count matches the shape by construction.
+    let grown = (try? Tensor(shape: [blocks] + larger + Array(weight.shape[(d + 1)...]), scalars: values))!
+    return SpectralConv(weight: grown, modes: larger)
+  }
+
+  private init(weight: Tensor, modes: [Int]) { (self.weight, self.modes) = (weight, modes) }
+
   public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
     try visit("weight", weight)
   }

@@ -143,9 +143,11 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
         return try options.loss.summedOverBatch(prediction, y)
       }
     }
-    var gradients = parts[0].gradients
+    var gradients = parts[0].gradients.filter { options.trains($0.key) }
     for part in parts.dropFirst() {
-      for (path, gradient) in part.gradients { gradients[path] = try gradients[path].map { try $0 + gradient } ?? gradient }
+      for (path, gradient) in part.gradients where options.trains(path) {
+        gradients[path] = try gradients[path].map { try $0 + gradient } ?? gradient
+      }
     }
     try optimizer.step(&self.model, gradients: gradients)
     return parts.map(\.value).reduce(0, +)

@@ -26,13 +26,16 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
   public var momentum: Float
   /// How inputs and outputs are normalized before the model sees them.
   public var normalization: DataNormalization
+  /// Prefixes of the parameter paths the optimizer updates (`network.spectral.3.`); the rest
+  /// stay frozen. Nil: every parameter.
+  public var trainablePrefixes: [String]?
 
   /// Options; the defaults are the original FNO paper's (batch 20, Adam 1e-3, weight decay
   /// 1e-4, learning rate halved every `epochs/5` epochs, Gaussian-normalized data, relative L2).
   public init(
     epochs: Int, batchSize: Int = 20, learningRate: Float = 1e-3, weightDecay: Float = 1e-4, schedule: ScheduleKind = .step,
     warmupEpochs: Int = 0, seed: UInt64 = 0, loss: LossKind = .relativeL2, optimizer: OptimizerKind = .adam, momentum: Float = 0.9,
-    normalization: DataNormalization = .gaussian
+    normalization: DataNormalization = .gaussian, trainablePrefixes: [String]? = nil
   ) {
     self.epochs = epochs
     self.batchSize = batchSize
@@ -45,10 +48,15 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     self.optimizer = optimizer
     self.momentum = momentum
     self.normalization = normalization
+    self.trainablePrefixes = trainablePrefixes
   }
+
+  /// Whether the optimizer updates the parameter at `path` (``trainablePrefixes``).
+  public func trains(_ path: String) -> Bool { trainablePrefixes.map { $0.contains { path.hasPrefix($0) } } ?? true }
 
   enum CodingKeys: String, CodingKey {
     case epochs, batchSize, learningRate, weightDecay, schedule, warmupEpochs, seed, loss, optimizer, momentum, normalization
+    case trainablePrefixes
   }
 
   /// Decodes options; keys added after the first checkpoints take the values those runs used
@@ -63,7 +71,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
       loss: try c.decodeIfPresent(LossKind.self, forKey: .loss) ?? .relativeL2,
       optimizer: try c.decodeIfPresent(OptimizerKind.self, forKey: .optimizer) ?? .adam,
       momentum: try c.decodeIfPresent(Float.self, forKey: .momentum) ?? 0.9,
-      normalization: try c.decodeIfPresent(DataNormalization.self, forKey: .normalization) ?? .gaussian)
+      normalization: try c.decodeIfPresent(DataNormalization.self, forKey: .normalization) ?? .gaussian,
+      trainablePrefixes: try c.decodeIfPresent([String].self, forKey: .trainablePrefixes))
   }
 
   /// Checks the numbers: at least one epoch and one sample per batch, a positive finite
@@ -120,13 +129,18 @@ public enum LossKind: String, Codable, Sendable, CaseIterable {
   /// Per sample, the relative L2 error of every output channel — every step of a rolled-out
   /// trajectory — summed over the channels (the FNO paper's `fourier_2d_time` loss).
   case relativeL2PerStep = "relative-l2-per-step"
+  /// Per sample, the relative error in the `H⁻¹` norm over the spatial axes (all axes after the
+  /// channels), through Parseval (the Spectral-Refiner fine-tuning loss).
+  case relativeNegativeSobolev = "relative-h-1"
 
-  /// The name reports use for it (`relative_l2`, `mse`, `relative_l2_summed_over_steps`).
+  /// The name reports use for it (`relative_l2`, `mse`, `relative_l2_summed_over_steps`,
+  /// `relative_h_minus_1`).
   public var reportName: String {
     switch self {
     case .relativeL2: "relative_l2"
     case .mse: "mse"
     case .relativeL2PerStep: "relative_l2_summed_over_steps"
+    case .relativeNegativeSobolev: "relative_h_minus_1"
     }
   }
 
@@ -136,6 +150,7 @@ public enum LossKind: String, Codable, Sendable, CaseIterable {
     case .relativeL2: try Loss.relativeL2(prediction, target, reduction: .sum)
     case .mse: try Loss.meanSquaredError(prediction, target) * Float(prediction.shape[0])
     case .relativeL2PerStep: try Loss.relativeL2PerChannel(prediction, target, reduction: .sum)
+    case .relativeNegativeSobolev: try Loss.relativeNegativeSobolev(prediction, target, dimension: prediction.rank - 2, reduction: .sum)
     }
   }
 }

@@ -17,14 +17,15 @@ public struct TrainingRun<Model: ConfiguredModel> {
   /// The epochs the checkpoint had finished when the run was resumed (0 for a new run).
   public let resumedAfter: Int
 
-  /// A new run of a freshly initialized model (seeded by the options' seed), or with `resume`
-  /// the run saved in `checkpoint`.
+  /// A new run of a freshly initialized model (seeded by the options' seed) — or of `model`,
+  /// a model to continue training (fine-tuning) — or with `resume` the run saved in
+  /// `checkpoint`.
   /// - Throws: ``TrainingRunError`` when a new run would overwrite a checkpoint, a resumed one
   ///   has none, or its options or configuration differ from these; ``CheckpointError`` for an
   ///   unreadable checkpoint; validation errors of the options and configuration.
   public init(
     _ configuration: Model.Configuration, options: TrainingOptions, fittingNormalizersTo train: some SupervisedDataset,
-    checkpoint: String, resume: Bool, checkpointEvery: Int = 1
+    checkpoint: String, resume: Bool, checkpointEvery: Int = 1, startingFrom model: Model? = nil
   ) throws {
     try options.validate()
     try configuration.validate()
@@ -34,7 +35,7 @@ public struct TrainingRun<Model: ConfiguredModel> {
     guard resume else {
       if exists { throw TrainingRunError.checkpointExists(checkpoint) }
       var generator = SplitMix64(seed: options.seed)
-      trainer = Trainer(model: Model(configuration, using: &generator), options: options, fittingNormalizersTo: train)
+      trainer = Trainer(model: model ?? Model(configuration, using: &generator), options: options, fittingNormalizersTo: train)
       resumedAfter = 0
       return
     }

@@ -31,6 +31,13 @@ struct TrainFNO: ParsableCommand {
   @Option(help: "Rollout and space-time: snapshots given.") var stepsIn: Int = 10
   @Option(help: "Rollout and space-time: snapshots predicted (default: the rest of the trajectory).") var stepsOut: Int?
   @Option(help: "Space-time: zeros appended to the time axis inside the network.") var timePadding: Int = 6
+  @Option(
+    help: """
+      Space-time: after --epochs, fine-tune the last Fourier layer for this many epochs without frequency \
+      truncation on the relative H-1 error, the rest frozen (Spectral-Refiner; the first phase is kept in \
+      <out>-base.safetensors).
+      """)
+  var refine: Int = 0
   @Option(help: "Fourier modes kept per axis (default: 12; 8 space-time, as the paper's scripts).") var modes: Int?
   @Option(help: "Channels inside the Fourier layers (default: 32 steady, 20 rollout, as the paper's scripts).") var width: Int?
   @Option(help: "Number of Fourier layers.") var layers: Int = 4
@@ -42,6 +49,8 @@ struct TrainFNO: ParsableCommand {
     }
     guard stepsIn >= 1, stepsOut ?? 1 >= 1 else { throw ValidationError("--steps-in and --steps-out must be at least 1") }
     guard timePadding >= 0 else { throw ValidationError("--time-padding must be non-negative, got \(timePadding)") }
+    guard refine >= 0 else { throw ValidationError("--refine must be non-negative, got \(refine)") }
+    if refine > 0, mode != .spaceTime { throw ValidationError("--refine fine-tunes a space-time model: pass --mode space-time") }
   }
 
   func run() throws {
@@ -77,8 +86,33 @@ struct TrainFNO: ParsableCommand {
         try configuration.validate()
         try configuration.validate(input: [1] + windows.inputs.shape.dropFirst())
       }
-      try common.train(configuration, as: FNOSpaceTime.self, perStep: true, train: windows, test: testWindows)
+      guard refine > 0 else {
+        try common.train(configuration, as: FNOSpaceTime.self, perStep: true, train: windows, test: testWindows)
+        return
+      }
+      try trainAndRefine(configuration, train: windows, test: testWindows)
     }
+  }
+
+  /// The Spectral-Refiner schedule: `--epochs` of the space-time model (checkpoint
+  /// `<out>-base.safetensors`), then `--refine` epochs of its last Fourier layer alone, every
+  /// frequency kept, on the relative H⁻¹ loss (checkpoint `--out`); both phases resume.
+  private func trainAndRefine(_ configuration: FNOSpaceTimeConfiguration, train: OperatorDataset, test: OperatorDataset) throws {
+    let training = common.training
+    let base = ((training.out as NSString).deletingPathExtension) + "-base.safetensors"
+    let options = training.options(seed: common.global.seed)
+    var first = try training.start(configuration, as: FNOSpaceTime.self, options: options, train: train, checkpoint: base)
+    let before = try training.run(&first, train: train, test: test, json: common.global.json, report: false).relativeL2
+    let refined = first.trainer.model.refined(grid: train.outputSpatialShape)
+    var refining = options
+    refining.epochs = refine
+    refining.loss = training.loss ?? .relativeNegativeSobolev
+    refining.trainablePrefixes = [refined.outputLayerPrefix]
+    let resumes = training.resume && FileManager.default.fileExists(atPath: training.out)
+    var second = try startRun(
+      refined.configuration, as: FNOSpaceTime.self, options: refining, train: train, checkpoint: training.out, resume: resumes,
+      every: training.checkpointEvery, startingFrom: refined)
+    try training.run(&second, train: train, test: test, json: common.global.json, perStep: true, before: before)
   }
 
   /// The training and test trajectories cut into `--steps-in` given and `--steps-out` predicted

@@ -58,23 +58,32 @@ struct TrainingArguments: ParsableArguments {
 
   /// The run of a model of `configuration` saved in `--out`: new, or with `--resume` the one
   /// there (which must have the same options and configuration).
+  /// `checkpoint` replaces `--out` and `model` starts a new run from given weights (fine-tuning).
   func start<Model: ConfiguredModel>(
-    _ configuration: Model.Configuration, as: Model.Type, options: TrainingOptions, train: some SupervisedDataset
+    _ configuration: Model.Configuration, as: Model.Type, options: TrainingOptions, train: some SupervisedDataset,
+    checkpoint: String? = nil, startingFrom model: Model? = nil
   ) throws -> TrainingRun<Model> {
-    try startRun(configuration, as: Model.self, options: options, train: train, checkpoint: out, resume: resume, every: checkpointEvery)
+    try startRun(
+      configuration, as: Model.self, options: options, train: train, checkpoint: checkpoint ?? out, resume: resume, every: checkpointEvery,
+      startingFrom: model)
   }
 
   /// Trains with a progress bar, epoch lines (unless `json`), and checkpoints; prints the
   /// summary (with `perStep`, the test error of every output channel as the steps of a
   /// trajectory).
+  ///
+  /// With `report: false` (a first phase) it prints no summary and returns the test evaluation;
+  /// `before` is the test relative L2 before a fine-tuning run, reported beside the final one.
+  @discardableResult
   func run<Model: ConfiguredModel, Samples: SupervisedDataset>(
-    _ run: inout TrainingRun<Model>, train: Samples, test: Samples, json: Bool, perStep: Bool = false
-  ) throws {
-    let loss = run.trainer.options.loss
+    _ run: inout TrainingRun<Model>, train: Samples, test: Samples, json: Bool, perStep: Bool = false, report printsReport: Bool = true,
+    before: Double? = nil
+  ) throws -> Evaluation {
+    let (loss, epochs) = (run.trainer.options.loss, run.trainer.options.epochs)
     let bar = ProgressBar(label: Model.kind)
     let batches = (train.count + batch - 1) / batch
     let resumedFrom = run.resumedAfter
-    if resumedFrom > 0 && !json { print("resuming \(out) after epoch \(resumedFrom)") }
+    if resumedFrom > 0 && !json { print("resuming \(run.checkpoint) after epoch \(resumedFrom)") }
     let evaluation = try run.run(
       on: train, testingOn: test,
       monitor: { event in
@@ -94,6 +103,8 @@ struct TrainingArguments: ParsableArguments {
       })
     let trainer = run.trainer
     let seconds = trainer.history.map(\.seconds)
+    let checkpoint = run.checkpoint
+    guard printsReport else { return evaluation }
     if let png {
       let curves = LinePlot.render([
         .init(values: trainer.history.map(\.trainLoss), colour: (31, 119, 180)),
@@ -112,7 +123,7 @@ struct TrainingArguments: ParsableArguments {
       testSamples: test.count, secondsPerEpoch: median(seconds), trainSeconds: seconds.reduce(0, +), loss: loss,
       trainLoss: trainer.history.last?.trainLoss ?? .nan, testRelativeL2: evaluation.relativeL2,
       testRelativeH1: evaluation.relativeH1, testMSE: evaluation.mse, testRelativeL2PerStep: perStep ? evaluation.relativeL2PerChannel : nil,
-      checkpoint: out)
+      testRelativeL2BeforeRefining: before, checkpoint: checkpoint)
     if json {
       print(try jsonLine(report))
     } else {
@@ -120,11 +131,13 @@ struct TrainingArguments: ParsableArguments {
         String(
           format: "%@: %d parameters, %d epochs on %d samples, %.2f s/epoch (median); test relative L2 %.4f, H1 %.4f, MSE %.3g; wrote %@",
           Model.kind, report.parameters, report.epochs, report.trainSamples, report.secondsPerEpoch, report.testRelativeL2,
-          report.testRelativeH1, report.testMSE, out))
+          report.testRelativeH1, report.testMSE, checkpoint))
+      if let before { print(String(format: "refining changed the test relative L2 from %.4f to %.4f", before, report.testRelativeL2)) }
       if let steps = report.testRelativeL2PerStep {
         print("test relative L2 per step: " + steps.map { String(format: "%.4f", $0) }.joined(separator: " "))
       }
     }
+    return evaluation
   }
 }
 
@@ -145,6 +158,8 @@ struct TrainingReport: Encodable {
   let testMSE: Double
   /// The test error of every rolled-out step (trajectory models), else nil (not printed).
   let testRelativeL2PerStep: [Double]?
+  /// The test relative L2 before a fine-tuning phase (`--refine`), else nil (not printed).
+  let testRelativeL2BeforeRefining: Double?
   let checkpoint: String
 
   func encode(to encoder: any Encoder) throws {
@@ -161,6 +176,7 @@ struct TrainingReport: Encodable {
     try c.encode(testRelativeH1, forKey: "test_relative_h1")
     try c.encode(testMSE, forKey: "test_mse")
     try c.encodeIfPresent(testRelativeL2PerStep, forKey: "test_relative_l2_per_step")
+    try c.encodeIfPresent(testRelativeL2BeforeRefining, forKey: "test_relative_l2_before_refining")
     try c.encode(checkpoint, forKey: "checkpoint")
   }
 }
@@ -168,10 +184,12 @@ struct TrainingReport: Encodable {
 /// ``TrainingRun`` with its errors in the command line's words (the flags to change).
 func startRun<Model: ConfiguredModel>(
   _ configuration: Model.Configuration, as: Model.Type, options: TrainingOptions, train: some SupervisedDataset, checkpoint out: String,
-  resume: Bool, every: Int = 1
+  resume: Bool, every: Int = 1, startingFrom model: Model? = nil
 ) throws -> TrainingRun<Model> {
   do {
-    return try TrainingRun(configuration, options: options, fittingNormalizersTo: train, checkpoint: out, resume: resume, checkpointEvery: every)
+    return try TrainingRun(
+      configuration, options: options, fittingNormalizersTo: train, checkpoint: out, resume: resume, checkpointEvery: every,
+      startingFrom: model)
   } catch let error as TrainingRunError {
     switch error {
     case .checkpointExists: throw CommandFailure("\(out) exists; pass --resume to continue that run, or choose another --out")
@@ -188,6 +206,7 @@ extension LossKind {
     case .relativeL2: "rel. L2"
     case .mse: "MSE"
     case .relativeL2PerStep: "rel. L2 summed over steps"
+    case .relativeNegativeSobolev: "rel. H-1"
     }
   }
 }

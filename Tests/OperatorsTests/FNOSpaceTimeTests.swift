@@ -1,3 +1,5 @@
+import Datasets
+import Foundation
 import Layers
 import Operators
 import Tensors
@@ -29,6 +31,53 @@ final class FNOSpaceTimeTests: XCTestCase {
     XCTAssertNil(model.rollingOut(steps: 6), "all steps at once: no longer rollout")
     let target = randomTensor([2, 4, 8, 8], seed: 4)
     try checkParameterGradients(model) { try Loss.relativeL2($0(x), target, reduction: .sum) }
+  }
+
+  /// The H⁻¹ norm against its definition `Σ_k |x̂(k)|²/(1 + 4π²|k|²)` on known fields of the
+  /// unit torus: `sin 2πx` has `|x̂(±1, 0)|² = 1/4`, so `‖·‖² = (1/2)/(1 + 4π²)`; adding
+  /// `cos 4πy` (two channels apart or summed) adds `(1/2)/(1 + 16π²)`; a constant `c` has `c²`.
+  func testNegativeSobolevNormMatchesItsDefinitionOnKnownFields() throws {
+    let n = 16
+    func field(_ f: (Double, Double) -> Double) -> [Float] {
+      (0..<n * n).map { Float(f(Double($0 / n) / Double(n), Double($0 % n) / Double(n))) }
+    }
+    let sine = field { x, _ in sin(2 * .pi * x) }
+    let cosine = field { _, y in cos(4 * .pi * y) }
+    let constant = field { _, _ in 3 }
+    let x = try Tensor(shape: [3, 2, n, n], scalars: sine + cosine + zip(sine, cosine).map { $0 + $1 } + Array(repeating: 0, count: n * n) + constant + Array(repeating: 0, count: n * n))
+    let norms = try Loss.negativeSobolevNorm(x, dimension: 2).scalars.map(Double.init)
+    let (a, b) = (0.5 / (1 + 4 * Double.pi * Double.pi), 0.5 / (1 + 16 * Double.pi * Double.pi))
+    assertClose(norms, [(a + b).squareRoot(), (a + b).squareRoot(), 3], rtol: 1e-5)
+    // One axis (a 1D field per channel) and the relative loss.
+    let line = try Tensor(shape: [1, 1, n], scalars: (0..<n).map { Float(sin(2 * Double.pi * Double($0) / Double(n))) })
+    XCTAssertEqual(Double(try Loss.negativeSobolevNorm(line, dimension: 1).scalar), a.squareRoot(), accuracy: 1e-6)
+    XCTAssertEqual(try Loss.relativeNegativeSobolev(x * 1.5, x, dimension: 2).scalar, 0.5, accuracy: 1e-5)
+    try checkGradients([randomTensor([2, 2, 6, 5], seed: 3)]) { inputs in
+      try Loss.relativeNegativeSobolev(inputs[0], randomTensor([2, 2, 6, 5], seed: 4), dimension: 2, reduction: .sum)
+    }
+  }
+
+  /// The refined model (last layer keeping every frequency) predicts what the trained one did,
+  /// and fine-tuning with the other layers frozen moves that layer alone.
+  func testRefiningStartsFromTheTrainedModelAndTrainsOnlyItsLastLayer() throws {
+    var g = SeededGenerator(seed: 5)
+    let model = FNOSpaceTime(small, using: &g)
+    let x = randomTensor([2, 3, 8, 8], seed: 6)
+    let refined = model.refined(grid: [8, 8])
+    XCTAssertEqual(refined.configuration.network.outputLayerModes, [4, 4, 4], "8 points: 4 modes each sign; time 4 + 2 padded: 6/2 + 1")
+    XCTAssertEqual(refined.network.spectral[1].weight.shape, [4, 4, 4, 4, 4, 4, 2])
+    assertClose(try refined(x).scalars.map(Double.init), try model(x).scalars.map(Double.init), rtol: 1e-5)
+    XCTAssertThrowsError(try refined.configuration.validate(input: [1, 3, 6, 6]), "every frequency of 8 points does not fit 6")
+
+    let data = try OperatorDataset(inputs: randomTensor([4, 3, 8, 8], seed: 7), outputs: randomTensor([4, 4, 8, 8], seed: 8))
+    let options = TrainingOptions(
+      epochs: 1, batchSize: 2, loss: .relativeNegativeSobolev, trainablePrefixes: [refined.outputLayerPrefix])
+    var trainer = Trainer(model: refined, options: options, fittingNormalizersTo: data)
+    try trainer.train(on: data, testingOn: data)
+    for (path, value) in trainer.model.parameters {
+      let moved = value.scalars != refined.parameters[path]!.scalars
+      XCTAssertEqual(moved, path.hasPrefix("network.spectral.1."), path)
+    }
   }
 
   func testConfigurationsThatMakeNoModelAreNamedErrors() throws {

@@ -118,6 +118,22 @@ final class RolloutCommandTests: XCTestCase {
     let longer = try run(["predict", "--model", model, "--input", data, "--out", path("st-longer.npy"), "--steps", "8"])
     XCTAssertEqual(longer.status, 1)
     XCTAssertTrue(longer.err.contains("predicts exactly 6 steps"), longer.err)
+
+    // Spectral-Refiner: the same first phase, then the last layer fine-tuned on the H⁻¹ loss.
+    let refinedModel = path("refined.safetensors")
+    for file in [refinedModel, path("refined-base.safetensors")] { try? FileManager.default.removeItem(atPath: file) }
+    let refining = [
+      "train", "fno", "--mode", "space-time", "--data", data, "--steps-in", "4", "--steps-out", "6", "--modes", "4", "--width", "8",
+      "--time-padding", "2", "--epochs", "3", "--refine", "2", "--batch", "5", "--out", refinedModel, "--json",
+    ]
+    let refined = try json(try run(refining))
+    XCTAssertNotNil(refined["test_relative_l2_before_refining"] as? Double)
+    XCTAssertNotNil(refined["train_relative_h_minus_1"] as? Double)
+    XCTAssertEqual(refined["epochs"] as? Int, 2)
+    XCTAssert(FileManager.default.fileExists(atPath: path("refined-base.safetensors")))
+    let resumed = try json(try run(refining + ["--resume"]))
+    XCTAssertEqual(resumed["test_relative_l2"] as? Double, refined["test_relative_l2"] as? Double, "nothing left to train")
+    XCTAssertEqual(try run(["evaluate", "--model", refinedModel, "--data", data]).status, 0)
   }
 
   /// The mean relative L2 error, over the last 20% of the trajectories in `file` (N, T, s, s),
