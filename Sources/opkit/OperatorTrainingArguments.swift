@@ -23,6 +23,25 @@ struct OperatorTrainingArguments: ParsableArguments {
     } catch { throw CommandFailure("\(dataset.data): \(error)") }
   }
 
+  /// Whether `--data` is a dataset directory whose `meta.json` records more than one snapshot
+  /// time (a trajectory dataset).
+  func recordsTrajectories() throws -> Bool {
+    let data = dataset.data
+    guard !ArrayFile.isArrayFile(data), let times = try DatasetDirectory(data).metadata()?.times else { return false }
+    return times.count > 1
+  }
+
+  /// The training and test trajectories cut into `stepsIn` given and `stepsOut` predicted
+  /// snapshots (default: the rest of each trajectory); errors name `--data`.
+  func trajectoryWindows(_ train: OperatorDataset, _ test: OperatorDataset, stepsIn: Int, stepsOut: Int?) throws -> (
+    OperatorDataset, OperatorDataset
+  ) {
+    let steps = stepsOut ?? train.outputs.shape[1] - stepsIn
+    return try checked {
+      (try train.trajectoryWindows(stepsIn: stepsIn, stepsOut: steps), try test.trajectoryWindows(stepsIn: stepsIn, stepsOut: steps))
+    }
+  }
+
   /// Validates `configuration`, then trains a model of it (new, or resumed from `--out`) with a
   /// progress bar and checkpoints, and prints the report.
   /// `normalization` and `loss` are the model's choice, which `--normalization` and `--loss`

@@ -6,7 +6,7 @@ import OperatorKit
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train a neural operator on a dataset directory (coeff.npy, sol.npy).",
-    subcommands: [TrainFNO.self, TrainMgNO.self, TrainDeepONet.self, TrainDCDM.self])
+    subcommands: [TrainFNO.self, TrainAFNO.self, TrainMgNO.self, TrainDeepONet.self, TrainDCDM.self])
 }
 
 extension ScheduleKind: ExpressibleByArgument {}

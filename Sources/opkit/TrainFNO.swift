@@ -118,19 +118,12 @@ struct TrainFNO: ParsableCommand {
   /// The training and test trajectories cut into `--steps-in` given and `--steps-out` predicted
   /// snapshots.
   private func windows(_ train: OperatorDataset, _ test: OperatorDataset) throws -> (OperatorDataset, OperatorDataset) {
-    let steps = stepsOut ?? train.outputs.shape[1] - stepsIn
-    return try common.checked {
-      (try train.trajectoryWindows(stepsIn: stepsIn, stepsOut: steps), try test.trajectoryWindows(stepsIn: stepsIn, stepsOut: steps))
-    }
+    try common.trajectoryWindows(train, test, stepsIn: stepsIn, stepsOut: stepsOut)
   }
 
   /// Rollout for a dataset directory whose `meta.json` records more than one snapshot time,
   /// steady otherwise.
-  private func defaultMode() throws -> FNOMode {
-    let data = common.dataset.data
-    guard !ArrayFile.isArrayFile(data), let times = try DatasetDirectory(data).metadata()?.times, times.count > 1 else { return .steady }
-    return .rollout
-  }
+  private func defaultMode() throws -> FNOMode { try common.recordsTrajectories() ? .rollout : .steady }
 }
 
 /// What `opkit train fno` learns.

@@ -3,8 +3,8 @@ import OperatorKit
 import TestSupport
 import XCTest
 
-/// `opkit train fno` on Navier–Stokes trajectories (rollout mode chosen from `meta.json`),
-/// `evaluate --steps` and `predict --steps` of the autoregressive model.
+/// `opkit train fno` and `opkit train afno` on Navier–Stokes trajectories (rollout mode chosen
+/// from `meta.json`), `evaluate --steps` and `predict --steps` of the trajectory models.
 final class RolloutCommandTests: XCTestCase {
   private let directory = temporaryDirectory("opkit-rollout-tests")
   private func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
@@ -134,6 +134,39 @@ final class RolloutCommandTests: XCTestCase {
     let resumed = try json(try run(refining + ["--resume"]))
     XCTAssertEqual(resumed["test_relative_l2"] as? Double, refined["test_relative_l2"] as? Double, "nothing left to train")
     XCTAssertEqual(try run(["evaluate", "--model", refinedModel, "--data", data]).status, 0)
+  }
+
+  /// AFNO on trajectories (snapshots as channels, chosen from meta.json): it trains below the
+  /// mean trajectory's error, reports per-step errors, predicts what evaluate predicts, and
+  /// refuses another grid.
+  func testAFNOOnTrajectories() throws {
+    let (data, model) = (path("ns-afno"), path("afno.safetensors"))
+    try? FileManager.default.removeItem(atPath: model)
+    let generated = try run([
+      "generate", "navier-stokes", "--resolution", "16", "--solver-resolution", "16", "--time", "1.2", "--record-every", "0.1",
+      "--samples", "30", "--seed", "3", "--out", data,
+    ])
+    XCTAssertEqual(generated.status, 0, generated.err)
+    let report = try json(
+      try run([
+        "train", "afno", "--data", data, "--steps-in", "4", "--steps-out", "6", "--embedding", "16", "--depth", "2", "--blocks", "4",
+        "--epochs", "20", "--batch", "5", "--lr", "3e-3", "--out", model, "--json",
+      ]))
+    XCTAssertEqual(report["model"] as? String, "afno")
+    XCTAssertEqual((report["test_relative_l2_per_step"] as? [Double])?.count, 6)
+    let baseline = try meanTrajectoryRelativeL2(path("ns-afno/sol.npy"), from: 4, steps: 6)
+    let error = try XCTUnwrap(report["test_relative_l2"] as? Double)
+    XCTAssertLessThan(error, 0.5 * baseline, "AFNO \(error) against the mean trajectory's \(baseline)")
+    XCTAssertEqual(try run(["evaluate", "--model", model, "--data", data, "--predictions", path("afno-evaluated.npy")]).status, 0)
+    XCTAssertEqual(try run(["predict", "--model", model, "--input", data, "--out", path("afno-predicted.npy")]).status, 0)
+    let (a, b) = (try NumpyArray(contentsOf: path("afno-evaluated.npy")), try NumpyArray(contentsOf: path("afno-predicted.npy")))
+    XCTAssertEqual(a.shape, [30, 6, 16, 16])
+    let difference: Double = zip(a.values, b.values).map { abs($0 - $1) }.max() ?? .infinity
+    XCTAssertLessThanOrEqual(difference, 1e-6)
+    try NumpyArray(shape: [2, 4, 8, 8], values: Array(repeating: 0.5, count: 512), dtype: .float32).write(to: path("coarse.npy"))
+    let coarse = try run(["predict", "--model", model, "--input", path("coarse.npy"), "--out", path("afno-coarse.npy")])
+    XCTAssertEqual(coarse.status, 1)
+    XCTAssertTrue(coarse.err.contains("learned its position embedding on the grid [16, 16]"), coarse.err)
   }
 
   /// The mean relative L2 error, over the last 20% of the trajectories in `file` (N, T, s, s),
