@@ -69,7 +69,7 @@ let package = Package(
 
     // Tests: one target per module, a shared support target, and end-to-end CLI tests.
     .target(
-      name: "TestSupport", dependencies: ["Parallelism", "Sparse", "Krylov", "Tensors", "Layers", "Training"], path: "Tests/TestSupport"),
+      name: "TestSupport", dependencies: ["Parallelism", "Sparse", "Krylov", "Tensors", "Layers", "Datasets", "Training"], path: "Tests/TestSupport"),
     .testTarget(name: "CLibrariesTests", dependencies: ["CFFTW", "CBLAS", "CSuiteSparse"]),
     .testTarget(name: "GridsTests", dependencies: ["Grids", "TestSupport"]),
     .testTarget(name: "MeshesTests", dependencies: ["Meshes", "TestSupport"]),

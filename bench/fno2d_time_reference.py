@@ -51,27 +51,16 @@ def rollout(model, window, steps):
     return torch.cat(predictions, dim=1)
 
 
-def main():
-    parser = argparse.ArgumentParser(description="PyTorch reference of opkit train fno --mode rollout")
-    parser.add_argument("--train", required=True)
-    parser.add_argument("--test", required=True)
-    parser.add_argument("--epochs", type=int, default=50)
-    parser.add_argument("--batch", type=int, default=20)
-    parser.add_argument("--steps-in", type=int, default=10)
-    parser.add_argument("--steps-out", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
-
-    a_train, u_train = windows(args.train, args.steps_in, args.steps_out)
-    a_test, u_test = windows(args.test, args.steps_in, args.steps_out)
-    model = FNO2d(modes=12, width=20, inputs=args.steps_in)
+def fit(model, predict, loss, args, a_train, u_train, a_test, u_test):
+    """Trains `model` on (a_train, u_train) with Adam (lr 1e-3, weight decay 1e-4), the learning
+    rate halved every epochs/5 epochs and shuffled batches of `args.batch`, minimizing
+    `loss(predict(model, a), u)`; evaluates on the test set after every epoch (counted in the
+    epoch's time) and returns the JSON report: whole-trajectory and per-step test relative L2."""
     parameters = sum(p.numel() * (2 if p.is_complex() else 1) for p in model.parameters())
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(1, args.epochs // 5), gamma=0.5)
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(a_train, u_train), batch_size=args.batch, shuffle=True)
+    steps = u_test.shape[1]
     seconds, history = [], []
     for epoch in range(args.epochs):
         start = time.perf_counter()
@@ -79,28 +68,54 @@ def main():
         train_loss = 0.0
         for a, u in loader:
             optimizer.zero_grad()
-            prediction = rollout(model, a, args.steps_out)
-            loss = sum(relative_l2(prediction[:, t:t + 1], u[:, t:t + 1]).sum() for t in range(args.steps_out))
-            loss.backward()
+            batch_loss = loss(predict(model, a), u)
+            batch_loss.backward()
             optimizer.step()
-            train_loss += loss.item()
+            train_loss += batch_loss.item()
         scheduler.step()
         model.eval()
-        full, per_step = 0.0, torch.zeros(args.steps_out, dtype=torch.float64)
+        full, per_step = 0.0, torch.zeros(steps, dtype=torch.float64)
         with torch.no_grad():
             for i in range(0, len(a_test), 50):
-                prediction = rollout(model, a_test[i:i + 50], args.steps_out)
-                target = u_test[i:i + 50]
+                prediction, target = predict(model, a_test[i:i + 50]), u_test[i:i + 50]
                 full += relative_l2(prediction, target).sum().item()
-                per_step += torch.stack([relative_l2(prediction[:, t], target[:, t]).sum() for t in range(args.steps_out)]).double()
+                per_step += torch.stack([relative_l2(prediction[:, t], target[:, t]).sum() for t in range(steps)]).double()
         seconds.append(time.perf_counter() - start)
         history.append({"epoch": epoch + 1, "train_loss": train_loss / len(a_train), "test_relative_l2": full / len(a_test)})
-    print(json.dumps({
+    return {
         "parameters": parameters, "epochs": args.epochs, "seconds_per_epoch": statistics.median(seconds),
         "train_seconds": sum(seconds), "test_relative_l2": full / len(a_test),
         "test_relative_l2_per_step": (per_step / len(a_test)).tolist(), "history": history,
         "torch": torch.__version__, "threads": args.threads, "seed": args.seed,
-    }))
+    }
+
+
+def arguments(description, batch):
+    """The command line of both Navier–Stokes reference trainers."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--train", required=True)
+    parser.add_argument("--test", required=True)
+    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--batch", type=int, default=batch)
+    parser.add_argument("--steps-in", type=int, default=10)
+    parser.add_argument("--steps-out", type=int, default=10)
+    parser.add_argument("--normalizer", choices=["pointwise", "channel"], default="pointwise")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    return args
+
+
+def main():
+    args = arguments("PyTorch reference of opkit train fno --mode rollout", batch=20)
+    a_train, u_train = windows(args.train, args.steps_in, args.steps_out)
+    a_test, u_test = windows(args.test, args.steps_in, args.steps_out)
+    model = FNO2d(modes=12, width=20, inputs=args.steps_in)
+    per_step_loss = lambda prediction, u: sum(relative_l2(prediction[:, t:t + 1], u[:, t:t + 1]).sum() for t in range(u.shape[1]))
+    report = fit(model, lambda m, a: rollout(m, a, args.steps_out), per_step_loss, args, a_train, u_train, a_test, u_test)
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

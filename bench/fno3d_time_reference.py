@@ -17,16 +17,13 @@ Usage: python fno3d_time_reference.py --train DIR --test DIR [--epochs 50] [--st
   [--steps-out 10] [--batch 10] [--normalizer pointwise|channel] [--threads 2] [--seed 0]
 Prints one JSON line as bench/fno2d_time_reference.py.
 """
-import argparse
 import json
-import statistics
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from fno2d_time_reference import relative_l2, windows
+from fno2d_time_reference import arguments, fit, relative_l2, windows
 
 
 class SpectralConv3d(nn.Module):
@@ -91,57 +88,15 @@ class Normalizer:
 
 
 def main():
-    parser = argparse.ArgumentParser(description="PyTorch reference of opkit train fno --mode space-time")
-    parser.add_argument("--train", required=True)
-    parser.add_argument("--test", required=True)
-    parser.add_argument("--epochs", type=int, default=50)
-    parser.add_argument("--batch", type=int, default=10)
-    parser.add_argument("--steps-in", type=int, default=10)
-    parser.add_argument("--steps-out", type=int, default=10)
-    parser.add_argument("--normalizer", choices=["pointwise", "channel"], default="pointwise")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
-
+    args = arguments("PyTorch reference of opkit train fno --mode space-time", batch=10)
     a_train, u_train = windows(args.train, args.steps_in, args.steps_out)
     a_test, u_test = windows(args.test, args.steps_in, args.steps_out)
     a_norm, u_norm = Normalizer(a_train, args.normalizer), Normalizer(u_train, args.normalizer)
     a_train, a_test = a_norm.encode(a_train), a_norm.encode(a_test)
     model = FNO3d(steps_in=args.steps_in)
-    parameters = sum(p.numel() * (2 if p.is_complex() else 1) for p in model.parameters())
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
-    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(1, args.epochs // 5), gamma=0.5)
-    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(a_train, u_train), batch_size=args.batch, shuffle=True)
-    seconds, history = [], []
-    for epoch in range(args.epochs):
-        start = time.perf_counter()
-        model.train()
-        train_loss = 0.0
-        for a, u in loader:
-            optimizer.zero_grad()
-            loss = relative_l2(u_norm.decode(model(a, args.steps_out)), u).sum()
-            loss.backward()
-            optimizer.step()
-            train_loss += loss.item()
-        scheduler.step()
-        model.eval()
-        full, per_step = 0.0, torch.zeros(args.steps_out, dtype=torch.float64)
-        with torch.no_grad():
-            for i in range(0, len(a_test), 50):
-                prediction = u_norm.decode(model(a_test[i:i + 50], args.steps_out))
-                target = u_test[i:i + 50]
-                full += relative_l2(prediction, target).sum().item()
-                per_step += torch.stack([relative_l2(prediction[:, t], target[:, t]).sum() for t in range(args.steps_out)]).double()
-        seconds.append(time.perf_counter() - start)
-        history.append({"epoch": epoch + 1, "train_loss": train_loss / len(a_train), "test_relative_l2": full / len(a_test)})
-    print(json.dumps({
-        "parameters": parameters, "epochs": args.epochs, "seconds_per_epoch": statistics.median(seconds),
-        "train_seconds": sum(seconds), "test_relative_l2": full / len(a_test),
-        "test_relative_l2_per_step": (per_step / len(a_test)).tolist(), "history": history,
-        "torch": torch.__version__, "threads": args.threads, "seed": args.seed,
-    }))
+    predict = lambda m, a: u_norm.decode(m(a, args.steps_out))
+    report = fit(model, predict, lambda prediction, u: relative_l2(prediction, u).sum(), args, a_train, u_train, a_test, u_test)
+    print(json.dumps(report))
 
 
 if __name__ == "__main__":

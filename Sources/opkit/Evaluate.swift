@@ -38,20 +38,12 @@ struct Evaluate: ParsableCommand {
     // Models that query any grid (DeepONet) answer on the data's output grid.
     var dataset = try source.load(sameGrid: !trained.queriesAnyGrid)
     if trained.queriesAnyGrid { trained = trained.querying(outputGrid: dataset.outputSpatialShape) }
+    trained = try trained.predicting(steps: steps, checkpoint: model)
     if let rollout = trained.rolloutSteps {
       // Trajectories: their first snapshots in, the ones that follow as truth.
-      if let steps {
-        guard let rolling = trained.rollingOut(steps: steps) else {
-          throw CommandFailure(
-            "--steps: \(model) predicts exactly \(rollout.predicted) steps (a space-time model, or outputs normalized step by step)")
-        }
-        trained = rolling
-      }
       do {
-        dataset = try dataset.trajectoryWindows(stepsIn: rollout.history, stepsOut: steps ?? rollout.predicted)
+        dataset = try dataset.trajectoryWindows(stepsIn: rollout.history, stepsOut: rollout.predicted)
       } catch let error as DatasetFileError { throw CommandFailure("\(data): \(error.message)") }
-    } else if steps != nil {
-      throw CommandFailure("--steps: a \(trained.kind) model predicts one output per input, not a trajectory")
     }
     try evaluate(trained, on: dataset)
   }

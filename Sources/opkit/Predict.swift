@@ -47,22 +47,14 @@ struct Predict: ParsableCommand {
     for (path, role) in inputFiles.map({ ($0, "--input") }) + [(model, "--model")] where sameFile(out, path) {
       throw CommandFailure("--out \(out) is the \(role) file; write the predictions elsewhere")
     }
-    var trained = try ModelRegistry.standard.load(checkpointAt: model)
+    var trained = try ModelRegistry.standard.load(checkpointAt: model).predicting(steps: steps, checkpoint: model)
     let inputs: Tensor
     let inputFile: String
     if let rollout = trained.rolloutSteps {
       // Trajectories: continue each from its last snapshots (a directory: sol.npy's first).
-      if let steps {
-        guard let rolling = trained.rollingOut(steps: steps) else {
-          throw CommandFailure(
-            "--steps: \(model) predicts exactly \(rollout.predicted) steps (a space-time model, or outputs normalized step by step)")
-        }
-        trained = rolling
-      }
       inputs = try OperatorDataset.trajectoryHistory(at: input, key: key, steps: rollout.history, dimension: rollout.dimension)
       inputFile = directory ? DatasetDirectory(input).outputsPath : input
     } else {
-      if steps != nil { throw CommandFailure("--steps: a \(trained.kind) model predicts one output per input, not a trajectory") }
       inputs = try OperatorDataset.inputs(at: input, key: key)
       inputFile = directory ? DatasetDirectory(input).inputsPath : input
     }

@@ -35,3 +35,22 @@ func writePredictions(of trained: any InferenceModel, inputs: Tensor, queries: T
   let fileShape = [count] + (components > 1 ? [components] : []) + shape.dropFirst()
   try NumpyArray(shape: fileShape, values: values, dtype: complex ? .complex64 : .float32).write(to: path)
 }
+
+extension InferenceModel {
+  /// The model predicting `steps` snapshots (`--steps`; nil: as trained), loaded from
+  /// `checkpoint`.
+  /// - Throws: ``CommandFailure`` for `--steps` of a model that predicts no trajectory, or
+  ///   predicts a fixed number of steps (space-time, or outputs normalized step by step).
+  func predicting(steps: Int?, checkpoint: String) throws -> any InferenceModel {
+    guard let steps else { return self }
+    guard let rollout = rolloutSteps else {
+      throw CommandFailure("--steps: a \(kind) model predicts one output per input, not a trajectory")
+    }
+    if steps == rollout.predicted { return self }
+    guard let rolling = rollingOut(steps: steps) else {
+      throw CommandFailure(
+        "--steps: \(checkpoint) predicts exactly \(rollout.predicted) steps (a space-time model, or outputs normalized step by step)")
+    }
+    return rolling
+  }
+}

@@ -41,25 +41,10 @@ final class RolloutTrainingTests: XCTestCase {
     let windows = try RolloutTrainingTests.navierStokes.trajectoryWindows(stepsIn: 4, stepsOut: 3)
     let (train, test) = windows.split(testFraction: 0.25, seed: 1)
     var g = SplitMix64(seed: 4)
-    let model = FNORollout(configuration, using: &g)
-    var straight = Trainer(model: model, options: options, fittingNormalizersTo: train)
-    try straight.train(on: train, testingOn: test)
-    XCTAssertLessThan(straight.history.last!.trainLoss, straight.history.first!.trainLoss, "the rollout loss falls")
-
     let checkpoint = RolloutTrainingTests.directory.appendingPathComponent("rollout.safetensors").path
-    struct Stop: Error {}
-    var first = Trainer(model: model, options: options, fittingNormalizersTo: train)
-    XCTAssertThrowsError(
-      try first.train(on: train, testingOn: test) { _ in
-      } afterEpoch: { trainer in
-        try trainer.writeCheckpoint(to: checkpoint)
-        if trainer.history.count == 2 { throw Stop() }
-      })
-    var resumed = try Trainer<FNORollout>(checkpointAt: checkpoint)
-    XCTAssertEqual(resumed.history.count, 2)
-    try resumed.train(on: train, testingOn: test)
-    XCTAssertEqual(resumed.history.map(\.testRelativeL2), straight.history.map(\.testRelativeL2))
-    XCTAssertEqual(resumed.model.parameters, straight.model.parameters, "bitwise equal parameters")
+    let straight = try assertResumedTrainingEqualsUninterrupted(
+      FNORollout(configuration, using: &g), options: options, train: train, test: test, checkpoint: checkpoint)
+    XCTAssertLessThan(straight.history.last!.trainLoss, straight.history.first!.trainLoss, "the rollout loss falls")
 
     // The per-step test errors: one per rolled-out step, averaging to about the whole error.
     let evaluation = try straight.evaluate(test)

@@ -65,25 +65,8 @@ final class TrainerTests: XCTestCase {
     let (train, test) = TrainerTests.darcy.split(testFraction: 0.2, seed: 2)
     let options = TrainingOptions(epochs: 4, batchSize: 10, seed: 9)
     var g = SplitMix64(seed: 6)
-    let model = FNO(small, using: &g)
-    var straight = Trainer(model: model, options: options, fittingNormalizersTo: train)
-    try straight.train(on: train, testingOn: test)
-
-    // Stop after epoch 2 (a throwing afterEpoch, as a kill would), then resume from the file.
     let checkpoint = TrainerTests.directory.appendingPathComponent("resume.safetensors").path
-    struct Stop: Error {}
-    var first = Trainer(model: model, options: options, fittingNormalizersTo: train)
-    XCTAssertThrowsError(
-      try first.train(on: train, testingOn: test) { _ in
-      } afterEpoch: { trainer in
-        try trainer.writeCheckpoint(to: checkpoint)
-        if trainer.history.count == 2 { throw Stop() }
-      })
-    var resumed = try Trainer<FNO>(checkpointAt: checkpoint)
-    XCTAssertEqual(resumed.history.count, 2)
-    try resumed.train(on: train, testingOn: test)
-    XCTAssertEqual(resumed.history.map(\.testRelativeL2), straight.history.map(\.testRelativeL2))
-    XCTAssertEqual(resumed.model.parameters, straight.model.parameters, "bitwise equal parameters")
+    try assertResumedTrainingEqualsUninterrupted(FNO(small, using: &g), options: options, train: train, test: test, checkpoint: checkpoint)
   }
 
   func testCorruptCheckpointsAndBadDatasetsAreNamedErrors() throws {

@@ -19,38 +19,17 @@ final class RolloutCommandTests: XCTestCase {
   /// from the dataset directory equal `evaluate --predictions`; a longer `--steps` extends the
   /// same trajectories.
   func testRolloutTrainingEvaluationAndPrediction() throws {
-    let (data, model) = (path("ns"), path("rollout.safetensors"))
-    try? FileManager.default.removeItem(atPath: model)
-    let generated = try run([
-      "generate", "navier-stokes", "--resolution", "16", "--solver-resolution", "16", "--time", "1.2", "--record-every", "0.1",
-      "--samples", "30", "--out", data,
-    ])
-    XCTAssertEqual(generated.status, 0, generated.err)
-    let report = try json(
-      try run([
+    let (data, model) = (try generateTrajectories("ns", seed: 0), path("rollout.safetensors"))
+    let report = try trainBeatingTheMeanTrajectory(
+      [
         "train", "fno", "--data", data, "--steps-in", "4", "--steps-out", "6", "--modes", "4", "--width", "12", "--epochs", "30",
-        "--batch", "4", "--lr", "3e-3", "--out", model, "--json",
-      ]))
-    XCTAssertEqual(report["model"] as? String, "fno-rollout")
-    let perStep = try XCTUnwrap(report["test_relative_l2_per_step"] as? [Double])
-    XCTAssertEqual(perStep.count, 6)
+        "--batch", "4", "--lr", "3e-3", "--out", model,
+      ], kind: "fno-rollout", data: data)
     XCTAssertNotNil(report["train_relative_l2_summed_over_steps"])
-    // The mean predictor: every test trajectory's steps 5–10 predicted by the training mean.
-    let baseline = try meanTrajectoryRelativeL2(path("ns/sol.npy"), from: 4, steps: 6)
-    let error = try XCTUnwrap(report["test_relative_l2"] as? Double)
-    XCTAssertLessThan(error, 0.5 * baseline, "rollout \(error) against the mean trajectory's \(baseline)")
-
-    let evaluated = try json(
-      try run(["evaluate", "--model", model, "--data", data, "--predictions", path("evaluated.npy"), "--json", "--png", path("r.png")]))
+    let evaluated = try json(try run(["evaluate", "--model", model, "--data", data, "--json", "--png", path("r.png")]))
     XCTAssertEqual((evaluated["relative_l2_per_step"] as? [Double])?.count, 6)
     XCTAssert(FileManager.default.fileExists(atPath: path("r-error-growth.png")))
-    let predicted = try run(["predict", "--model", model, "--input", data, "--out", path("predicted.npy")])
-    XCTAssertEqual(predicted.status, 0, predicted.err)
-    let (a, b) = (try NumpyArray(contentsOf: path("evaluated.npy")), try NumpyArray(contentsOf: path("predicted.npy")))
-    XCTAssertEqual(a.shape, [30, 6, 16, 16])
-    XCTAssertEqual(b.shape, a.shape)
-    let difference: Double = zip(a.values, b.values).map { abs($0 - $1) }.max() ?? .infinity
-    XCTAssertLessThanOrEqual(difference, 1e-6)
+    let a = try assertPredictionsEqualEvaluation(of: model, on: data, name: "rollout")
     // Eight steps: the first six are the same rollout.
     XCTAssertEqual(try run(["predict", "--model", model, "--input", data, "--out", path("longer.npy"), "--steps", "8"]).status, 0)
     let longer = try NumpyArray(contentsOf: path("longer.npy"))
@@ -92,29 +71,13 @@ final class RolloutCommandTests: XCTestCase {
   /// error), reports per-step errors, predicts what evaluate predicts, and refuses other step
   /// counts.
   func testSpaceTimeTrainingEvaluationAndPrediction() throws {
-    let (data, model) = (path("ns-st"), path("space-time.safetensors"))
-    try? FileManager.default.removeItem(atPath: model)
-    let generated = try run([
-      "generate", "navier-stokes", "--resolution", "16", "--solver-resolution", "16", "--time", "1.2", "--record-every", "0.1",
-      "--samples", "30", "--seed", "2", "--out", data,
-    ])
-    XCTAssertEqual(generated.status, 0, generated.err)
-    let report = try json(
-      try run([
+    let (data, model) = (try generateTrajectories("ns-st", seed: 2), path("space-time.safetensors"))
+    try trainBeatingTheMeanTrajectory(
+      [
         "train", "fno", "--mode", "space-time", "--data", data, "--steps-in", "4", "--steps-out", "6", "--modes", "4", "--width", "8",
-        "--time-padding", "2", "--epochs", "20", "--batch", "5", "--lr", "3e-3", "--out", model, "--json",
-      ]))
-    XCTAssertEqual(report["model"] as? String, "fno-space-time")
-    XCTAssertEqual((report["test_relative_l2_per_step"] as? [Double])?.count, 6)
-    let baseline = try meanTrajectoryRelativeL2(path("ns-st/sol.npy"), from: 4, steps: 6)
-    let error = try XCTUnwrap(report["test_relative_l2"] as? Double)
-    XCTAssertLessThan(error, 0.5 * baseline, "space-time \(error) against the mean trajectory's \(baseline)")
-    XCTAssertEqual(try run(["evaluate", "--model", model, "--data", data, "--predictions", path("st-evaluated.npy")]).status, 0)
-    XCTAssertEqual(try run(["predict", "--model", model, "--input", data, "--out", path("st-predicted.npy")]).status, 0)
-    let (a, b) = (try NumpyArray(contentsOf: path("st-evaluated.npy")), try NumpyArray(contentsOf: path("st-predicted.npy")))
-    XCTAssertEqual(a.shape, [30, 6, 16, 16])
-    let difference: Double = zip(a.values, b.values).map { abs($0 - $1) }.max() ?? .infinity
-    XCTAssertLessThanOrEqual(difference, 1e-6)
+        "--time-padding", "2", "--epochs", "20", "--batch", "5", "--lr", "3e-3", "--out", model,
+      ], kind: "fno-space-time", data: data)
+    try assertPredictionsEqualEvaluation(of: model, on: data, name: "st")
     let longer = try run(["predict", "--model", model, "--input", data, "--out", path("st-longer.npy"), "--steps", "8"])
     XCTAssertEqual(longer.status, 1)
     XCTAssertTrue(longer.err.contains("predicts exactly 6 steps"), longer.err)
@@ -140,33 +103,56 @@ final class RolloutCommandTests: XCTestCase {
   /// mean trajectory's error, reports per-step errors, predicts what evaluate predicts, and
   /// refuses another grid.
   func testAFNOOnTrajectories() throws {
-    let (data, model) = (path("ns-afno"), path("afno.safetensors"))
-    try? FileManager.default.removeItem(atPath: model)
-    let generated = try run([
-      "generate", "navier-stokes", "--resolution", "16", "--solver-resolution", "16", "--time", "1.2", "--record-every", "0.1",
-      "--samples", "30", "--seed", "3", "--out", data,
-    ])
-    XCTAssertEqual(generated.status, 0, generated.err)
-    let report = try json(
-      try run([
+    let (data, model) = (try generateTrajectories("ns-afno", seed: 3), path("afno.safetensors"))
+    try trainBeatingTheMeanTrajectory(
+      [
         "train", "afno", "--data", data, "--steps-in", "4", "--steps-out", "6", "--embedding", "16", "--depth", "2", "--blocks", "4",
-        "--epochs", "20", "--batch", "5", "--lr", "3e-3", "--out", model, "--json",
-      ]))
-    XCTAssertEqual(report["model"] as? String, "afno")
-    XCTAssertEqual((report["test_relative_l2_per_step"] as? [Double])?.count, 6)
-    let baseline = try meanTrajectoryRelativeL2(path("ns-afno/sol.npy"), from: 4, steps: 6)
-    let error = try XCTUnwrap(report["test_relative_l2"] as? Double)
-    XCTAssertLessThan(error, 0.5 * baseline, "AFNO \(error) against the mean trajectory's \(baseline)")
-    XCTAssertEqual(try run(["evaluate", "--model", model, "--data", data, "--predictions", path("afno-evaluated.npy")]).status, 0)
-    XCTAssertEqual(try run(["predict", "--model", model, "--input", data, "--out", path("afno-predicted.npy")]).status, 0)
-    let (a, b) = (try NumpyArray(contentsOf: path("afno-evaluated.npy")), try NumpyArray(contentsOf: path("afno-predicted.npy")))
-    XCTAssertEqual(a.shape, [30, 6, 16, 16])
-    let difference: Double = zip(a.values, b.values).map { abs($0 - $1) }.max() ?? .infinity
-    XCTAssertLessThanOrEqual(difference, 1e-6)
+        "--epochs", "20", "--batch", "5", "--lr", "3e-3", "--out", model,
+      ], kind: "afno", data: data)
+    try assertPredictionsEqualEvaluation(of: model, on: data, name: "afno")
     try NumpyArray(shape: [2, 4, 8, 8], values: Array(repeating: 0.5, count: 512), dtype: .float32).write(to: path("coarse.npy"))
     let coarse = try run(["predict", "--model", model, "--input", path("coarse.npy"), "--out", path("afno-coarse.npy")])
     XCTAssertEqual(coarse.status, 1)
     XCTAssertTrue(coarse.err.contains("learned its position embedding on the grid [16, 16]"), coarse.err)
+  }
+
+  /// 30 Navier–Stokes trajectories of 12 snapshots at 16² in `name`.
+  private func generateTrajectories(_ name: String, seed: Int) throws -> String {
+    let data = path(name)
+    let generated = try run([
+      "generate", "navier-stokes", "--resolution", "16", "--solver-resolution", "16", "--time", "1.2", "--record-every", "0.1",
+      "--samples", "30", "--seed", "\(seed)", "--out", data,
+    ])
+    XCTAssertEqual(generated.status, 0, generated.err)
+    return data
+  }
+
+  /// Runs `train` (4 snapshots in, 6 out; `--json` added) afresh and checks the report: the
+  /// model kind, one test error per step, and a test error below half the mean trajectory's.
+  @discardableResult
+  private func trainBeatingTheMeanTrajectory(_ arguments: [String], kind: String, data: String) throws -> [String: Any] {
+    if let out = arguments.firstIndex(of: "--out") { try? FileManager.default.removeItem(atPath: arguments[out + 1]) }
+    let report = try json(try run(arguments + ["--json"]))
+    XCTAssertEqual(report["model"] as? String, kind)
+    XCTAssertEqual((report["test_relative_l2_per_step"] as? [Double])?.count, 6)
+    let baseline = try meanTrajectoryRelativeL2(data + "/sol.npy", from: 4, steps: 6)
+    let error = try XCTUnwrap(report["test_relative_l2"] as? Double)
+    XCTAssertLessThan(error, 0.5 * baseline, "\(kind) \(error) against the mean trajectory's \(baseline)")
+    return report
+  }
+
+  /// `predict` on the dataset directory writes what `evaluate --predictions` writes (to 1e-6):
+  /// 30 trajectories of 6 steps; returns them.
+  @discardableResult
+  private func assertPredictionsEqualEvaluation(of model: String, on data: String, name: String) throws -> NumpyArray {
+    XCTAssertEqual(try run(["evaluate", "--model", model, "--data", data, "--predictions", path("\(name)-evaluated.npy")]).status, 0)
+    XCTAssertEqual(try run(["predict", "--model", model, "--input", data, "--out", path("\(name)-predicted.npy")]).status, 0)
+    let (a, b) = (try NumpyArray(contentsOf: path("\(name)-evaluated.npy")), try NumpyArray(contentsOf: path("\(name)-predicted.npy")))
+    XCTAssertEqual(a.shape, [30, 6, 16, 16])
+    XCTAssertEqual(b.shape, a.shape)
+    let difference: Double = zip(a.values, b.values).map { abs($0 - $1) }.max() ?? .infinity
+    XCTAssertLessThanOrEqual(difference, 1e-6)
+    return a
   }
 
   /// The mean relative L2 error, over the last 20% of the trajectories in `file` (N, T, s, s),
