@@ -33,10 +33,15 @@ generate "$SAMPLES" 0 $DATA/train
 rm -f $DATA/rollout.safetensors $DATA/space-time.safetensors $DATA/space-time-base.safetensors $DATA/afno.safetensors
 common=(--data $DATA/train --test-data $DATA/test --steps-in 10 --steps-out 10 --epochs "$EPOCHS" --json)
 ours2d=$($OPKIT train fno --mode rollout "${common[@]}" --batch 20 --out $DATA/rollout.safetensors 2>/dev/null)
+echo "$ours2d" > $DATA/rollout.json  # each result kept as it comes
 theirs2d=$(cd bench && "../$PYTHON" fno2d_time_reference.py --train ../$DATA/train --test ../$DATA/test --epochs "$EPOCHS" --threads "$(nproc)")
+echo "$theirs2d" > $DATA/rollout-pytorch.json
 refined=$($OPKIT train fno --mode space-time "${common[@]}" --batch 10 --refine "$REFINE" --out $DATA/space-time.safetensors 2>/dev/null)
+echo "$refined" > $DATA/space-time.json
 theirs3d=$(cd bench && "../$PYTHON" fno3d_time_reference.py --train ../$DATA/train --test ../$DATA/test --epochs "$EPOCHS" --threads "$(nproc)")
+echo "$theirs3d" > $DATA/space-time-pytorch.json
 afno=$($OPKIT train afno "${common[@]}" --batch 20 --out $DATA/afno.safetensors 2>/dev/null)
+echo "$afno" > $DATA/afno.json
 # The first phase of the refined run is the plain FNO-3D: its figures from its checkpoint.
 ours3d=$(python3 - $DATA/space-time-base.safetensors "$refined" <<'PY'
 import json, statistics, struct, sys

@@ -38,6 +38,18 @@ def opkit_parameters(model, gradients=False):
     return tensors
 
 
+def rollout_parameters(model, gradients=False):
+    """fno_reference.FNO2d's parameters (or gradients) → opkit's FNORollout names and layout."""
+    tensors = {}
+    for i, layer in enumerate(model.spectral):
+        blocks = [torch.view_as_real(w.grad if gradients else w).permute(2, 3, 0, 1, 4) for w in (layer.weights1, layer.weights2)]
+        tensors[f"network.spectral.{i}.weight"] = torch.stack(blocks)
+    for name, parameter in model.named_parameters():
+        if not name.startswith("spectral."):
+            tensors[f"network.{name}"] = parameter.grad if gradients else parameter
+    return tensors
+
+
 def rollout_fixture(path):
     torch.manual_seed(0)
     model = FNO2d(modes=2, width=4, layers=2, projection=8, inputs=3)
@@ -46,19 +58,9 @@ def rollout_fixture(path):
     cotangent = torch.randn_like(output)
     (output * cotangent).sum().backward()
 
-    def opkit(gradients):
-        tensors = {}
-        for i, layer in enumerate(model.spectral):
-            blocks = [torch.view_as_real(w.grad if gradients else w).permute(2, 3, 0, 1, 4) for w in (layer.weights1, layer.weights2)]
-            tensors[f"network.spectral.{i}.weight"] = torch.stack(blocks)
-        for name, parameter in model.named_parameters():
-            if not name.startswith("spectral."):
-                tensors[f"network.{name}"] = parameter.grad if gradients else parameter
-        return tensors
-
-    tensors = opkit(False)
+    tensors = rollout_parameters(model)
     tensors.update({"input": x, "output": output, "cotangent": cotangent})
-    tensors.update({f"gradient.{name}": g for name, g in opkit(True).items()})
+    tensors.update({f"gradient.{name}": g for name, g in rollout_parameters(model, gradients=True).items()})
     write_safetensors(path, tensors)
 
 

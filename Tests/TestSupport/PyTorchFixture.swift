@@ -12,8 +12,7 @@ import XCTest
 public func assertAgreesWithPyTorchFixture<M: Module>(
   _ model: M, fixture name: String, apply: (M, Tensor) throws -> Tensor, file: StaticString = #filePath, line: UInt = #line
 ) throws {
-  let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/\(name)").path
-  let tensors = try SafetensorsFile(contentsOf: path).tensors
+  let tensors = try pyTorchFixture(name)
   let data = ["input", "output", "cotangent"]
   var model = model
   try model.loadParameters(tensors.filter { !$0.key.hasPrefix("gradient.") && !data.contains($0.key) })
@@ -27,4 +26,10 @@ public func assertAgreesWithPyTorchFixture<M: Module>(
     XCTAssertEqual(gradient.shape, expected.shape, path, file: file, line: line)
     assertClose(values(gradient), values(expected), rtol: 1e-4, path, file: file, line: line)
   }
+}
+
+/// The tensors of `Tests/Fixtures/<name>` (written by a `bench/*_fixture.py` script).
+public func pyTorchFixture(_ name: String) throws -> [String: Tensor] {
+  let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/\(name)").path
+  return try SafetensorsFile(contentsOf: path).tensors
 }
