@@ -38,6 +38,8 @@ struct TrainFNO: ParsableCommand {
       <out>-base.safetensors).
       """)
   var refine: Int = 0
+  @Option(help: "Space-time: the refining phase's constant learning rate (default: the first phase's last one).")
+  var refineLr: Float?
   @Option(help: "Fourier modes kept per axis (default: 12; 8 space-time, as the paper's scripts).") var modes: Int?
   @Option(help: "Channels inside the Fourier layers (default: 32 steady, 20 rollout, as the paper's scripts).") var width: Int?
   @Option(help: "Number of Fourier layers.") var layers: Int = 4
@@ -50,6 +52,7 @@ struct TrainFNO: ParsableCommand {
     guard stepsIn >= 1, stepsOut ?? 1 >= 1 else { throw ValidationError("--steps-in and --steps-out must be at least 1") }
     guard timePadding >= 0 else { throw ValidationError("--time-padding must be non-negative, got \(timePadding)") }
     guard refine >= 0 else { throw ValidationError("--refine must be non-negative, got \(refine)") }
+    guard refineLr.map({ $0 > 0 && $0.isFinite }) ?? true else { throw ValidationError("--refine-lr must be positive, got \(refineLr ?? 0)") }
     if refine > 0, mode != .spaceTime { throw ValidationError("--refine fine-tunes a space-time model: pass --mode space-time") }
   }
 
@@ -96,7 +99,9 @@ struct TrainFNO: ParsableCommand {
 
   /// The Spectral-Refiner schedule: `--epochs` of the space-time model (checkpoint
   /// `<out>-base.safetensors`), then `--refine` epochs of its last Fourier layer alone, every
-  /// frequency kept, on the relative H⁻¹ loss (checkpoint `--out`); both phases resume.
+  /// frequency kept, on the relative H⁻¹ loss at a constant learning rate (`--refine-lr`, by
+  /// default where the first phase ended: a fresh 1e-3 undoes part of what it learned);
+  /// checkpoint `--out`; both phases resume.
   private func trainAndRefine(_ configuration: FNOSpaceTimeConfiguration, train: OperatorDataset, test: OperatorDataset) throws {
     let training = common.training
     let base = ((training.out as NSString).deletingPathExtension) + "-base.safetensors"
@@ -106,6 +111,9 @@ struct TrainFNO: ParsableCommand {
     let refined = first.trainer.model.refined(grid: train.outputSpatialShape)
     var refining = options
     refining.epochs = refine
+    refining.schedule = .constant
+    refining.warmupEpochs = 0
+    refining.learningRate = refineLr ?? options.learningRate(epoch: options.epochs - 1)
     refining.loss = training.loss ?? .relativeNegativeSobolev
     refining.trainablePrefixes = [refined.outputLayerPrefix]
     let resumes = training.resume && FileManager.default.fileExists(atPath: training.out)
