@@ -76,6 +76,29 @@ final class ParsingTests: XCTestCase {
       ["generate", "darcy", "--samples", "0", "--out", "d"],
       ["generate", "heat", "--out", "d"],
       ["generate", "darcy"],
+      // Operators over time: every new count and level out of range, an unknown mode, --refine
+      // without the space-time mode, an unpaired --surrogate.
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--mode", "sideways"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--steps-in", "0"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--steps-out", "-3"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--time-padding", "-1"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--modes", "0"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--width", "0"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--refine", "-1", "--mode", "space-time"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--refine", "2"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--refine", "2", "--mode", "space-time", "--refine-lr", "0"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--loss", "h1"],
+      ["train", "afno", "--data", "d", "--out", "m.safetensors", "--patch", "0"],
+      ["train", "afno", "--data", "d", "--out", "m.safetensors", "--embedding", "12", "--blocks", "5"],
+      ["train", "afno", "--data", "d", "--out", "m.safetensors", "--depth", "0"],
+      ["train", "afno", "--data", "d", "--out", "m.safetensors", "--mlp-ratio", "0"],
+      ["train", "afno", "--data", "d", "--out", "m.safetensors", "--sparsity", "-0.1"],
+      ["train", "afno", "--data", "d", "--out", "m.safetensors", "--sparsity", "nan"],
+      ["train", "afno", "--data", "d", "--out", "m.safetensors", "--steps-in", "0"],
+      ["evaluate", "--model", "m.safetensors", "--data", "d", "--steps", "0"],
+      ["predict", "--model", "m.safetensors", "--input", "d", "--out", "u.npy", "--steps", "-1"],
+      ["bench", "--suite", "surrogate", "--surrogate", "m.safetensors"],
+      ["bench", "--suite", "surrogate", "--surrogate", "a=b=c"],
     ]
     for arguments in rejected {
       XCTAssertThrowsError(try parse(arguments), arguments.joined(separator: " "))
