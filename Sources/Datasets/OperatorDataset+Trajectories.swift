@@ -11,11 +11,13 @@ extension OperatorDataset {
   ///   snapshots or the counts are below 1.
   public func trajectoryWindows(stepsIn: Int, stepsOut: Int) throws -> OperatorDataset {
     let (snapshots, spatial) = (outputs.shape[1], outputs.shape.dropFirst(2).map { 0..<$0 })
-    guard stepsIn >= 1, stepsOut >= 1, queries == nil, outputs.rank >= 3, stepsIn + stepsOut <= snapshots else {
+    guard stepsIn >= 1, stepsOut >= 1, queries == nil, outputs.rank >= 3, stepsIn <= snapshots, stepsOut <= snapshots - stepsIn else {
+      let needed = stepsIn.addingReportingOverflow(stepsOut)
       throw DatasetFileError(
         file: "(trajectories)",
-        message: "\(stepsIn) input and \(stepsOut) output steps need trajectories of at least \(stepsIn + stepsOut) snapshots; "
-          + "the outputs have shape \(outputs.shape) (samples, snapshots, grid)")
+        message: "\(stepsIn) input and \(stepsOut) output steps need trajectories of at least "
+          + "\(needed.overflow ? "that many" : "\(needed.partialValue)") snapshots; the outputs have shape \(outputs.shape) "
+          + "(samples, snapshots, grid)")
     }
     let all = 0..<count
     return try OperatorDataset(

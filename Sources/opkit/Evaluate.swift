@@ -38,7 +38,12 @@ struct Evaluate: ParsableCommand {
     // Models that query any grid (DeepONet) answer on the data's output grid.
     var dataset = try source.load(sameGrid: !trained.queriesAnyGrid)
     if trained.queriesAnyGrid { trained = trained.querying(outputGrid: dataset.outputSpatialShape) }
-    trained = try trained.predicting(steps: steps, checkpoint: model)
+    trained = try trained.predicting(steps: steps, checkpoint: model) { steps in
+      // The truth must hold that many snapshots after the given ones.
+      let (have, given) = (dataset.outputs.shape[1], trained.rolloutSteps?.history ?? 0)
+      return steps > have - given
+        ? "\(data): the trajectories hold \(have) snapshots, \(given) given and at most \(have - given) to predict (shape \(dataset.outputs.shape))" : nil
+    }
     if let rollout = trained.rolloutSteps {
       // Trajectories: their first snapshots in, the ones that follow as truth.
       do {

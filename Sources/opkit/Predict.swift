@@ -47,7 +47,7 @@ struct Predict: ParsableCommand {
     for (path, role) in inputFiles.map({ ($0, "--input") }) + [(model, "--model")] where sameFile(out, path) {
       throw CommandFailure("--out \(out) is the \(role) file; write the predictions elsewhere")
     }
-    var trained = try ModelRegistry.standard.load(checkpointAt: model).predicting(steps: steps, checkpoint: model)
+    var trained = try ModelRegistry.standard.load(checkpointAt: model)
     let inputs: Tensor
     let inputFile: String
     if let rollout = trained.rolloutSteps {
@@ -59,6 +59,18 @@ struct Predict: ParsableCommand {
       inputFile = directory ? DatasetDirectory(input).inputsPath : input
     }
     do { try trained.validate(input: inputs.shape) } catch { throw CommandFailure("\(inputFile): \(error)") }
+    trained = try trained.predicting(steps: steps, checkpoint: model) { steps in
+      // A huge --steps would fill memory before writing anything: refuse it up front.
+      let values = [steps, inputs.shape.dropFirst(2).reduce(1, *), 8].reduce(Optional(inputs.shape[0])) { total, factor in
+        total.flatMap { t in let (p, overflow) = t.multipliedReportingOverflow(by: factor); return overflow ? nil : p }
+      }
+      let available = ProcessInfo.processInfo.physicalMemory / 2
+      guard let values, UInt64(values) <= available else {
+        return "\(inputs.shape[0]) trajectories of that many snapshots need more than the \(available >> 30) GiB available for "
+          + "predictions; predict fewer steps or fewer inputs at a time"
+      }
+      return nil
+    }
     if let outputGrid {
       guard trained.queriesAnyGrid else { throw CommandFailure("--output-grid: a \(trained.kind) model answers on its input grid only") }
       guard outputGrid.counts.allSatisfy({ $0 >= 1 }) else { throw CommandFailure("--output-grid needs positive extents, got \(outputGrid)") }

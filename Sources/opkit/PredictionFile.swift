@@ -38,14 +38,17 @@ func writePredictions(of trained: any InferenceModel, inputs: Tensor, queries: T
 
 extension InferenceModel {
   /// The model predicting `steps` snapshots (`--steps`; nil: as trained), loaded from
-  /// `checkpoint`.
+  /// `checkpoint`; `limit(steps)` says why a count is too many (nil: it is not), checked before
+  /// anything of that size is built.
   /// - Throws: ``CommandFailure`` for `--steps` of a model that predicts no trajectory, or
-  ///   predicts a fixed number of steps (space-time, or outputs normalized step by step).
-  func predicting(steps: Int?, checkpoint: String) throws -> any InferenceModel {
+  ///   predicts a fixed number of steps (space-time, or outputs normalized step by step), or
+  ///   more steps than `limit` allows.
+  func predicting(steps: Int?, checkpoint: String, limit: (Int) -> String? = { _ in nil }) throws -> any InferenceModel {
     guard let steps else { return self }
     guard let rollout = rolloutSteps else {
       throw CommandFailure("--steps: a \(kind) model predicts one output per input, not a trajectory")
     }
+    if let reason = limit(steps) { throw CommandFailure("--steps \(steps): \(reason)") }
     if steps == rollout.predicted { return self }
     guard let rolling = rollingOut(steps: steps) else {
       throw CommandFailure(

@@ -51,6 +51,10 @@ struct TrainFNO: ParsableCommand {
     }
     guard stepsIn >= 1, stepsOut ?? 1 >= 1 else { throw ValidationError("--steps-in and --steps-out must be at least 1") }
     guard timePadding >= 0 else { throw ValidationError("--time-padding must be non-negative, got \(timePadding)") }
+    for (value, name) in [(modes ?? 1, "--modes"), (width ?? 1, "--width"), (layers, "--layers"), (projection, "--projection"),
+      (stepsIn, "--steps-in"), (stepsOut ?? 1, "--steps-out"), (timePadding, "--time-padding")] where value > Self.largest {
+      throw ValidationError("\(name) must be at most \(Self.largest), got \(value)")
+    }
     guard refine >= 0 else { throw ValidationError("--refine must be non-negative, got \(refine)") }
     guard refineLr.map({ $0 > 0 && $0.isFinite }) ?? true else { throw ValidationError("--refine-lr must be positive, got \(refineLr ?? 0)") }
     if refine > 0, mode != .spaceTime { throw ValidationError("--refine fine-tunes a space-time model: pass --mode space-time") }
@@ -128,6 +132,9 @@ struct TrainFNO: ParsableCommand {
   private func windows(_ train: OperatorDataset, _ test: OperatorDataset) throws -> (OperatorDataset, OperatorDataset) {
     try common.trajectoryWindows(train, test, stepsIn: stepsIn, stepsOut: stepsOut)
   }
+
+  /// The largest count any size option takes (far beyond what fits in memory as a model).
+  static let largest = 1 << 16
 
   /// Rollout for a dataset directory whose `meta.json` records more than one snapshot time,
   /// steady otherwise.

@@ -99,6 +99,13 @@ final class ParsingTests: XCTestCase {
       ["predict", "--model", "m.safetensors", "--input", "d", "--out", "u.npy", "--steps", "-1"],
       ["bench", "--suite", "surrogate", "--surrogate", "m.safetensors"],
       ["bench", "--suite", "surrogate", "--surrogate", "a=b=c"],
+      // Huge counts are refused before any arithmetic on them can overflow.
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--steps-out", "9223372036854775807"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--mode", "space-time", "--time-padding", "9223372036854775807"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--modes", "9223372036854775807"],
+      ["train", "afno", "--data", "d", "--out", "m.safetensors", "--mlp-ratio", "9223372036854775807"],
+      ["train", "afno", "--data", "d", "--out", "m.safetensors", "--embedding", "9223372036854775807", "--blocks", "1"],
+      ["train", "afno", "--data", "d", "--out", "m.safetensors", "--steps-in", "9223372036854775807"],
     ]
     for arguments in rejected {
       XCTAssertThrowsError(try parse(arguments), arguments.joined(separator: " "))

@@ -52,12 +52,17 @@ final class RolloutCommandTests: XCTestCase {
 
     // Hostile: too many steps for the data, normalized rollouts, --steps of a steady model.
     for (arguments, message) in [
-      (["evaluate", "--model", model, "--data", data, "--steps", "9"], "need trajectories of at least 13 snapshots"),
+      (["evaluate", "--model", model, "--data", data, "--steps", "9"], "12 snapshots, 4 given and at most 8 to predict"),
+      (["evaluate", "--model", model, "--data", data, "--steps", "9223372036854775807"], "at most 8 to predict"),
       (
         ["train", "fno", "--data", data, "--steps-in", "4", "--normalization", "gaussian", "--out", path("n.safetensors")],
         "--normalization gaussian: a rollout feeds its predictions back"
       ),
       (["train", "fno", "--data", data, "--steps-in", "12", "--out", path("n.safetensors")], "need trajectories of at least"),
+      (
+        ["predict", "--model", model, "--input", data, "--out", path("x.npy"), "--steps", "1000000000000"],
+        "need more than the"
+      ),
       (["predict", "--model", model, "--input", path("ns/coeff.npy"), "--out", path("x.npy")], "expected real (N, T, s, s) snapshots of 2D fields, got shape [30, 16, 16]"),
     ] {
       let result = try run(arguments)
