@@ -1,6 +1,6 @@
 # OperatorKit — the three jobs a user runs. Each installs missing Debian packages first.
 SHELL := /bin/bash
-DEBIAN_PACKAGES := libfftw3-dev libsuitesparse-dev libopenblas-dev liblapacke-dev libhdf5-dev zlib1g-dev pkg-config
+DEBIAN_PACKAGES := libfftw3-dev libsuitesparse-dev libopenblas-dev liblapacke-dev libhdf5-dev zlib1g-dev pkg-config libopenmpi-dev openmpi-bin libpetsc-real-dev
 SWIFT_RELEASE := swift build -c release
 OPKIT := .build/release/opkit
 OUT := out

@@ -20,6 +20,8 @@ let package = Package(
     .systemLibrary(name: "CSuiteSparse", path: "Sources/CSuiteSparse"),
     .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+    .systemLibrary(name: "CPETSc", path: "Sources/CPETSc", pkgConfig: "PETSc", providers: [.apt(["libpetsc-real-dev"])]),
 
     // Floor 0.
     .target(name: "Parallelism", dependencies: ["CBLAS"]),
@@ -35,19 +37,20 @@ let package = Package(
     .target(name: "Layers", dependencies: ["Tensors"]),
     .target(name: "Spectral", dependencies: ["Tensors", "CFFTW"]),
     .target(name: "Datasets", dependencies: ["Tensors", "CHDF5", "CZlib"]),
+    .target(name: "Distributed", dependencies: ["CMPI"]),
     // Floor 2.
-    .target(name: "Krylov", dependencies: ["Sparse", "Grids", "Parallelism", "CBLAS"]),
-    .target(name: "Training", dependencies: ["Layers", "Datasets", "Parallelism"]),
+    .target(name: "Krylov", dependencies: ["Sparse", "Grids", "Parallelism", "CBLAS", "Distributed", "CMPI", "CPETSc"]),
+    .target(name: "Training", dependencies: ["Layers", "Datasets", "Distributed", "Parallelism"]),
     // Floor 3.
     .target(name: "Operators", dependencies: ["Datasets", "Training", "Layers", "Spectral", "Grids", "Tensors"]),
     .target(name: "Koopman", dependencies: ["Datasets", "Training", "Layers", "Spectral", "Tensors"]),
-    .target(name: "PDEData", dependencies: ["Datasets", "Parallelism", "Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
+    .target(name: "PDEData", dependencies: ["Datasets", "Distributed", "Parallelism", "Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
     .target(name: "LearnedSolvers", dependencies: ["Datasets", "Training", "Layers", "Krylov", "Sparse", "Tensors"]),
     // Floor 4: umbrella.
     .target(
       name: "OperatorKit",
       dependencies: [
-        "Parallelism", "Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Datasets", "Training", "Spectral", "Operators", "PDEData", "Koopman",
+        "Parallelism", "Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Datasets", "Distributed", "Training", "Spectral", "Operators", "PDEData", "Koopman",
         "LearnedSolvers",
       ]),
     // Floor 5: the CLI and the examples.
@@ -84,6 +87,7 @@ let package = Package(
     .testTarget(name: "OperatorsTests", dependencies: ["Datasets", "Operators", "Training", "Layers", "PDEData", "TestSupport"]),
     .testTarget(
       name: "LearnedSolversTests", dependencies: ["Datasets", "LearnedSolvers", "Krylov", "Sparse", "Grids", "Training", "Tensors", "TestSupport"]),
+    .testTarget(name: "DistributedTests", dependencies: ["Distributed", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "TestSupport"]),
     .testTarget(name: "TrainingTests", dependencies: ["Datasets", "Training", "Layers", "Operators", "PDEData", "TestSupport"]),
     .testTarget(name: "KrylovTests", dependencies: ["Krylov", "TestSupport"]),

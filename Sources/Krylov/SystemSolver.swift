@@ -56,6 +56,15 @@ public struct SystemSolution: Sendable {
   /// Whether the method met the tolerance: the Krylov stop reason, or for a direct method a true
   /// relative residual below `rtol`.
   public var converged: Bool
+
+  /// A solution computed elsewhere (PETSc, a learned method), with its report and timings.
+  public init(
+    solution: [Double], report: SolveReport?, setupSeconds: Double, solveSeconds: Double, relativeResidual: Double,
+    preconditioner: PreconditionerKind?, converged: Bool
+  ) {
+    (self.solution, self.report, self.setupSeconds, self.solveSeconds) = (solution, report, setupSeconds, solveSeconds)
+    (self.relativeResidual, self.preconditioner, self.converged) = (relativeResidual, preconditioner, converged)
+  }
 }
 
 /// Solves `A x = b` by a chosen method, timing setup and solve separately and checking the

@@ -1,6 +1,7 @@
 // OperatorKit: the umbrella module. It only re-exports the modules below it, so
 // `import OperatorKit` gives grids, meshes, sparse matrices, solvers and array files at once.
 @_exported import Datasets
+@_exported import Distributed
 @_exported import Grids
 @_exported import Koopman
 @_exported import Krylov

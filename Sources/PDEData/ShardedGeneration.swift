@@ -1,4 +1,5 @@
 import Datasets
+import Distributed
 import Foundation
 import Parallelism
 import Synchronization
@@ -22,7 +23,14 @@ struct GeneratedSample {
 /// and each written atomically under `shards/` (its statistics file last, marking it complete),
 /// so a killed run leaves only complete shards and the same call resumes without recomputing
 /// them; finished shards are joined in sample order. Every sample runs on its worker alone
-/// (``Parallel/serially(_:)``), so its bits do not depend on how many shards were pending.
+/// (``Parallel/serially(_:)``), and every shard starts from a fresh state (a recycling solver
+/// builds its subspace anew along the shard's run of the chain), so a sample's bits depend on
+/// neither the worker, nor the rank, nor the run that produced its shard.
+///
+/// Across MPI ranks (``Communicator``) each rank produces the pending shards of its contiguous
+/// block of shards into the shared directory; after a barrier every rank joins all shards and
+/// rank 0 alone writes the dataset — byte for byte the one a single process writes. A killed
+/// rank loses only the shard it was writing.
 struct ShardedGeneration {
   /// Samples in the dataset.
   let samples: Int
@@ -34,9 +42,6 @@ struct ShardedGeneration {
   let outputType: NumpyDType
   /// The order samples are grouped into shards: index order, or a chain of related samples.
   let order: [Int]
-  /// Whether each worker walks its own contiguous run of shards (a recycling solver following
-  /// the chain) instead of taking shards as they come.
-  let contiguousWorkers: Bool
 
   /// What a run produced.
   struct Outcome {
@@ -48,44 +53,43 @@ struct ShardedGeneration {
     var inputs: [Double], outputs: [Double]
     /// Per-sample iterations and residuals, in sample order.
     var iterations: [Int], residuals: [Double]
+    /// Samples each rank produced in this run.
+    var producedPerRank: [Int]
   }
 
-  /// Produces the missing shards with `produce(index, &state)` (`makeState()` once per worker:
-  /// a recycling solver, a stepper's workspace) and joins every shard.
-  /// - Parameter progress: called with (samples done, total) from worker threads.
+  /// Produces this rank's missing shards with `produce(index, &state)` (`makeState()` once per
+  /// shard: a recycling solver) and joins every shard.
+  /// - Parameter progress: called with (samples done, total) of this rank's block, from worker
+  ///   threads.
+  /// - Throws: the first failure of a sample or a file. Over several ranks a rank that throws
+  ///   leaves the others waiting at the barrier: the program must abort the job
+  ///   (``Communicator/abort(code:)``).
   func run<State>(
-    in layout: DatasetDirectory, makeState: () -> State, produce: (Int, inout State) throws -> GeneratedSample,
-    progress: @escaping @Sendable (Int, Int) -> Void
+    in layout: DatasetDirectory, communicator: Communicator = .single, makeState: () -> State,
+    produce: (Int, inout State) throws -> GeneratedSample, progress: @escaping @Sendable (Int, Int) -> Void
   ) throws -> Outcome {
     try layout.create(shards: true)
     let shards = stride(from: 0, to: samples, by: shardSize).enumerated().map { k, start in
       Shard(samples: Array(order[start..<min(samples, start + shardSize)]), files: layout.shard(k))
     }
-    let pending = shards.filter { !$0.isComplete(inputShape: inputShape, outputShape: outputShape, complex: outputType == .complex64) }
-    let done = Atomic<Int>(samples - pending.reduce(0) { $0 + $1.samples.count })
+    let mine = shards[communicator.block(of: shards.count)]
+    let pending = mine.filter { !$0.isComplete(inputShape: inputShape, outputShape: outputShape, complex: outputType == .complex64) }
+    let total = mine.reduce(0) { $0 + $1.samples.count }
+    let done = Atomic<Int>(total - pending.reduce(0) { $0 + $1.samples.count })
     let matvecs = Atomic<Int>(0)
     let next = Atomic<Int>(0)
     let failure = Mutex<Error?>(nil)
-    progress(done.load(ordering: .relaxed), samples)
+    progress(done.load(ordering: .relaxed), total)
     let workers = max(1, min(Parallel.availableWorkers, pending.count))
-    func work(_ worker: Int) {
-      var state = makeState()
-      let group = (pending.count * worker / workers)..<(pending.count * (worker + 1) / workers)
-      var position = group.lowerBound
+    func work() {
       while failure.withLock({ $0 == nil }) {
-        let k: Int
-        if contiguousWorkers {
-          k = position
-          position += 1
-          guard k < group.upperBound else { return }
-        } else {
-          k = next.add(1, ordering: .relaxed).oldValue
-          guard k < pending.count else { return }
-        }
+        let k = next.add(1, ordering: .relaxed).oldValue
+        guard k < pending.count else { return }
         do {
+          var state = makeState()
           let used = try write(pending[k]) { i in
             let sample = try produce(i, &state)
-            progress(done.add(1, ordering: .relaxed).newValue, samples)
+            progress(done.add(1, ordering: .relaxed).newValue, total)
             return sample
           }
           matvecs.add(used, ordering: .relaxed)
@@ -94,10 +98,15 @@ struct ShardedGeneration {
         }
       }
     }
-    Parallel.forEach(count: workers) { worker in Parallel.serially { work(worker) } }
+    Parallel.forEach(count: workers) { _ in Parallel.serially { work() } }
     if let error = failure.withLock({ $0 }) { throw error }
+    var counts = [Int](repeating: 0, count: communicator.size + 1)
+    counts[communicator.rank] = pending.reduce(0) { $0 + $1.samples.count }
+    counts[communicator.size] = matvecs.load(ordering: .relaxed)
+    communicator.allReduceSum(&counts)  // also the barrier: every shard is on disk after it
     var outcome = try consolidate(shards)
-    (outcome.producedNow, outcome.matvecs) = (pending.reduce(0) { $0 + $1.samples.count }, matvecs.load(ordering: .relaxed))
+    outcome.producedPerRank = Array(counts.prefix(communicator.size))
+    (outcome.producedNow, outcome.matvecs) = (outcome.producedPerRank.reduce(0, +), counts[communicator.size])
     return outcome
   }
 
@@ -136,7 +145,7 @@ struct ShardedGeneration {
     var outcome = Outcome(
       producedNow: 0, matvecs: 0, inputs: [Double](repeating: 0, count: samples * points),
       outputs: [Double](repeating: 0, count: samples * values), iterations: [Int](repeating: 0, count: samples),
-      residuals: [Double](repeating: 0, count: samples))
+      residuals: [Double](repeating: 0, count: samples), producedPerRank: [])
     for shard in shards {
       let a = try NumpyArray(contentsOf: shard.files.inputs).values, u = try NumpyArray(contentsOf: shard.files.outputs).values
       let statistics: ShardStatistics = try readJSON(shard.files.statistics)

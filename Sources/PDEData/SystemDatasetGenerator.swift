@@ -1,4 +1,5 @@
 import Datasets
+import Distributed
 import Foundation
 import Krylov
 import Sparse
@@ -10,7 +11,8 @@ import Tensors
 /// components) and the ``DatasetMetadata`` (parameters and per-sample solver statistics).
 ///
 /// Sample `i` depends only on `(seed, i)`, so the dataset is the same whatever the solve order,
-/// the shard size or the number of workers (solutions agree to the solver tolerance). Work is
+/// the shard size or the number of workers (solutions agree to the solver tolerance; for a
+/// given shard size the bytes are the same for any number of workers and MPI ranks). Work is
 /// split into shards of consecutive samples, solved on all cores; each shard is written
 /// atomically under `shards/`, its statistics file last, so a killed run leaves only complete
 /// shards and the same command resumes without recomputing them. Every solution's true relative
@@ -71,6 +73,10 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
     public var solvedNow: Int
     /// Wall-clock seconds of this run.
     public var seconds: Double
+    /// The MPI ranks that shared the work (1 without `mpirun`).
+    public var ranks: Int
+    /// Samples each rank produced in this run, in rank order.
+    public var samplesPerRank: [Int]
     /// Operator applications of the iterative solves of this run.
     public var matvecs: Int
     /// Mean iterations per sample over the dataset.
@@ -81,12 +87,16 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
 
   /// Generates (or completes) the dataset in `directory` (``ShardedGeneration``: resumable,
   /// sharded, atomic). Recycling solvers walk the samples along a greedy nearest-neighbour chain
-  /// of their parameter fields, each worker its own contiguous part with one solver.
-  /// - Parameter progress: called with (samples done, total) as samples finish, from worker
-  ///   threads; must be thread-safe.
+  /// of their parameter fields, each shard its run of the chain with a fresh solver. Over a
+  /// `communicator` of several ranks each rank solves its block of shards and rank 0 writes
+  /// the dataset (the same bytes as one rank's).
+  /// - Parameter progress: called with (samples done, total) of this rank's block as samples
+  ///   finish, from worker threads; must be thread-safe.
   /// - Throws: ``DatasetError`` for a sample whose solve fails, ``DatasetFileError`` for
   ///   unusable files.
-  public func generate(in directory: String, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Summary {
+  public func generate(
+    in directory: String, communicator: Communicator = .single, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+  ) throws -> Summary {
     let start = ContinuousClock.now
     let layout = DatasetDirectory(directory)
     let order =
@@ -94,9 +104,9 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
       ? SampleOrdering.greedyNearestNeighbour((0..<samples).map { problem.coefficient(index: $0, seed: seed) }) : Array(0..<samples)
     let generation = ShardedGeneration(
       samples: samples, shardSize: shardSize, inputShape: problem.fieldShape, outputShape: problem.solutionShape,
-      outputType: problem.solutionIsComplex ? .complex64 : .float32, order: order, contiguousWorkers: solver.recycles)
+      outputType: problem.solutionIsComplex ? .complex64 : .float32, order: order)
     let outcome = try generation.run(
-      in: layout, makeState: { solver.makeRecycler(size: problem.unknowns, options: iterativeOptions) },
+      in: layout, communicator: communicator, makeState: { solver.makeRecycler(size: problem.unknowns, options: iterativeOptions) },
       produce: { i, recycler in try solve(sample: i, recycler: recycler) }, progress: progress)
     var meta = DatasetMetadata(family: Family.family, samples: samples, seed: seed)
     (meta.resolution, meta.spacing) = (problem.resolution, problem.spacing)
@@ -104,9 +114,10 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
     meta.preconditioner = solver.usesPreconditioner ? preconditioner.recordedName : nil
     (meta.rtol, meta.iterations, meta.relativeResiduals) = (rtol, outcome.iterations, outcome.residuals)
     problem.describe(&meta)
-    try generation.write(outcome, metadata: meta, to: layout)
+    if communicator.isRoot { try generation.write(outcome, metadata: meta, to: layout) }
     return Summary(
-      samples: samples, solvedNow: outcome.producedNow, seconds: (ContinuousClock.now - start) / .seconds(1), matvecs: outcome.matvecs, meanIterations: Double(outcome.iterations.reduce(0, +)) / Double(samples),
+      samples: samples, solvedNow: outcome.producedNow, seconds: (ContinuousClock.now - start) / .seconds(1), ranks: communicator.size,
+      samplesPerRank: outcome.producedPerRank, matvecs: outcome.matvecs, meanIterations: Double(outcome.iterations.reduce(0, +)) / Double(samples),
       maxRelativeResidual: outcome.residuals.max() ?? 0)
   }
 

@@ -1,4 +1,5 @@
 import Datasets
+import Distributed
 import Foundation
 import Tensors
 
@@ -60,22 +61,29 @@ public struct TrajectoryDatasetGenerator<Family: TimeDependentFamily>: Sendable 
     public var solvedNow: Int
     /// Wall-clock seconds of this run.
     public var seconds: Double
+    /// The MPI ranks that shared the work (1 without `mpirun`).
+    public var ranks: Int
+    /// Samples each rank produced in this run, in rank order.
+    public var samplesPerRank: [Int]
     /// Time steps per sample.
     public var stepsPerSample: Int
   }
 
-  /// Generates (or completes) the dataset in `directory`; `progress(done, total)` is called
-  /// from worker threads.
+  /// Generates (or completes) the dataset in `directory`, over a `communicator` of several ranks
+  /// each rank its block of shards, rank 0 writing the dataset; `progress(done, total)` (this
+  /// rank's block) is called from worker threads.
   /// - Throws: ``DatasetError`` for a sample whose stepper fails, ``DatasetFileError`` for files.
-  public func generate(in directory: String, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Summary {
+  public func generate(
+    in directory: String, communicator: Communicator = .single, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+  ) throws -> Summary {
     let start = ContinuousClock.now
     let layout = DatasetDirectory(directory)
     let times = problem.snapshotTimes
     let generation = ShardedGeneration(
       samples: samples, shardSize: shardSize, inputShape: problem.storedShape, outputShape: [times.count] + problem.storedShape,
-      outputType: .float32, order: Array(0..<samples), contiguousWorkers: false)
+      outputType: .float32, order: Array(0..<samples))
     let outcome = try generation.run(
-      in: layout, makeState: {},
+      in: layout, communicator: communicator, makeState: {},
       produce: { i, _ in
         let initial = problem.initialCondition(index: i, seed: seed)
         let trajectory = try problem.solve(initial, sample: i)
@@ -87,9 +95,10 @@ public struct TrajectoryDatasetGenerator<Family: TimeDependentFamily>: Sendable 
     (meta.resolution, meta.spacing, meta.boundary, meta.solver) = (problem.storedShape[0], 1 / Double(problem.storedShape[0]), .periodic, Family.solverName)
     (meta.times, meta.dimension) = (times, problem.storedShape.count)
     problem.describe(&meta)
-    try generation.write(outcome, metadata: meta, to: layout)
+    if communicator.isRoot { try generation.write(outcome, metadata: meta, to: layout) }
     return Summary(
-      samples: samples, solvedNow: outcome.producedNow, seconds: (ContinuousClock.now - start) / .seconds(1),
+      samples: samples, solvedNow: outcome.producedNow, seconds: (ContinuousClock.now - start) / .seconds(1), ranks: communicator.size,
+      samplesPerRank: outcome.producedPerRank,
       stepsPerSample: problem.stepsPerSample)
   }
 }

@@ -1,4 +1,5 @@
 import Datasets
+import Distributed
 import Foundation
 import Layers
 import Parallelism
@@ -68,7 +69,11 @@ public enum TrainingEvent: Sendable {
 /// the data's units. Epoch `e` shuffles with `(seed, e)` only, and the optimizer state is saved
 /// with the model, so a run resumed from a checkpoint takes the same steps as an uninterrupted
 /// one (with the same thread count). `step` is the one place where a step's gradients are
-/// complete — the seam for data-parallel training.
+/// complete, and where data-parallel training joins them: over a ``communicator`` of `K` ranks
+/// each rank takes its block of every batch (the same shuffled batches on every rank), the
+/// batch's gradients and loss are summed over the ranks in one fused all-reduce, and every
+/// replica takes the same optimizer step — the run a single process with the same batches
+/// takes.
 ///
 /// References: Li et al. 2021, "Fourier Neural Operator for Parametric Partial Differential
 /// Equations" (training recipe); Kingma & Ba 2015 (Adam).
@@ -85,6 +90,9 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   public let outputNormalizer: GaussianNormalizer
   /// The finished epochs.
   public internal(set) var history: [EpochSummary]
+  /// The ranks sharing each batch (data-parallel training); ``Communicator/single`` alone.
+  /// Not part of a checkpoint: a run may resume on another number of ranks.
+  public var communicator: Communicator = .single
 
   /// A trainer for `model` whose normalizers (``TrainingOptions/normalization``) are fitted to
   /// `train`; `options` must be valid (``TrainingOptions/validate()``).
@@ -125,32 +133,58 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   }
 
   /// One optimizer step on a batch; returns the batch's loss (``TrainingOptions/loss``) summed
-  /// over its samples.
+  /// over its samples (over all ranks' parts).
   ///
-  /// The batch is split into one shard of consecutive samples per worker; the shards' forward
-  /// and backward passes run concurrently and their gradients are summed, which is exact
-  /// because the loss is a sum over samples. Here the step's gradients are complete.
+  /// This rank's block of the batch (all of it on one rank) is split into one shard of
+  /// consecutive samples per worker; the shards' forward and backward passes run concurrently
+  /// and their gradients are summed, which is exact because the loss is a sum over samples.
+  /// The ranks' sums are then added in one all-reduce. Here the step's gradients are complete.
   /// With `queries` (`[B, P, d]`, unaligned data) the model is applied at those points.
   public mutating func step(inputs: Tensor, targets: Tensor, queries: Tensor? = nil) throws -> Float {
     let (encoder, decoder, model, options) = (inputNormalizer, outputNormalizer, self.model, self.options)
-    let batch = inputs.shape[0]
+    let block = communicator.block(of: inputs.shape[0])
+    let batch = block.count
     let shards = max(1, min(Parallel.availableWorkers, batch))
-    let parts = try Parallel.map(count: shards) { shard in
-      let rows = Array((batch * shard / shards)..<(batch * (shard + 1) / shards))
-      let (x, y, points) = (try encoder.encode(inputs.rows(rows)), targets.rows(rows), queries?.rows(rows))
-      return try model.valueWithGradients { model in
-        let prediction = try decoder.decode(points.map { try model(x, queries: $0) } ?? model(x))
-        return try options.loss.summedOverBatch(prediction, y)
+    let parts: [(value: Float, gradients: [String: Tensor])] =
+      batch == 0
+      ? []
+      : try Parallel.map(count: shards) { shard in
+        let rows = Array((block.lowerBound + batch * shard / shards)..<(block.lowerBound + batch * (shard + 1) / shards))
+        let (x, y, points) = (try encoder.encode(inputs.rows(rows)), targets.rows(rows), queries?.rows(rows))
+        return try model.valueWithGradients { model in
+          let prediction = try decoder.decode(points.map { try model(x, queries: $0) } ?? model(x))
+          return try options.loss.summedOverBatch(prediction, y)
+        }
       }
-    }
-    var gradients = parts[0].gradients.filter { options.trains($0.key) }
+    var gradients = parts.first?.gradients.filter { options.trains($0.key) } ?? [:]
     for part in parts.dropFirst() {
       for (path, gradient) in part.gradients where options.trains(path) {
         gradients[path] = try gradients[path].map { try $0 + gradient } ?? gradient
       }
     }
+    var loss = parts.map(\.value).reduce(0, +)
+    if communicator.size > 1 { try sumOverRanks(&gradients, loss: &loss) }
     try optimizer.step(&self.model, gradients: gradients)
-    return parts.map(\.value).reduce(0, +)
+    return loss
+  }
+
+  /// Adds every rank's gradients and loss, in one all-reduce of a fused buffer (the trained
+  /// parameters in path order, then the loss); a rank with no samples in the batch adds zeros.
+  private func sumOverRanks(_ gradients: inout [String: Tensor], loss: inout Float) throws {
+    let trained = model.parameters.filter { options.trains($0.key) }.sorted { $0.key < $1.key }
+    var fused = [Float]()
+    fused.reserveCapacity(trained.reduce(1) { $0 + $1.value.count })
+    for (path, parameter) in trained {
+      fused += gradients[path]?.scalars ?? [Float](repeating: 0, count: parameter.count)
+    }
+    fused.append(loss)
+    communicator.allReduceSum(&fused)
+    var offset = 0
+    for (path, parameter) in trained {
+      gradients[path] = try Tensor(shape: parameter.shape, scalars: Array(fused[offset..<(offset + parameter.count)]))
+      offset += parameter.count
+    }
+    loss = fused[offset]
   }
 
   /// Trains from the first unfinished epoch to `options.epochs`, evaluating on `test` after

@@ -1,4 +1,5 @@
 import Datasets
+import Distributed
 import Foundation
 import Layers
 import Tensors
@@ -19,13 +20,15 @@ public struct TrainingRun<Model: ConfiguredModel> {
 
   /// A new run of a freshly initialized model (seeded by the options' seed) — or of `model`,
   /// a model to continue training (fine-tuning) — or with `resume` the run saved in
-  /// `checkpoint`.
+  /// `checkpoint`. Over a `communicator` of several ranks every rank builds the same run (the
+  /// normalizers fitted on the whole training set), each takes its part of every batch, and
+  /// rank 0 alone writes checkpoints.
   /// - Throws: ``TrainingRunError`` when a new run would overwrite a checkpoint, a resumed one
   ///   has none, or its options or configuration differ from these; ``CheckpointError`` for an
   ///   unreadable checkpoint; validation errors of the options and configuration.
   public init(
     _ configuration: Model.Configuration, options: TrainingOptions, fittingNormalizersTo train: some SupervisedDataset,
-    checkpoint: String, resume: Bool, checkpointEvery: Int = 1, startingFrom model: Model? = nil
+    checkpoint: String, resume: Bool, checkpointEvery: Int = 1, startingFrom model: Model? = nil, communicator: Communicator = .single
   ) throws {
     try options.validate()
     try configuration.validate()
@@ -36,6 +39,7 @@ public struct TrainingRun<Model: ConfiguredModel> {
       if exists { throw TrainingRunError.checkpointExists(checkpoint) }
       var generator = SplitMix64(seed: options.seed)
       trainer = Trainer(model: model ?? Model(configuration, using: &generator), options: options, fittingNormalizersTo: train)
+      trainer.communicator = communicator
       resumedAfter = 0
       return
     }
@@ -47,6 +51,7 @@ public struct TrainingRun<Model: ConfiguredModel> {
     guard trainer.model.configuration == configuration else {
       throw TrainingRunError.configurationDiffers(checkpoint, differences: fieldDifferences(trainer.model.configuration, configuration))
     }
+    trainer.communicator = communicator
     resumedAfter = trainer.history.count
   }
 
@@ -58,7 +63,7 @@ public struct TrainingRun<Model: ConfiguredModel> {
     let (path, every, epochs) = (checkpoint, checkpointEvery, trainer.options.epochs)
     try trainer.train(on: train, testingOn: test, monitor: monitor) { trainer in
       let epoch = trainer.history.count
-      if epoch % every == 0 || epoch == epochs { try trainer.writeCheckpoint(to: path) }
+      if trainer.communicator.isRoot && (epoch % every == 0 || epoch == epochs) { try trainer.writeCheckpoint(to: path) }
     }
     return try trainer.evaluate(test)
   }

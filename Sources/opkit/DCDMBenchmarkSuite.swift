@@ -75,6 +75,8 @@ struct DCDMBenchmarkSuite {
           results.append(try SystemSolver.solve(matrix, rightHandSide: b, method: method, options: options, layout: layout))
         case .learned(.dcdm):
           results.append(try SystemSolver.solve(matrix, rightHandSide: b, network: network, shape: shape, solid: solid, options: options))
+        case .petsc:
+          results.append(try solveWithPETSc(matrix, rightHandSide: b, preconditioner: .gamg, options: options, communicator: .single)!)
         }
       }
       let last = results.last!

@@ -40,6 +40,8 @@ struct GenerateAntiderivative: ParsableCommand {
     let generator = try AntiderivativeDatasetGenerator(
       points: points, queryPoints: queryPoints, randomQueries: randomQueries, samples: samples, seed: global.seed,
       lengthScale: lengthScale)
+    // Seconds of work: under mpirun rank 0 alone generates (the others would write the same files).
+    guard Communicator.world.isRoot else { return }
     try generator.generate(in: out)
     if let png {
       let series = (0..<min(3, samples)).flatMap { i -> [LinePlot.Series] in

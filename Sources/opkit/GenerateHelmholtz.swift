@@ -50,7 +50,7 @@ struct GenerateHelmholtz: ParsableCommand {
   /// With `--png`: k, Re u, Im u and |u| of the first samples (per component of E).
   func writePanels() throws {
     let (samples, out) = (options.samples, options.out)
-    if let png {
+    if let png, Communicator.world.isRoot {
       let layout = DatasetDirectory(out)
       let k = try NumpyArray(contentsOf: layout.inputsPath).values, u = try NumpyArray(contentsOf: layout.outputsPath).values
       let points = resolution * resolution

@@ -7,9 +7,13 @@ enum PoissonMethod: ExpressibleByArgument, Hashable {
   case system(SolveMethod)
   /// A method that needs a trained network (``LearnedSolveMethod``).
   case learned(LearnedSolveMethod)
+  /// PETSc's CG with algebraic multigrid (``PETScSolver``), across the ranks of `mpirun`.
+  case petsc
 
   init?(argument: String) {
-    if let method = SolveMethod(rawValue: argument) {
+    if argument == "petsc" {
+      self = .petsc
+    } else if let method = SolveMethod(rawValue: argument) {
       self = .system(method)
     } else if let method = LearnedSolveMethod(rawValue: argument) {
       self = .learned(method)
@@ -23,13 +27,16 @@ enum PoissonMethod: ExpressibleByArgument, Hashable {
     switch self {
     case .system(let method): method.rawValue
     case .learned(let method): method.rawValue
+    case .petsc: "petsc"
     }
   }
 
   var defaultValueDescription: String { name }
   static var allValueStrings: [String] { all.map(\.name) }
   /// Every method, Krylov's first.
-  static var all: [PoissonMethod] { SolveMethod.allCases.map { .system($0) } + LearnedSolveMethod.allCases.map { .learned($0) } }
+  static var all: [PoissonMethod] {
+    SolveMethod.allCases.map { .system($0) } + LearnedSolveMethod.allCases.map { .learned($0) } + [.petsc]
+  }
   static let dcdm = PoissonMethod.learned(.dcdm)
   static let pcgMultigrid = PoissonMethod.system(.pcgMultigrid)
   static let gmres = PoissonMethod.system(.gmres)

@@ -1,8 +1,10 @@
 import Foundation
+import OperatorKit
 import Synchronization
 
 /// A progress bar on stderr with count, rate and ETA, safe to update from several threads.
 /// On a terminal it redraws one line; otherwise it prints a line at every tenth of the work.
+/// Under `mpirun` only rank 0 draws.
 final class ProgressBar: Sendable {
   private struct State {
     var lastDecile = -1
@@ -12,12 +14,14 @@ final class ProgressBar: Sendable {
   private let label: String
   private let interactive = isatty(STDERR_FILENO) != 0
   private let state = Mutex(State())
+  private let silent = !Communicator.world.isRoot
 
   /// A bar titled `label`.
   init(label: String) { self.label = label }
 
   /// Shows `done` of `total`.
   func update(_ done: Int, _ total: Int) {
+    guard !silent else { return }
     let line: String? = state.withLock { s in
       let now = ContinuousClock.now
       if s.startedAt == nil { (s.startedAt, s.startCount) = (now, done) }

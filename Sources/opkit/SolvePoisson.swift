@@ -34,6 +34,9 @@ struct SolvePoisson: ParsableCommand {
   @Option(help: "GMRES preconditioner: none, jacobi, ic, mg (default: mg on grids, jacobi on meshes).")
   var preconditioner: PreconditionerKind?
 
+  @Option(help: "Preconditioner of --method petsc: gamg (PETSc's algebraic multigrid) or hypre (BoomerAMG).")
+  var pc: PETScPreconditioner?
+
   @Option(help: "Relative tolerance ‖b − Ax‖ ≤ rtol·‖b‖.") var rtol: Double = 1e-8
   @Option(help: "Iteration cap (default 10·unknowns).") var maxIterations: Int?
   @Option(help: "GMRES restart length.") var restart: Int = 30
@@ -72,6 +75,7 @@ struct SolvePoisson: ParsableCommand {
     }
     if let grid, png != nil, grid.counts.count != 2 { throw ValidationError("--png needs a 2D grid, got \(grid)") }
     if preconditioner != nil && method != .gmres { throw ValidationError("--preconditioner applies to --method gmres") }
+    if pc != nil && method != .petsc { throw ValidationError("--pc applies to --method petsc") }
     guard rtol > 0, rtol < 1 else { throw ValidationError("--rtol must be in (0, 1), got \(rtol)") }
     if let maxIterations, maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1") }
     guard restart >= 1 else { throw ValidationError("--restart must be at least 1") }
@@ -99,6 +103,13 @@ struct SolvePoisson: ParsableCommand {
       result = try SystemSolver.solve(
         problem.matrix, rightHandSide: problem.rightHandSide, method: method, options: options, layout: problem.layout,
         preconditioner: preconditioner)
+    case .petsc:
+      let world = Communicator.world
+      guard
+        let solved = try solveWithPETSc(
+          problem.matrix, rightHandSide: problem.rightHandSide, preconditioner: pc ?? .gamg, options: options, communicator: world)
+      else { return }  // ranks other than 0 are done: rank 0 writes and reports
+      result = solved
     case .learned(.dcdm):
       do {
         result = try SystemSolver.solve(
@@ -108,7 +119,8 @@ struct SolvePoisson: ParsableCommand {
     }
 
     try problem.writeOutputs(solution: result.solution, out: out, png: png)
-    let summary = SolveSummary(problem: problem, method: method, result: result, assemblySeconds: assemblySeconds)
+    var summary = SolveSummary(problem: problem, method: method, result: result, assemblySeconds: assemblySeconds)
+    if method == .petsc { (summary.preconditioner, summary.ranks) = ((pc ?? .gamg).rawValue, Communicator.world.size) }
     print(global.json ? try summary.json() : summary.text)
     guard result.converged else {
       throw CommandFailure(

@@ -7,7 +7,7 @@ struct SolveSummary: Encodable {
   let unknowns: Int
   let nonzeros: Int
   let method: String
-  let preconditioner: String?
+  var preconditioner: String?
   let converged: Bool
   let stopReason: String
   let iterations: Int
@@ -19,9 +19,11 @@ struct SolveSummary: Encodable {
   let totalSeconds: Double
   /// DCDM iterations whose network direction was replaced by the residual.
   let directionFallbacks: Int?
+  /// The MPI ranks that shared the solve (1 without `mpirun`).
+  var ranks = 1
 
   enum CodingKeys: String, CodingKey {
-    case domain, unknowns, nonzeros, method, preconditioner, converged, iterations, matvecs, seconds
+    case domain, unknowns, nonzeros, method, preconditioner, converged, iterations, matvecs, seconds, ranks
     case stopReason = "stop_reason", relativeResidual = "relative_residual", setupSeconds = "setup_seconds"
     case assemblySeconds = "assembly_seconds", totalSeconds = "total_seconds", directionFallbacks = "direction_fallbacks"
   }

@@ -66,8 +66,9 @@ struct SystemGenerationOptions: ParsableArguments {
       problem: problem, samples: samples, seed: seed, solver: solver.resolved(for: problem),
       preconditioner: preconditioner ?? (problem.isSymmetricPositiveDefinite ? .ic : .ilu), rtol: rtol, shardSize: shardSize)
     let bar = ProgressBar(label: "\(Family.name) \(problem.fieldShape.map(String.init).joined(separator: "×"))")
-    let summary = try generator.generate(in: out) { bar.update($0, $1) }
-    try writeFormat()
+    let world = Communicator.world
+    let summary = try generator.generate(in: out, communicator: world) { bar.update($0, $1) }
+    if world.isRoot { try writeFormat() }
     if json {
       print(try jsonLine(summary, snakeCaseKeys: true))
     } else {
@@ -103,6 +104,6 @@ struct GridFamilyOptions: ParsableArguments {
   /// Generates `problem`'s dataset with `options`, then the PNG if asked for.
   func generate(_ problem: some SampledSystemFamily, options: SystemGenerationOptions, global: GlobalOptions) throws {
     try options.generate(problem, seed: global.seed, json: global.json)
-    if let png { try writeSample(of: options.out, to: png) }
+    if let png, Communicator.world.isRoot { try writeSample(of: options.out, to: png) }
   }
 }

@@ -83,6 +83,7 @@ struct TrainingArguments: ParsableArguments {
     let bar = ProgressBar(label: Model.kind)
     let batches = (train.count + batch - 1) / batch
     let resumedFrom = run.resumedAfter
+    let root = Communicator.world.isRoot
     if resumedFrom > 0 && !json { print("resuming \(run.checkpoint) after epoch \(resumedFrom)") }
     let evaluation = try run.run(
       on: train, testingOn: test,
@@ -90,7 +91,7 @@ struct TrainingArguments: ParsableArguments {
         switch event {
         case .batch(let epoch, let done, _): bar.update((epoch - 1 - resumedFrom) * batches + done, (epochs - resumedFrom) * batches)
         case .epoch(let summary):
-          if !json {
+          if !json && root {
             FileHandle.standardError.write(
               Data(
                 String(
@@ -104,7 +105,7 @@ struct TrainingArguments: ParsableArguments {
     let trainer = run.trainer
     let seconds = trainer.history.map(\.seconds)
     let checkpoint = run.checkpoint
-    guard printsReport else { return evaluation }
+    guard printsReport && root else { return evaluation }
     if let png {
       let curves = LinePlot.render([
         .init(values: trainer.history.map(\.trainLoss), colour: (31, 119, 180)),
@@ -123,7 +124,7 @@ struct TrainingArguments: ParsableArguments {
       testSamples: test.count, secondsPerEpoch: median(seconds), trainSeconds: seconds.reduce(0, +), loss: loss,
       trainLoss: trainer.history.last?.trainLoss ?? .nan, testRelativeL2: evaluation.relativeL2,
       testRelativeH1: evaluation.relativeH1, testMSE: evaluation.mse, testRelativeL2PerStep: perStep ? evaluation.relativeL2PerChannel : nil,
-      testRelativeL2BeforeRefining: before, checkpoint: checkpoint)
+      testRelativeL2BeforeRefining: before, checkpoint: checkpoint, ranks: Communicator.world.size)
     if json {
       print(try jsonLine(report))
     } else {
@@ -161,6 +162,8 @@ struct TrainingReport: Encodable {
   /// The test relative L2 before a fine-tuning phase (`--refine`), else nil (not printed).
   let testRelativeL2BeforeRefining: Double?
   let checkpoint: String
+  /// The MPI ranks that shared every batch (1 without `mpirun`).
+  let ranks: Int
 
   func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: JSONKey.self)
@@ -178,6 +181,7 @@ struct TrainingReport: Encodable {
     try c.encodeIfPresent(testRelativeL2PerStep, forKey: "test_relative_l2_per_step")
     try c.encodeIfPresent(testRelativeL2BeforeRefining, forKey: "test_relative_l2_before_refining")
     try c.encode(checkpoint, forKey: "checkpoint")
+    try c.encode(ranks, forKey: "ranks")
   }
 }
 
@@ -189,7 +193,7 @@ func startRun<Model: ConfiguredModel>(
   do {
     return try TrainingRun(
       configuration, options: options, fittingNormalizersTo: train, checkpoint: out, resume: resume, checkpointEvery: every,
-      startingFrom: model)
+      startingFrom: model, communicator: .world)
   } catch let error as TrainingRunError {
     switch error {
     case .checkpointExists: throw CommandFailure("\(out) exists; pass --resume to continue that run, or choose another --out")

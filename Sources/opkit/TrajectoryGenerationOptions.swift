@@ -22,8 +22,9 @@ struct TrajectoryGenerationOptions: ParsableArguments {
   func generate<Family: TimeDependentFamily>(_ problem: Family, seed: UInt64, json: Bool) throws {
     let generator = try TrajectoryDatasetGenerator(problem: problem, samples: samples, seed: seed, shardSize: shardSize)
     let bar = ProgressBar(label: "\(Family.family.rawValue) \(problem.storedShape.map(String.init).joined(separator: "×"))")
-    let summary = try generator.generate(in: out) { bar.update($0, $1) }
-    if format == .h5 { try DatasetDirectory(out).writeHDF5(to: DatasetDirectory(out).hdf5Path) }
+    let world = Communicator.world
+    let summary = try generator.generate(in: out, communicator: world) { bar.update($0, $1) }
+    if format == .h5 && world.isRoot { try DatasetDirectory(out).writeHDF5(to: DatasetDirectory(out).hdf5Path) }
     if json {
       print(try jsonLine(summary, snakeCaseKeys: true))
     } else {
