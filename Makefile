@@ -57,7 +57,8 @@ test: deps python-deps
 ## then the accuracy against the reference implementations on identical data (MgNO against its
 ## PyTorch transcription, 30 epochs, two seeds; DeepONet against DeepXDE, installed on demand,
 ## 10,000 steps full batch and batch 20, two seeds), then Koopa's time per epoch and peak memory
-## on the shipped CO2 series.
+## on the shipped CO2 series, then the scale-out figures (PETSc GAMG and BoomerAMG beside our multigrid
+## on Poisson 1023², generation and FNO training at one process and at `mpirun -np 2`).
 bench: build
 	$(OPKIT) bench
 	bash bench/compare-fno.sh
@@ -66,6 +67,7 @@ bench: build
 	bash bench/compare-deeponet.sh
 	bash bench/forecast-co2.sh
 	bash bench/dcdm.sh
+	bash bench/scale-out.sh
 
 clean:
 	rm -rf .build $(OUT)

@@ -16,11 +16,13 @@ extension GridSystem {
   ///   - coefficient: `a`, strictly positive, at the grid points.
   ///   - source: `f` at the grid points.
   ///   - boundary: per-side conditions (default: `u = 0` everywhere).
+  ///   - rows: only these rows (a rank's block of a distributed system; the right-hand side then
+  ///     holds their entries); default all.
   /// - Throws: ``GridError`` if a field has the wrong size, is not finite, or `a ≤ 0` somewhere
   ///   (the message names the grid point).
   public static func diffusion(
     grid: UniformGrid, coefficient: GridField = .constant(1), source: GridField = .constant(1),
-    boundary: GridBoundary? = nil
+    boundary: GridBoundary? = nil, rows: Range<Int>? = nil
   ) throws -> GridSystem {
     let boundary = boundary ?? .zeroDirichlet(dimension: grid.dimension)
     let layout = try GridLayout(grid: grid, boundary: boundary)
@@ -29,13 +31,15 @@ extension GridSystem {
       throw GridError.invalidField("coefficient must be positive, got \(a[bad]) at grid point \(bad)")
     }
     let f = try source.sampled(on: grid, name: "source")
-    var matrix = StencilOperator(layout: layout)
-    var rhs = [Double](repeating: 0, count: layout.unknownCount)
+    var matrix = StencilOperator(layout: layout, rows: rows)
+    let first = matrix.rows.lowerBound
+    var rhs = [Double](repeating: 0, count: matrix.rows.count)
     let h = grid.spacing
     let d = grid.dimension
     let pointStrides = Self.pointStrides(grid)
 
-    layout.forEachUnknown { i, index, point in
+    layout.forEachUnknown(in: matrix.rows) { row, index, point in
+      let i = row - first
       let weights = layout.volumeWeights(point: point)
       let volume = weights.reduce(1, *)
       let p = layout.flatPoint(point)

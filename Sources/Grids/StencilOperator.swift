@@ -6,30 +6,38 @@
 /// does not exist (the unknown is first or last along that axis) are zero. This is the storage
 /// every grid discretization produces; `Sparse` turns it into CSR, and it can also be applied
 /// matrix-free.
+///
+/// It may hold only a contiguous block of ``rows`` (a rank's rows of a distributed system); the
+/// coefficient arrays are then indexed by `i − rows.lowerBound`.
 public struct StencilOperator: Sendable {
   /// The unknowns the operator acts on.
   public let layout: GridLayout
-  /// Coefficient of `u_i` in row `i`.
+  /// The rows held (all of them unless built for a block).
+  public let rows: Range<Int>
+  /// Coefficient of `u_i` in row `i` (at `i − rows.lowerBound`).
   public var diagonal: [Double]
   /// `lower[k][i]`: coefficient of `u_{i − s_k}` in row `i` (the neighbour below along axis `k`).
   public var lower: [[Double]]
   /// `upper[k][i]`: coefficient of `u_{i + s_k}` in row `i` (the neighbour above along axis `k`).
   public var upper: [[Double]]
 
-  /// A zero operator on `layout`.
-  public init(layout: GridLayout) {
-    let n = layout.unknownCount
+  /// A zero operator on `layout`, holding `rows` (default: all rows).
+  public init(layout: GridLayout, rows: Range<Int>? = nil) {
+    let rows = rows ?? 0..<layout.unknownCount
+    precondition(rows.lowerBound >= 0 && rows.upperBound <= layout.unknownCount, "rows \(rows) outside 0..<\(layout.unknownCount)")
     self.layout = layout
-    diagonal = Array(repeating: 0, count: n)
-    lower = Array(repeating: Array(repeating: 0, count: n), count: layout.grid.dimension)
+    self.rows = rows
+    diagonal = Array(repeating: 0, count: rows.count)
+    lower = Array(repeating: Array(repeating: 0, count: rows.count), count: layout.grid.dimension)
     upper = lower
   }
 
-  /// Number of unknowns (rows and columns).
-  public var size: Int { diagonal.count }
+  /// Number of unknowns (columns; also rows when all are held).
+  public var size: Int { layout.unknownCount }
 
-  /// Computes `y = A x` matrix-free. Both buffers hold ``size`` values.
+  /// Computes `y = A x` matrix-free. Both buffers hold ``size`` values; the operator holds all rows.
   public func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+    precondition(rows.count == size, "a block of rows is not applied matrix-free")
     let strides = layout.strides
     let n = size
     diagonal.withUnsafeBufferPointer { d in
@@ -49,13 +57,20 @@ public struct StencilOperator: Sendable {
 }
 
 extension GridLayout {
-  /// Calls `body(flat, index, point)` for every unknown in row-major order: its flat number, its
-  /// multi-index among the unknowns, and its multi-index among the grid points.
-  public func forEachUnknown(_ body: (_ flat: Int, _ index: [Int], _ point: [Int]) throws -> Void) rethrows {
+  /// Calls `body(flat, index, point)` for every unknown in row-major order (those numbered
+  /// `rows`, default all): its flat number, its multi-index among the unknowns, and its
+  /// multi-index among the grid points.
+  public func forEachUnknown(in rows: Range<Int>? = nil, _ body: (_ flat: Int, _ index: [Int], _ point: [Int]) throws -> Void) rethrows {
+    let rows = rows ?? 0..<unknownCount
     let d = unknownCounts.count
     var index = Array(repeating: 0, count: d)
-    var point = firstPoint
-    for flat in 0..<unknownCount {
+    var rest = rows.lowerBound
+    for axis in stride(from: d - 1, through: 0, by: -1) where unknownCounts[axis] > 0 {
+      index[axis] = rest % unknownCounts[axis]
+      rest /= unknownCounts[axis]
+    }
+    var point = zip(firstPoint, index).map { $0 + $1 }
+    for flat in rows {
       try body(flat, index, point)
       var axis = d - 1
       while axis >= 0 {

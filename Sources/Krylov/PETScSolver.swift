@@ -63,6 +63,11 @@ public struct PETScSolution: Sendable {
   public var localSolution: [Double]
   /// Iterations, stop reason, final residual norm (KSP's unpreconditioned residual), history.
   public var report: SolveReport
+  /// `‖b − A x‖ / ‖b‖` recomputed from the solution on the distributed matrix (`‖b − A x‖`
+  /// when `b = 0`).
+  public var relativeResidual: Double
+  /// Stored entries of the whole matrix (all ranks).
+  public var nonzeros: Int
   /// Seconds to copy the rows into PETSc's distributed matrix (`MatSetValues` + assembly).
   public var assemblySeconds: Double
   /// Seconds of `KSPSetUp` (the multigrid hierarchy).
@@ -181,6 +186,17 @@ public enum PETScSolver {
       try check(KSPGetResidualHistory(ksp, &pointer, &recorded), "KSPGetResidualHistory")
     }
 
+    // The true residual, on the distributed matrix.
+    var r: Vec? = nil
+    try check(VecDuplicate(b, &r), "VecDuplicate")
+    defer { VecDestroy(&r) }
+    var trueResidual: PetscReal = 0
+    try check(MatMult(matrix, x, r), "MatMult")
+    try check(VecAYPX(r, -1, b), "VecAYPX")
+    try check(VecNorm(r, NORM_2, &trueResidual), "VecNorm")
+    var counts = [block.nonzeroCount]
+    communicator.allReduceSum(&counts)
+
     var solution = [Double](repeating: 0, count: rows)
     var read: UnsafePointer<PetscScalar>? = nil
     try check(VecGetArrayRead(x, &read), "VecGetArrayRead")
@@ -192,7 +208,8 @@ public enum PETScSolver {
       matvecs: Int(iterations) + 1, residualNorm: residual, rightHandSideNorm: rhsNorm,
       residualHistory: Array(history.prefix(Int(recorded))), seconds: (solveEnd - setupStart) / .seconds(1))
     return PETScSolution(
-      localSolution: solution, report: report, assemblySeconds: assemblySeconds, setupSeconds: (solveStart - setupStart) / .seconds(1),
+      localSolution: solution, report: report, relativeResidual: rhsNorm > 0 ? trueResidual / rhsNorm : trueResidual,
+      nonzeros: counts[0], assemblySeconds: assemblySeconds, setupSeconds: (solveStart - setupStart) / .seconds(1),
       solveSeconds: (solveEnd - solveStart) / .seconds(1))
   }
 
@@ -208,16 +225,5 @@ public enum PETScSolver {
     case KSP_DIVERGED_NANORINF: .nonFinite
     default: residual.isFinite ? .breakdown : .nonFinite
     }
-  }
-}
-
-extension CSRMatrix {
-  /// Rows `rows` of the matrix, with their (global) column indices: a rank's block of a
-  /// distributed matrix.
-  public func rowBlock(_ rows: Range<Int>) throws -> CSRMatrix {
-    let start = Int(rowPointers[rows.lowerBound]), end = Int(rowPointers[rows.upperBound])
-    return try CSRMatrix(
-      rowCount: rows.count, columnCount: columnCount, rowPointers: rowPointers[rows.lowerBound...rows.upperBound].map { $0 - Int32(start) },
-      columnIndices: Array(columnIndices[start..<end]), values: Array(values[start..<end]))
   }
 }

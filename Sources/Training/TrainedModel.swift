@@ -1,4 +1,5 @@
 import Datasets
+import Distributed
 import Foundation
 import Layers
 import Tensors
@@ -35,19 +36,28 @@ public struct TrainedModel<Model: ConfiguredModel>: Sendable {
 
   /// Mean relative L2 and H1 errors and the mean squared error of the model on `data`,
   /// evaluated in batches of `batchSize`. The H1 error needs a grid (``SupervisedDataset/gridSpacing``):
-  /// NaN without one.
-  public func evaluate<Data: SupervisedDataset>(_ data: Data, batchSize: Int = 50) throws -> Evaluation {
+  /// NaN without one. Over a `communicator` of several ranks each rank evaluates its block of
+  /// the samples and the sums are added in one all-reduce (every rank gets the result).
+  public func evaluate<Data: SupervisedDataset>(_ data: Data, batchSize: Int = 50, communicator: Communicator = .single) throws
+    -> Evaluation
+  {
     var (l2, h1, squares) = (0.0, 0.0, 0.0)
     let spacing = data.gridSpacing
     let channels = data.outputs.rank >= 2 ? data.outputs.shape[1] : 1
     var perChannel = [Double](repeating: 0, count: channels)
-    for start in stride(from: 0, to: data.count, by: batchSize) {
-      let batch = data.subset(Array(start..<min(start + batchSize, data.count)))
+    let block = communicator.block(of: data.count)
+    for start in stride(from: block.lowerBound, to: block.upperBound, by: batchSize) {
+      let batch = data.subset(Array(start..<min(start + batchSize, block.upperBound)))
       let prediction = try predict(batch.inputs, queries: batch.queries)
       l2 += Double(try Loss.relativeL2(prediction, batch.outputs, reduction: .sum).scalar)
       h1 += try spacing.map { Double(try Loss.relativeH1(prediction, batch.outputs, spacing: $0, reduction: .sum).scalar) } ?? .nan
       squares += zip(prediction.scalars, batch.outputs.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
       for (c, error) in Self.relativeL2PerChannel(prediction, batch.outputs, channels: channels).enumerated() { perChannel[c] += error }
+    }
+    if communicator.size > 1 {
+      var sums = [l2, h1, squares] + perChannel
+      communicator.allReduceSum(&sums)
+      (l2, h1, squares, perChannel) = (sums[0], sums[1], sums[2], Array(sums[3...]))
     }
     let samples = Double(max(data.count, 1))
     return Evaluation(

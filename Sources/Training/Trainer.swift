@@ -127,9 +127,10 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   /// The prediction at per-sample query points, or on the grid when `queries` is nil.
   public func predict(_ inputs: Tensor, queries: Tensor?) throws -> Tensor { try trained.predict(inputs, queries: queries) }
 
-  /// The model's errors on `data` (``TrainedModel/evaluate(_:batchSize:)``).
+  /// The model's errors on `data` (``TrainedModel/evaluate(_:batchSize:communicator:)``), the
+  /// samples shared among the ranks of ``communicator``.
   public func evaluate<Data: SupervisedDataset>(_ data: Data, batchSize: Int = 50) throws -> Evaluation {
-    try trained.evaluate(data, batchSize: batchSize)
+    try trained.evaluate(data, batchSize: batchSize, communicator: communicator)
   }
 
   /// One optimizer step on a batch; returns the batch's loss (``TrainingOptions/loss``) summed

@@ -76,7 +76,9 @@ struct DCDMBenchmarkSuite {
         case .learned(.dcdm):
           results.append(try SystemSolver.solve(matrix, rightHandSide: b, network: network, shape: shape, solid: solid, options: options))
         case .petsc:
-          results.append(try solveWithPETSc(matrix, rightHandSide: b, preconditioner: .gamg, options: options, communicator: .single)!)
+          let solved = try solveWithPETSc(
+            block: matrix, firstRow: 0, rightHandSide: b, preconditioner: .gamg, options: options, communicator: .single)
+          results.append(solved!.solution)
         }
       }
       let last = results.last!

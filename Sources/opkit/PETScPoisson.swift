@@ -4,25 +4,25 @@ import OperatorKit
 
 extension PETScPreconditioner: ExpressibleByArgument {}
 
-/// Solves `matrix · x = rightHandSide` with PETSc over the ranks of `communicator`: each rank
-/// inserts its contiguous block of rows into the distributed matrix, KSP CG + `preconditioner`
-/// solves, and rank 0 gathers the solution and checks its true residual on the whole matrix.
-/// Returns the solution on rank 0, nil on the others.
+/// Solves the system of which this rank holds the rows `firstRow ..< firstRow + block.rowCount`
+/// (`block`, `rightHandSide`: those rows) with PETSc over the ranks of `communicator`: each rank
+/// inserts its rows into the distributed matrix, KSP CG + `preconditioner` solves, the true
+/// residual is recomputed on the distributed matrix, and rank 0 gathers the solution.
+/// Returns the solution and the global nonzero count on rank 0, nil on the others.
 func solveWithPETSc(
-  _ matrix: CSRMatrix, rightHandSide: [Double], preconditioner: PETScPreconditioner, options: SolverOptions, communicator: Communicator
-) throws -> SystemSolution? {
-  let rows = communicator.block(of: matrix.rowCount)
+  block: CSRMatrix, firstRow: Int, rightHandSide: [Double], preconditioner: PETScPreconditioner, options: SolverOptions,
+  communicator: Communicator
+) throws -> (solution: SystemSolution, nonzeros: Int)? {
   let solved = try PETScSolver.solve(
-    block: try matrix.rowBlock(rows), firstRow: rows.lowerBound, rightHandSide: Array(rightHandSide[rows]),
-    preconditioner: preconditioner, options: options, communicator: communicator)
+    block: block, firstRow: firstRow, rightHandSide: rightHandSide, preconditioner: preconditioner, options: options,
+    communicator: communicator)
   let bytes = solved.localSolution.withUnsafeBytes { Array($0) }
   guard let blocks = communicator.gather(bytes) else { return nil }
   let solution = blocks.flatMap { block in
     block.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
   }
-  return SystemSolution(
+  let result = SystemSolution(
     solution: solution, report: solved.report, setupSeconds: solved.assemblySeconds + solved.setupSeconds,
-    solveSeconds: solved.solveSeconds,
-    relativeResidual: try SystemSolver.trueRelativeResidual(matrix, solution, rightHandSide), preconditioner: nil,
-    converged: solved.report.converged)
+    solveSeconds: solved.solveSeconds, relativeResidual: solved.relativeResidual, preconditioner: nil, converged: solved.report.converged)
+  return (result, solved.nonzeros)
 }

@@ -18,16 +18,20 @@ struct PoissonProblem {
   var obstacleGrid: [Int]? = nil
   /// Solid cells of an obstacle problem.
   var solid: [Bool]? = nil
+  /// The rows `matrix` and `rightHandSide` hold when they are one rank's block of a distributed
+  /// system (``onGrid(_:centring:coefficientFile:rows:)``); nil when they hold the whole system.
+  var rowBlock: Range<Int>? = nil
 
   /// `−div(a ∇u) = 1`, `u = 0`, on the unit box with `counts` interior unknowns per axis.
-  static func onGrid(_ counts: [Int], centring: GridCentring, coefficientFile: String?) throws -> PoissonProblem {
+  /// With `rows`, only those rows are assembled (a rank's block of the system).
+  static func onGrid(_ counts: [Int], centring: GridCentring, coefficientFile: String?, rows: Range<Int>? = nil) throws -> PoissonProblem {
     let cells = counts.map { centring == .vertex ? $0 + 1 : $0 }
     let grid = try UniformGrid(cellCounts: cells, centring: centring)
     let coefficient = try coefficientFile.map { try loadCoefficient($0, grid: grid, interior: counts) } ?? .constant(1)
-    let system = try GridSystem.diffusion(grid: grid, coefficient: coefficient, source: .constant(1))
+    let system = try GridSystem.diffusion(grid: grid, coefficient: coefficient, source: .constant(1), rows: rows)
     return PoissonProblem(
       matrix: CSRMatrix(system.matrix), rightHandSide: system.rightHandSide, layout: system.layout,
-      finiteElements: nil, domain: "grid " + counts.map(String.init).joined(separator: "x"))
+      finiteElements: nil, domain: "grid " + counts.map(String.init).joined(separator: "x"), rowBlock: rows)
   }
 
   /// `−Δu = 1` in the fluid cells of the unit box with solid obstacles (Neumann walls around

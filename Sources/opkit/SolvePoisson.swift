@@ -76,6 +76,12 @@ struct SolvePoisson: ParsableCommand {
     if let grid, png != nil, grid.counts.count != 2 { throw ValidationError("--png needs a 2D grid, got \(grid)") }
     if preconditioner != nil && method != .gmres { throw ValidationError("--preconditioner applies to --method gmres") }
     if pc != nil && method != .petsc { throw ValidationError("--pc applies to --method petsc") }
+    if method == .petsc && Communicator.world.size > 1 && (exportMatrix != nil || exportRhs != nil) {
+      throw ValidationError("--export-matrix and --export-rhs write the whole system: run them without mpirun")
+    }
+    if method != .petsc && Communicator.world.size > 1 {
+      throw ValidationError("only --method petsc solves across MPI ranks; run --method \(method.name) without mpirun")
+    }
     guard rtol > 0, rtol < 1 else { throw ValidationError("--rtol must be in (0, 1), got \(rtol)") }
     if let maxIterations, maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1") }
     guard restart >= 1 else { throw ValidationError("--restart must be at least 1") }
@@ -84,10 +90,13 @@ struct SolvePoisson: ParsableCommand {
   func run() throws {
     global.apply()
     let assemblyClock = ContinuousClock.now
+    let world = Communicator.world
     let problem =
       try grid.map { grid in
-        try mask.map { try PoissonProblem.withObstacles(grid.counts, maskFile: $0) }
-          ?? PoissonProblem.onGrid(grid.counts, centring: centring, coefficientFile: coefficient)
+        // Across ranks each one assembles only its rows of a grid system.
+        let rows = world.size > 1 ? world.block(of: grid.counts.reduce(1, *)) : nil
+        return try mask.map { try PoissonProblem.withObstacles(grid.counts, maskFile: $0) }
+          ?? PoissonProblem.onGrid(grid.counts, centring: centring, coefficientFile: coefficient, rows: rows)
       }
       ?? PoissonProblem.onMesh(path: mesh!, dirichlet: dirichlet)
     let network = try model.map { try TrainedModel<DCDMNetwork>(checkpointAt: $0).model }
@@ -98,18 +107,22 @@ struct SolvePoisson: ParsableCommand {
 
     let options = SolverOptions(rtol: rtol, maxIterations: maxIterations, restart: restart, recordHistory: false)
     let result: SystemSolution
+    var nonzeros = problem.matrix.nonzeroCount
     switch method {
     case .system(let method):
       result = try SystemSolver.solve(
         problem.matrix, rightHandSide: problem.rightHandSide, method: method, options: options, layout: problem.layout,
         preconditioner: preconditioner)
     case .petsc:
-      let world = Communicator.world
+      // This rank's rows: assembled alone (grids), or split off the whole system (meshes, obstacles).
+      let rows = problem.rowBlock ?? world.block(of: problem.matrix.rowCount)
+      let block = problem.rowBlock == nil ? try problem.matrix.rowBlock(rows) : problem.matrix
+      let rhs = problem.rowBlock == nil ? Array(problem.rightHandSide[rows]) : problem.rightHandSide
       guard
         let solved = try solveWithPETSc(
-          problem.matrix, rightHandSide: problem.rightHandSide, preconditioner: pc ?? .gamg, options: options, communicator: world)
+          block: block, firstRow: rows.lowerBound, rightHandSide: rhs, preconditioner: pc ?? .gamg, options: options, communicator: world)
       else { return }  // ranks other than 0 are done: rank 0 writes and reports
-      result = solved
+      (result, nonzeros) = solved
     case .learned(.dcdm):
       do {
         result = try SystemSolver.solve(
@@ -120,7 +133,7 @@ struct SolvePoisson: ParsableCommand {
 
     try problem.writeOutputs(solution: result.solution, out: out, png: png)
     var summary = SolveSummary(problem: problem, method: method, result: result, assemblySeconds: assemblySeconds)
-    if method == .petsc { (summary.preconditioner, summary.ranks) = ((pc ?? .gamg).rawValue, Communicator.world.size) }
+    if method == .petsc { (summary.preconditioner, summary.ranks, summary.nonzeros) = ((pc ?? .gamg).rawValue, world.size, nonzeros) }
     print(global.json ? try summary.json() : summary.text)
     guard result.converged else {
       throw CommandFailure(

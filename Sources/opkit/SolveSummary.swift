@@ -5,7 +5,7 @@ import OperatorKit
 struct SolveSummary: Encodable {
   let domain: String
   let unknowns: Int
-  let nonzeros: Int
+  var nonzeros: Int
   let method: String
   var preconditioner: String?
   let converged: Bool
@@ -30,7 +30,7 @@ struct SolveSummary: Encodable {
 
   init(problem: PoissonProblem, method: PoissonMethod, result: SystemSolution, assemblySeconds: Double) {
     domain = problem.domain
-    unknowns = problem.matrix.rowCount
+    unknowns = problem.matrix.columnCount
     nonzeros = problem.matrix.nonzeroCount
     self.method = method.name
     preconditioner = result.preconditioner?.rawValue

@@ -197,5 +197,9 @@ final class MPICommandTests: XCTestCase {
     XCTAssertLessThan(Date().timeIntervalSince(start), 60, "the job must not hang")
     XCTAssertTrue(result.err.contains("opkit: error (rank 1 of 2): "), result.err)
     XCTAssertFalse(FileManager.default.fileExists(atPath: "\(out)/sol.npy"))
+    // Solvers that do not distribute are refused under mpirun rather than run twice.
+    let serial = try mpirun(2, ["solve", "poisson", "--grid", "8x8", "--method", "cholmod"])
+    XCTAssertNotEqual(serial.status, 0)
+    XCTAssertTrue(serial.err.contains("only --method petsc solves across MPI ranks"), serial.err)
   }
 }
