@@ -16,6 +16,8 @@ OPKIT=.build/release/opkit
 DATA=out/bench
 REPEATS=${REPEATS:-3}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+# Containers often forbid the cross-process memory copies Open MPI tries first.
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
 mkdir -p $DATA
 MPIRUN="mpirun --oversubscribe -np 2"
 

@@ -58,16 +58,23 @@ struct ShardedGeneration {
   }
 
   /// Produces this rank's missing shards with `produce(index, &state)` (`makeState()` once per
-  /// shard: a recycling solver) and joins every shard.
+  /// shard: a recycling solver) and joins every shard. Finished shards are reused only when the
+  /// directory was generated with the same `request` (``DatasetDirectory/checkGenerationRequest(_:)``);
+  /// with `replacing`, whatever was generated there before is removed first.
   /// - Parameter progress: called with (samples done, total) of this rank's block, from worker
   ///   threads.
   /// - Throws: the first failure of a sample or a file. Over several ranks a rank that throws
   ///   leaves the others waiting at the barrier: the program must abort the job
   ///   (``Communicator/abort(code:)``).
   func run<State>(
-    in layout: DatasetDirectory, communicator: Communicator = .single, makeState: () -> State,
-    produce: (Int, inout State) throws -> GeneratedSample, progress: @escaping @Sendable (Int, Int) -> Void
+    in layout: DatasetDirectory, request: DatasetMetadata, replacing: Bool, communicator: Communicator = .single,
+    makeState: () -> State, produce: (Int, inout State) throws -> GeneratedSample, progress: @escaping @Sendable (Int, Int) -> Void
   ) throws -> Outcome {
+    if replacing {
+      if communicator.isRoot { try layout.removeGenerated() }
+      communicator.barrier()
+    }
+    try layout.checkGenerationRequest(request)
     try layout.create(shards: true)
     let shards = stride(from: 0, to: samples, by: shardSize).enumerated().map { k, start in
       Shard(samples: Array(order[start..<min(samples, start + shardSize)]), files: layout.shard(k))

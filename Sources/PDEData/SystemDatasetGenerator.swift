@@ -89,13 +89,15 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
   /// sharded, atomic). Recycling solvers walk the samples along a greedy nearest-neighbour chain
   /// of their parameter fields, each shard its run of the chain with a fresh solver. Over a
   /// `communicator` of several ranks each rank solves its block of shards and rank 0 writes
-  /// the dataset (the same bytes as one rank's).
+  /// the dataset (the same bytes as one rank's). Shards of a directory generated with other
+  /// parameters are refused (``GenerationRequestError``) unless `replacing`, which removes them.
   /// - Parameter progress: called with (samples done, total) of this rank's block as samples
   ///   finish, from worker threads; must be thread-safe.
   /// - Throws: ``DatasetError`` for a sample whose solve fails, ``DatasetFileError`` for
   ///   unusable files.
   public func generate(
-    in directory: String, communicator: Communicator = .single, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    in directory: String, communicator: Communicator = .single, replacing: Bool = false,
+    progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
   ) throws -> Summary {
     let start = ContinuousClock.now
     let layout = DatasetDirectory(directory)
@@ -105,15 +107,17 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
     let generation = ShardedGeneration(
       samples: samples, shardSize: shardSize, inputShape: problem.fieldShape, outputShape: problem.solutionShape,
       outputType: problem.solutionIsComplex ? .complex64 : .float32, order: order)
-    let outcome = try generation.run(
-      in: layout, communicator: communicator, makeState: { solver.makeRecycler(size: problem.unknowns, options: iterativeOptions) },
-      produce: { i, recycler in try solve(sample: i, recycler: recycler) }, progress: progress)
     var meta = DatasetMetadata(family: Family.family, samples: samples, seed: seed)
     (meta.resolution, meta.spacing) = (problem.resolution, problem.spacing)
     meta.solver = solver.recordedName
     meta.preconditioner = solver.usesPreconditioner ? preconditioner.recordedName : nil
-    (meta.rtol, meta.iterations, meta.relativeResiduals) = (rtol, outcome.iterations, outcome.residuals)
+    meta.rtol = rtol
     problem.describe(&meta)
+    let outcome = try generation.run(
+      in: layout, request: meta, replacing: replacing, communicator: communicator,
+      makeState: { solver.makeRecycler(size: problem.unknowns, options: iterativeOptions) },
+      produce: { i, recycler in try solve(sample: i, recycler: recycler) }, progress: progress)
+    (meta.iterations, meta.relativeResiduals) = (outcome.iterations, outcome.residuals)
     if communicator.isRoot { try generation.write(outcome, metadata: meta, to: layout) }
     return Summary(
       samples: samples, solvedNow: outcome.producedNow, seconds: (ContinuousClock.now - start) / .seconds(1), ranks: communicator.size,

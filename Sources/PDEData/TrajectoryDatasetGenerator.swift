@@ -71,10 +71,12 @@ public struct TrajectoryDatasetGenerator<Family: TimeDependentFamily>: Sendable 
 
   /// Generates (or completes) the dataset in `directory`, over a `communicator` of several ranks
   /// each rank its block of shards, rank 0 writing the dataset; `progress(done, total)` (this
-  /// rank's block) is called from worker threads.
+  /// rank's block) is called from worker threads. Shards of a directory generated with other
+  /// parameters are refused (``GenerationRequestError``) unless `replacing`, which removes them.
   /// - Throws: ``DatasetError`` for a sample whose stepper fails, ``DatasetFileError`` for files.
   public func generate(
-    in directory: String, communicator: Communicator = .single, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    in directory: String, communicator: Communicator = .single, replacing: Bool = false,
+    progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
   ) throws -> Summary {
     let start = ContinuousClock.now
     let layout = DatasetDirectory(directory)
@@ -82,8 +84,12 @@ public struct TrajectoryDatasetGenerator<Family: TimeDependentFamily>: Sendable 
     let generation = ShardedGeneration(
       samples: samples, shardSize: shardSize, inputShape: problem.storedShape, outputShape: [times.count] + problem.storedShape,
       outputType: .float32, order: Array(0..<samples))
+    var meta = DatasetMetadata(family: Family.family, samples: samples, seed: seed)
+    (meta.resolution, meta.spacing, meta.boundary, meta.solver) = (problem.storedShape[0], 1 / Double(problem.storedShape[0]), .periodic, Family.solverName)
+    (meta.times, meta.dimension) = (times, problem.storedShape.count)
+    problem.describe(&meta)
     let outcome = try generation.run(
-      in: layout, communicator: communicator, makeState: {},
+      in: layout, request: meta, replacing: replacing, communicator: communicator, makeState: {},
       produce: { i, _ in
         let initial = problem.initialCondition(index: i, seed: seed)
         let trajectory = try problem.solve(initial, sample: i)
@@ -91,10 +97,6 @@ public struct TrajectoryDatasetGenerator<Family: TimeDependentFamily>: Sendable 
           input: problem.stored(initial), output: trajectory.flatMap(problem.stored), iterations: problem.stepsPerSample, residual: 0,
           matvecs: 0)
       }, progress: progress)
-    var meta = DatasetMetadata(family: Family.family, samples: samples, seed: seed)
-    (meta.resolution, meta.spacing, meta.boundary, meta.solver) = (problem.storedShape[0], 1 / Double(problem.storedShape[0]), .periodic, Family.solverName)
-    (meta.times, meta.dimension) = (times, problem.storedShape.count)
-    problem.describe(&meta)
     if communicator.isRoot { try generation.write(outcome, metadata: meta, to: layout) }
     return Summary(
       samples: samples, solvedNow: outcome.producedNow, seconds: (ContinuousClock.now - start) / .seconds(1), ranks: communicator.size,

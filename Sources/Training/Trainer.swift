@@ -90,6 +90,9 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   public let outputNormalizer: GaussianNormalizer
   /// The finished epochs.
   public internal(set) var history: [EpochSummary]
+  /// What the model is trained on (``dataFingerprint(_:)`` of the training set), recorded in
+  /// checkpoints so a resumed run can refuse other data; nil for checkpoints written before it was.
+  public var dataFingerprint: String?
   /// The ranks sharing each batch (data-parallel training); ``Communicator/single`` alone.
   /// Not part of a checkpoint: a run may resume on another number of ranks.
   public var communicator: Communicator = .single

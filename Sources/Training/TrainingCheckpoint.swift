@@ -89,12 +89,12 @@ extension Trainer {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
-    return SafetensorsFile(
-      tensors: tensors,
-      metadata: [
-        "format": TrainingCheckpoint.format, "model": Model.kind, "configuration": try json(model.configuration),
-        "options": try json(options), "history": try json(history), "optimizer_steps": String(optimizer.stepCount),
-      ])
+    var metadata = [
+      "format": TrainingCheckpoint.format, "model": Model.kind, "configuration": try json(model.configuration),
+      "options": try json(options), "history": try json(history), "optimizer_steps": String(optimizer.stepCount),
+    ]
+    metadata["data_fingerprint"] = dataFingerprint
+    return SafetensorsFile(tensors: tensors, metadata: metadata)
   }
 
   /// Writes ``checkpoint()`` to `path` atomically (a previous checkpoint survives a crash).
@@ -121,6 +121,7 @@ extension Trainer {
     self.init(
       model: model, options: options, inputNormalizer: try reader.normalizer("input"), outputNormalizer: try reader.normalizer("output"),
       history: try reader.decoded("history", as: [EpochSummary].self), optimizer: optimizer)
+    dataFingerprint = reader.file.metadata["data_fingerprint"]
   }
 }
 

@@ -39,6 +39,7 @@ public struct TrainingRun<Model: ConfiguredModel> {
       if exists { throw TrainingRunError.checkpointExists(checkpoint) }
       var generator = SplitMix64(seed: options.seed)
       trainer = Trainer(model: model ?? Model(configuration, using: &generator), options: options, fittingNormalizersTo: train)
+      trainer.dataFingerprint = Training.dataFingerprint(train)
       trainer.communicator = communicator
       resumedAfter = 0
       return
@@ -50,6 +51,9 @@ public struct TrainingRun<Model: ConfiguredModel> {
     }
     guard trainer.model.configuration == configuration else {
       throw TrainingRunError.configurationDiffers(checkpoint, differences: fieldDifferences(trainer.model.configuration, configuration))
+    }
+    if let recorded = trainer.dataFingerprint, recorded != Training.dataFingerprint(train) {
+      throw TrainingRunError.dataDiffers(checkpoint)
     }
     trainer.communicator = communicator
     resumedAfter = trainer.history.count
@@ -79,6 +83,8 @@ public enum TrainingRunError: Error, Equatable, CustomStringConvertible {
   case optionsDiffer(String, differences: String)
   /// The checkpoint holds a model of another configuration.
   case configurationDiffers(String, differences: String)
+  /// The checkpoint was trained on another training set (its data fingerprint differs).
+  case dataDiffers(String)
 
   public var description: String {
     switch self {
@@ -86,26 +92,31 @@ public enum TrainingRunError: Error, Equatable, CustomStringConvertible {
     case .nothingToResume(let path): "\(path): no checkpoint to resume"
     case .optionsDiffer(let path, let differences): "\(path) was trained with other options (\(differences))"
     case .configurationDiffers(let path, let differences): "\(path) holds a model of another configuration (\(differences))"
+    case .dataDiffers(let path): "\(path) was trained on other data (the training set's fingerprint differs)"
     }
   }
 }
 
-/// The top-level fields in which `recorded` and `requested` differ, as
-/// `name: recorded → requested` (their JSON encodings compared).
-func fieldDifferences<T: Encodable>(_ recorded: T, _ requested: T) -> String {
-  func fields(_ value: T) -> [String: String] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    guard let data = try? encoder.encode(value), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-      return [:]
-    }
-    return object.mapValues { field in
-      (try? JSONSerialization.data(withJSONObject: field, options: [.sortedKeys, .fragmentsAllowed]))
-        .map { String(decoding: $0, as: UTF8.self) } ?? "\(field)"
+/// A fingerprint of a training set: its shapes and every value of its inputs, outputs and query
+/// points (64-bit FNV-1a over the bit patterns), as 16 hex digits. Equal data give equal
+/// fingerprints; any changed sample changes it (up to hash collisions).
+public func dataFingerprint(_ data: some SupervisedDataset) -> String {
+  var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+  func mix(_ word: UInt64) {
+    hash ^= word
+    hash &*= 0x100_0000_01b3
+  }
+  for tensor in [data.inputs, data.outputs] + (data.queries.map { [$0] } ?? []) {
+    mix(UInt64(tensor.shape.count))
+    for extent in tensor.shape { mix(UInt64(extent)) }
+    tensor.scalars.withUnsafeBufferPointer { values in
+      for value in values { mix(UInt64(value.bitPattern)) }
     }
   }
-  let (old, new) = (fields(recorded), fields(requested))
-  let names = Set(old.keys).union(new.keys).filter { old[$0] != new[$0] }.sorted()
-  return names.map { "\($0): \(old[$0] ?? "absent") → \(new[$0] ?? "absent")" }.joined(separator: ", ")
+  return String(hash, radix: 16).leftPadded(to: 16)
+}
+
+extension String {
+  /// The string with zeros in front up to `width` characters.
+  fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

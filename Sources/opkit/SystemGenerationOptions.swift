@@ -50,6 +50,8 @@ struct SystemGenerationOptions: ParsableArguments {
   @Option(help: "Relative tolerance of iterative solvers.") var rtol: Double = 1e-8
   @Option(help: "Samples per shard (the unit of resumption).") var shardSize: Int = 50
   @Option(help: "Output dataset directory.") var out: String
+  @Flag(help: "Remove what an earlier generation left in --out (shards, arrays, meta.json) instead of resuming it.")
+  var overwrite = false
   @Option(help: "npy (the directory), or h5: also DIR/data.h5 with PDEBench's names (nu/tensor, x-coordinate, t-coordinate).")
   var format: DatasetFormat = .npy
 
@@ -67,7 +69,9 @@ struct SystemGenerationOptions: ParsableArguments {
       preconditioner: preconditioner ?? (problem.isSymmetricPositiveDefinite ? .ic : .ilu), rtol: rtol, shardSize: shardSize)
     let bar = ProgressBar(label: "\(Family.name) \(problem.fieldShape.map(String.init).joined(separator: "×"))")
     let world = Communicator.world
-    let summary = try generator.generate(in: out, communicator: world) { bar.update($0, $1) }
+    let summary = try resumingGeneration(in: out) {
+      try generator.generate(in: out, communicator: world, replacing: overwrite) { bar.update($0, $1) }
+    }
     if world.isRoot { try writeFormat() }
     if json {
       print(try jsonLine(summary, snakeCaseKeys: true))
@@ -105,5 +109,13 @@ struct GridFamilyOptions: ParsableArguments {
   func generate(_ problem: some SampledSystemFamily, options: SystemGenerationOptions, global: GlobalOptions) throws {
     try options.generate(problem, seed: global.seed, json: global.json)
     if let png, Communicator.world.isRoot { try writeSample(of: options.out, to: png) }
+  }
+}
+
+/// Runs a generation into `out`, turning a refused resumption into the command line's words.
+func resumingGeneration<Summary>(in out: String, _ body: () throws -> Summary) throws -> Summary {
+  do { return try body() } catch let error as GenerationRequestError {
+    throw CommandFailure(
+      "\(out) holds data generated with other parameters (\(error.differences)); pass --overwrite to replace it or choose another --out")
   }
 }

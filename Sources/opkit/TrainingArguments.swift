@@ -199,6 +199,7 @@ func startRun<Model: ConfiguredModel>(
     case .checkpointExists: throw CommandFailure("\(out) exists; pass --resume to continue that run, or choose another --out")
     case .optionsDiffer: throw CommandFailure("\(error); pass the same ones to --resume")
     case .nothingToResume, .configurationDiffers: throw CommandFailure("\(error)")
+    case .dataDiffers: throw CommandFailure("\(error); resume with the run's --data, or start a new run with another --out")
     }
   }
 }

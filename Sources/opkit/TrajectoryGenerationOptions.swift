@@ -8,6 +8,8 @@ struct TrajectoryGenerationOptions: ParsableArguments {
   @Option(help: "Samples per shard (the unit of resumption).") var shardSize: Int = 10
   @Option(help: "Time step Δt (default: the family's, stable for its defaults).") var timeStep: Double?
   @Option(help: "Output dataset directory.") var out: String
+  @Flag(help: "Remove what an earlier generation left in --out (shards, arrays, meta.json) instead of resuming it.")
+  var overwrite = false
   @Option(help: "npy (the directory), or h5: also DIR/data.h5 with PDEBench's names (nu/tensor, x-coordinate, t-coordinate).")
   var format: DatasetFormat = .npy
 
@@ -23,7 +25,9 @@ struct TrajectoryGenerationOptions: ParsableArguments {
     let generator = try TrajectoryDatasetGenerator(problem: problem, samples: samples, seed: seed, shardSize: shardSize)
     let bar = ProgressBar(label: "\(Family.family.rawValue) \(problem.storedShape.map(String.init).joined(separator: "×"))")
     let world = Communicator.world
-    let summary = try generator.generate(in: out, communicator: world) { bar.update($0, $1) }
+    let summary = try resumingGeneration(in: out) {
+      try generator.generate(in: out, communicator: world, replacing: overwrite) { bar.update($0, $1) }
+    }
     if format == .h5 && world.isRoot { try DatasetDirectory(out).writeHDF5(to: DatasetDirectory(out).hdf5Path) }
     if json {
       print(try jsonLine(summary, snakeCaseKeys: true))

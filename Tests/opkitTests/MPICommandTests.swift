@@ -14,7 +14,8 @@ final class MPICommandTests: XCTestCase {
   /// allowed, a watchdog so a hang fails the test instead of the suite.
   private func mpirunArguments(_ ranks: Int, _ arguments: [String]) throws -> [String] {
     [
-      "OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", "OPENBLAS_NUM_THREADS=1", "timeout", "300", "mpirun",
+      "OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", "OMPI_MCA_btl_vader_single_copy_mechanism=none", "OPENBLAS_NUM_THREADS=1",
+      "timeout", "300", "mpirun",
       "--oversubscribe", "-np", "\(ranks)", try builtOpkit().path,
     ] + arguments
   }
