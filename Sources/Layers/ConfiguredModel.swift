@@ -18,6 +18,17 @@ extension ModelConfiguration {
 }
 
 extension ModelConfigurationError {
+  /// Throws unless a `model` model whose parameter tensors have `shapes` fits in memory for
+  /// training — parameters, gradients and two Adam moments, 16 bytes per parameter — before
+  /// anything is allocated (sizes from the command line or a checkpoint's metadata).
+  public static func requireMemory(forParameters shapes: [[Int]], model: String) throws {
+    do {
+      try MemoryBudget.require(shapes.map { $0 + [16] }, what: "this model (parameters, gradients and Adam moments)")
+    } catch let error as MemoryBudgetError {
+      throw ModelConfigurationError(model: model, message: error.description)
+    }
+  }
+
   /// An input of `shape` (`[batch, channels, spatial…]`) without the `channels` and `dimension`
   /// spatial axes a `model` model takes, or nil if it has them.
   public static func unlessInput(_ shape: [Int], model: String, channels: Int, dimension: Int) -> ModelConfigurationError? {

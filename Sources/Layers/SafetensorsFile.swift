@@ -41,6 +41,7 @@ public struct SafetensorsFile: Sendable, Equatable {
     let dataStart = 8 + headerLength
     var tensors = [String: Tensor]()
     var metadata = [String: String]()
+    var extents = [(name: String, range: Range<Int>)]()
     for (name, value) in header {
       if name == "__metadata__" {
         guard let entries = value as? [String: Any], let strings = entries as? [String: String] else {
@@ -59,12 +60,12 @@ public struct SafetensorsFile: Sendable, Equatable {
       case "F16": width = 2
       default: throw SafetensorsError(file: path, message: "tensor '\(name)' has dtype \(dtype) (read: F32, F64, F16)")
       }
-      let count = shape.reduce(1, *)
-      guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] - offsets[0] == count * width,
-        dataStart + offsets[1] <= bytes.count
+      guard shape.allSatisfy({ $0 >= 0 }), let count = MemoryBudget.count(shape), let size = MemoryBudget.count(shape + [width]),
+        offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] - offsets[0] == size, offsets[1] <= bytes.count - dataStart
       else {
         throw SafetensorsError(file: path, message: "tensor '\(name)' of shape \(shape) has data offsets \(offsets) that do not fit")
       }
+      extents.append((name, offsets[0]..<offsets[1]))
       let base = dataStart + offsets[0]
       let scalars: [Float] = bytes.withUnsafeBytes { raw in
         (0..<count).map { i -> Float in
@@ -77,6 +78,11 @@ public struct SafetensorsFile: Sendable, Equatable {
         }
       }
       tensors[name] = try Tensor(shape: shape, scalars: scalars)
+    }
+    // Each byte belongs to one tensor: overlapping data is a corrupt (or crafted) file.
+    let ordered = extents.filter { !$0.range.isEmpty }.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    for (a, b) in zip(ordered, ordered.dropFirst()) where b.range.lowerBound < a.range.upperBound {
+      throw SafetensorsError(file: path, message: "tensors '\(a.name)' and '\(b.name)' share data bytes (offsets overlap)")
     }
     self.init(tensors: tensors, metadata: metadata)
   }

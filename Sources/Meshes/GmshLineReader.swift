@@ -47,6 +47,16 @@ struct GmshLineReader {
     return v
   }
 
+  /// A count (of nodes, elements, tags, blocks): an integer in `0 … Int32.max`, the range mesh
+  /// indices have.
+  func count(_ token: Substring?, _ what: String) throws -> Int {
+    let value = try integer(token, what)
+    guard (0...Int(Int32.max)).contains(value) else {
+      throw malformed("\(what) must be between 0 and \(Int32.max), found \(value)")
+    }
+    return value
+  }
+
   func real(_ token: Substring?, _ what: String) throws -> Double {
     guard let token, let v = Double(token), v.isFinite else {
       throw malformed("expected a finite number \(what), found '\(token ?? "end of line")'")

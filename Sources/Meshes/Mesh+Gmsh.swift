@@ -73,7 +73,7 @@ struct GmshMeshBuilder {
   var sawNodes = false, sawElements = false
 
   mutating func readPhysicalNames(_ r: inout GmshLineReader) throws {
-    let count = try r.integer(r.tokens(expecting: "the number of physical names").first, "count of physical names")
+    let count = try r.count(r.tokens(expecting: "the number of physical names").first, "count of physical names")
     for _ in 0..<count {
       let line = try r.next(expecting: "a physical name")
       let t = line.split(separator: " ", maxSplits: 2)
@@ -85,14 +85,14 @@ struct GmshMeshBuilder {
   }
 
   mutating func readEntities(_ r: inout GmshLineReader) throws {
-    let counts = try r.tokens(expecting: "entity counts").map { try r.integer($0, "entity count") }
+    let counts = try r.tokens(expecting: "entity counts").map { try r.count($0, "entity count") }
     guard counts.count == 4 else { throw r.malformed("expected 4 entity counts, found \(counts.count)") }
     for dim in 0..<4 {
       for _ in 0..<counts[dim] {
         let t = try r.tokens(expecting: "a \(dim)D entity")
         let tag = try r.integer(t.first, "entity tag")
         let physicalAt = dim == 0 ? 4 : 7  // points: tag x y z; others: tag + bounding box
-        let n = try r.integer(t.count > physicalAt ? t[physicalAt] : nil, "number of physical tags")
+        let n = try r.count(t.count > physicalAt ? t[physicalAt] : nil, "number of physical tags")
         guard t.count > physicalAt + n else { throw r.malformed("entity \(tag) lists fewer physical tags than \(n)") }
         entityPhysicals[dim, default: [:]][tag] = try (0..<n).map { Int32(try r.integer(t[physicalAt + 1 + $0], "physical tag")) }
       }
@@ -107,7 +107,7 @@ struct GmshMeshBuilder {
   }
 
   mutating func readNodes22(_ r: inout GmshLineReader) throws {
-    let count = try r.integer(r.tokens(expecting: "the number of nodes").first, "node count")
+    let count = try r.count(r.tokens(expecting: "the number of nodes").first, "node count")
     for _ in 0..<count {
       let t = try r.tokens(expecting: "a node 'tag x y z'")
       guard t.count >= 4 else { throw r.malformed("expected 'tag x y z', found \(t.count) value(s)") }
@@ -119,13 +119,14 @@ struct GmshMeshBuilder {
 
   mutating func readNodes41(_ r: inout GmshLineReader) throws {
     let header = try r.tokens(expecting: "'numEntityBlocks numNodes minNodeTag maxNodeTag'")
-    let blocks = try r.integer(header.first, "number of node blocks")
+    let blocks = try r.count(header.first, "number of node blocks")
     for _ in 0..<blocks {
       let b = try r.tokens(expecting: "a node block header 'entityDim entityTag parametric numNodes'")
       guard b.count >= 4 else { throw r.malformed("expected 4 values in a node block header, found \(b.count)") }
       let parametric = try r.integer(b[2], "parametric flag") != 0
-      let n = try r.integer(b[3], "nodes in block")
-      let tags = try (0..<n).map { _ in try r.integer(r.tokens(expecting: "a node tag").first, "node tag") }
+      let n = try r.count(b[3], "nodes in block")
+      var tags = [Int]()  // appended one by one: a header claiming billions of nodes reserves nothing
+      for _ in 0..<n { tags.append(try r.integer(r.tokens(expecting: "a node tag").first, "node tag")) }
       for tag in tags {
         let c = try r.tokens(expecting: "node coordinates 'x y z'")
         guard c.count >= (parametric ? 4 : 3) else { throw r.malformed("expected 'x y z', found \(c.count) value(s)") }
@@ -137,12 +138,12 @@ struct GmshMeshBuilder {
   }
 
   mutating func readElements22(_ r: inout GmshLineReader) throws {
-    let count = try r.integer(r.tokens(expecting: "the number of elements").first, "element count")
+    let count = try r.count(r.tokens(expecting: "the number of elements").first, "element count")
     for _ in 0..<count {
       let t = try r.tokens(expecting: "an element 'tag type ntags tags… nodes…'")
       guard t.count >= 3 else { throw r.malformed("element line has \(t.count) value(s)") }
       let type = try r.integer(t[1], "element type")
-      let ntags = try r.integer(t[2], "number of tags")
+      let ntags = try r.count(t[2], "number of tags")
       let physical = ntags > 0 && t.count > 3 ? Int32(try r.integer(t[3], "physical tag")) : 0
       let nodes = Array(t.dropFirst(3 + ntags))
       try addElement(type: type, nodes: nodes, physicals: [physical], r)
@@ -153,14 +154,14 @@ struct GmshMeshBuilder {
 
   mutating func readElements41(_ r: inout GmshLineReader) throws {
     let header = try r.tokens(expecting: "'numEntityBlocks numElements minTag maxTag'")
-    let blocks = try r.integer(header.first, "number of element blocks")
+    let blocks = try r.count(header.first, "number of element blocks")
     for _ in 0..<blocks {
       let b = try r.tokens(expecting: "an element block header 'entityDim entityTag elementType numElements'")
       guard b.count >= 4 else { throw r.malformed("expected 4 values in an element block header, found \(b.count)") }
       let dim = try r.integer(b[0], "entity dimension")
       let entity = try r.integer(b[1], "entity tag")
       let type = try r.integer(b[2], "element type")
-      let n = try r.integer(b[3], "elements in block")
+      let n = try r.count(b[3], "elements in block")
       let physicals = entityPhysicals[dim]?[entity] ?? []
       for _ in 0..<n {
         let t = try r.tokens(expecting: "an element 'tag nodes…'")

@@ -62,6 +62,8 @@ public struct DeepONetConfiguration: ModelConfiguration {
       throw fail("query grid \(q) is not a \(queryDimension)D grid")
     }
     try validateConductingWalls()
+    let layers = [branchLayerWidths, trunkLayerWidths].flatMap { widths in zip(widths, widths.dropFirst()).map { [$0 + 1, $1] } }
+    try ModelConfigurationError.requireMemory(forParameters: layers, model: "deeponet")
   }
 
   /// Checks that an input batch `[batch, channels, spatial…]` holds `sensors` values per sample

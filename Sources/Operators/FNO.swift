@@ -78,6 +78,14 @@ public struct FNOConfiguration: ModelConfiguration {
     guard padding.isEmpty || (padding.count == modes.count && padding.allSatisfy { $0 >= 0 }) else {
       throw fail("padding must give a non-negative count for each of the \(modes.count) axes, got \(padding)")
     }
+    // Per layer: complex width×width spectral weights on 2^(d−1) corners of the kept modes, the
+    // pointwise width×width mixing; the lifting and the two-layer projection.
+    let corners = 1 << (modes.count - 1)
+    try ModelConfigurationError.requireMemory(
+      forParameters: [
+        [layers, width, width, 2 * corners] + modes, [layers, width + 1, width], [inputChannels + modes.count + 1, width],
+        [width + 1, projection], [projection + 1, outputChannels],
+      ], model: FNO.kind)
   }
 
   /// The padding of each spatial axis (zeros when none is set).

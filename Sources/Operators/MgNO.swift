@@ -53,6 +53,12 @@ public struct MgNOConfiguration: ModelConfiguration {
     guard (preSmoothing + postSmoothing).allSatisfy({ $0 >= 0 }), preSmoothing.last! + postSmoothing.last! >= 1 else {
       throw fail("smoothing counts must be non-negative and the coarsest level needs one step, got \(preSmoothing), \(postSmoothing)")
     }
+    // Per layer and level: a width×width 3^d kernel per smoothing step, restriction and prolongation.
+    let kernel = [width, width] + Array(repeating: 3, count: dimension)
+    let shapes = zip(preSmoothing, postSmoothing).flatMap { pre, post in [[layers, pre] + kernel, [layers, post] + kernel, [layers, 2] + kernel] }
+    do { try ModelConfigurationError.requireMemory(forParameters: shapes, model: "mgno") } catch let error as ModelConfigurationError {
+      throw fail(error.message)
+    }
   }
 
   /// Number of multigrid levels.

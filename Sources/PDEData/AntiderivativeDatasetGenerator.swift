@@ -36,6 +36,10 @@ public struct AntiderivativeDatasetGenerator: Sendable {
     guard (queryPoints ?? 2) >= (randomQueries ? 1 : 2) else {
       throw DatasetError.invalidParameter("query points must be at least \(randomQueries ? 1 : 2), got \(queryPoints!)")
     }
+    // The sampler factors the points' covariance matrix (points² doubles); the dataset is held
+    // in memory (inputs, outputs and query points as doubles).
+    try requireMemory(fields: 1, of: [points, points], what: "an input process on \(points) points")
+    try requireMemory(fields: 3, of: [samples, max(points, queryPoints ?? 1)], what: "\(samples) samples on \(points) points")
     self.queryPoints = queryPoints ?? (randomQueries ? 1 : points)
     self.randomQueries = randomQueries
     process = try SquaredExponentialProcess(points: points, lengthScale: lengthScale)

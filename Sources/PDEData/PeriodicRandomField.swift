@@ -103,17 +103,10 @@ func validateSpectralGrid(viscosity: Double, solverResolution: Int, resolution: 
 }
 
 /// Refuses up front work whose `fields` arrays of `shape` doubles would not fit in physical
-/// memory (checked arithmetic: a product that overflows does not fit either).
+/// memory (``MemoryBudget``: a product that overflows does not fit either).
 /// - Throws: ``DatasetError/invalidParameter(_:)`` naming `what`, the bytes needed and available.
 func requireMemory(fields: Int, of shape: [Int], what: String) throws {
-  let available = ProcessInfo.processInfo.physicalMemory
-  var bytes = UInt64(fields * MemoryLayout<Double>.size)
-  for n in shape {
-    let (product, overflow) = bytes.multipliedReportingOverflow(by: UInt64(max(n, 0)))
-    bytes = overflow ? .max : product
-  }
-  guard bytes <= available else {
-    let needed = bytes == .max ? "more than 2^64 bytes" : "\(bytes / 1_000_000) MB"
-    throw DatasetError.invalidParameter("\(what) needs \(needed); this machine has \(available / 1_000_000) MB")
+  do { try MemoryBudget.require([[fields, MemoryLayout<Double>.size] + shape], what: what) } catch let error as MemoryBudgetError {
+    throw DatasetError.invalidParameter(error.description)
   }
 }

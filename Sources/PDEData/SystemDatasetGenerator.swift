@@ -61,6 +61,15 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
         "these \(family) systems have no geometric multigrid hierarchy (periodic or complex unknowns); use another solver or preconditioner"
       )
     }
+    // The joined dataset is assembled in memory (inputs and outputs as doubles), beside one
+    // system and its solver (a few hundred bytes per unknown at least).
+    do {
+      try MemoryBudget.require(
+        [
+          [samples, MemoryLayout<Double>.size] + problem.fieldShape,
+          [samples, MemoryLayout<Double>.size, problem.solutionIsComplex ? 2 : 1] + problem.solutionShape, [problem.unknowns, 200],
+        ], what: "\(samples) samples of this \(family) family")
+    } catch let error as MemoryBudgetError { throw DatasetError.invalidParameter(error.description) }
     (self.problem, self.samples, self.seed, self.shardSize) = (problem, samples, seed, shardSize)
     (self.solver, self.preconditioner, self.rtol) = (solver, preconditioner, rtol)
   }

@@ -68,11 +68,12 @@ public struct NumpyArray: Sendable, Equatable {
         guard let v = Int(token), v >= 0 else { throw NumpyError.malformed(file: path, message: "bad shape \(shapeText)") }
         return v
       }
-    let count = shape.reduce(1, *)
     let dataStart = headerStart + headerLength
-    guard bytes.count - dataStart >= count * dtype.byteCount else {
-      throw NumpyError.malformed(
-        file: path, message: "shape \(shape) needs \(count * dtype.byteCount) data bytes, file has \(bytes.count - dataStart)")
+    guard let count = MemoryBudget.count(shape), let needed = MemoryBudget.count(shape + [dtype.byteCount]),
+      bytes.count - dataStart >= needed
+    else {
+      let needed = MemoryBudget.product(shape + [dtype.byteCount]).map { "\($0)" } ?? "more than 2^64"
+      throw NumpyError.malformed(file: path, message: "shape \(shapeText) needs \(needed) data bytes, file has \(bytes.count - dataStart)")
     }
     let values = bytes.withUnsafeBytes { raw in
       (0..<(count * dtype.components)).map { dtype.load(from: raw, at: dataStart + $0 * dtype.byteCount / dtype.components) }

@@ -49,8 +49,20 @@ struct Bench: ParsableCommand {
     guard size >= 2 else { throw ValidationError("--size must be at least 2") }
     guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
+    _ = try parsedHelmholtzResolutions()
     for pair in surrogate where pair.split(separator: "=", omittingEmptySubsequences: false).count != 2 {
       throw ValidationError("--surrogate takes MODEL=DIR (a checkpoint and its dataset directory), got '\(pair.prefix(80))'")
+    }
+  }
+
+  /// `--helmholtz-resolutions` as numbers, each in 3…1024; anything else is a usage error.
+  func parsedHelmholtzResolutions() throws -> [Int] {
+    try helmholtzResolutions.split(separator: ",", omittingEmptySubsequences: false).map { item in
+      let text = item.trimmingCharacters(in: .whitespaces)
+      guard let n = Int(text), (3...1024).contains(n) else {
+        throw ValidationError("--helmholtz-resolutions takes comma-separated resolutions in 3…1024, got '\(text.prefix(80))'")
+      }
+      return n
     }
   }
 
@@ -62,7 +74,7 @@ struct Bench: ParsableCommand {
     let generation =
       [.generation, .all].contains(suite)
       ? try GenerationBenchmarkSuite(
-        resolutions: [64, 128], helmholtzResolutions: helmholtzResolutions.split(separator: ",").compactMap { Int($0) },
+        resolutions: [64, 128], helmholtzResolutions: try parsedHelmholtzResolutions(),
         samples: samples, json: global.json
       ).run()
       : nil

@@ -30,6 +30,7 @@ struct Evaluate: ParsableCommand {
   func validate() throws {
     guard pictures >= 1 else { throw ValidationError("--pictures must be at least 1") }
     guard steps ?? 1 >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps ?? 0)") }
+    try checkOutputs([OutputFile("--predictions", predictions, ["npy"]), OutputFile("--png", png, ["png"])], inputs: [model, source.data])
   }
 
   func run() throws {
@@ -92,6 +93,11 @@ struct Evaluate: ParsableCommand {
       }
     }
     if let predictions { try writePredictions(of: trained, inputs: dataset.inputs, queries: dataset.queries, to: predictions) }
+    guard evaluation.relativeL2.isFinite, evaluation.mse.isFinite else {
+      throw CommandFailure(
+        "\(source.data): the errors are not finite (relative L2 \(evaluation.relativeL2), MSE \(evaluation.mse)): the data overflow "
+          + "Float32 in the model, or hold NaN/infinity")
+    }
     let perStep = trained.rolloutSteps != nil ? evaluation.relativeL2PerChannel : nil
     let report = EvaluationReport(
       model: trained.kind, samples: dataset.count, resolution: dataset.spatialShape, relativeL2: evaluation.relativeL2,

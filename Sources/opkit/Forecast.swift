@@ -43,7 +43,9 @@ struct Forecast: ParsableCommand {
     guard lookback >= 2, horizon >= 1 else { throw ValidationError("--lookback must be at least 2 and --horizon at least 1") }
     guard epochs >= 1, batch >= 1, lr > 0 else { throw ValidationError("--epochs, --batch and --lr must be positive") }
     guard (0..<1).contains(alpha), alpha > 0 else { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
+    if let segment, segment < 1 { throw ValidationError("--segment must be at least 1, got \(segment)") }
     guard lookback / (segment ?? max(1, lookback / 4)) >= 2 else { throw ValidationError("--segment must leave at least 2 segments") }
+    try checkOutputs([OutputFile("--out", out, ["safetensors"]), OutputFile("--png", png, ["png"])], inputs: [csv])
     if let extend, extend <= horizon { throw ValidationError("--extend must be more than --horizon (\(horizon)), got \(extend)") }
   }
 

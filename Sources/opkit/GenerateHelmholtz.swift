@@ -33,7 +33,9 @@ struct GenerateHelmholtz: ParsableCommand {
 
   func validate() throws {
     guard resolution >= 3 else { throw ValidationError("--resolution must be at least 3, got \(resolution)") }
+    guard resolution <= 65536 else { throw ValidationError("--resolution must be at most 65536, got \(resolution)") }
     guard kMin > 0, kMax >= kMin else { throw ValidationError("need 0 < --k-min ≤ --k-max, got \(kMin), \(kMax)") }
+    try checkOutputs([OutputFile("--png", png, ["png"])], inputs: [options.out])
   }
 
   func run() throws {

@@ -9,6 +9,12 @@ struct OperatorTrainingArguments: ParsableArguments {
   @OptionGroup var dataset: DatasetArguments
   @OptionGroup var training: TrainingArguments
 
+  func validate() throws {
+    try checkOutputs(
+      [OutputFile("--out", training.out, ["safetensors"]), OutputFile("--png", training.png, ["png"])],
+      inputs: [dataset.data, dataset.testData])
+  }
+
   /// Configures the process, then loads the training and test sets (`sameGrid: false` lets
   /// outputs sit on another grid than the inputs).
   func datasets(sameGrid: Bool = true) throws -> (train: OperatorDataset, test: OperatorDataset) {

@@ -39,6 +39,7 @@ struct PoissonProblem {
   /// nonzero entries are solid. `CSRMatrix.maskedPoisson`, `h²`-scaled, `b = h²` in fluid cells.
   static func withObstacles(_ counts: [Int], maskFile: String) throws -> PoissonProblem {
     let array = try NumpyArray(contentsOf: maskFile)
+    guard array.dtype.components == 1 else { throw CommandFailure("\(maskFile): mask is \(array.dtype.rawValue) (complex); it must be real") }
     guard array.shape == counts else {
       throw CommandFailure("\(maskFile): mask has shape \(shapeText(array.shape)), the grid is \(shapeText(counts))")
     }
@@ -77,6 +78,9 @@ struct PoissonProblem {
   /// boundary values are then copied from the nearest interior point.
   static func loadCoefficient(_ path: String, grid: UniformGrid, interior: [Int]) throws -> GridField {
     let array = try NumpyArray(contentsOf: path)
+    guard array.dtype.components == 1 else {
+      throw CommandFailure("\(path): coefficient is \(array.dtype.rawValue) (complex); a(x) must be a real array")
+    }
     let all = grid.pointCounts
     var values: [Double]
     if array.shape == all {

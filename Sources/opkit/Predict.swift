@@ -33,6 +33,7 @@ struct Predict: ParsableCommand {
     guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
     guard steps ?? 1 >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps ?? 0)") }
     guard (out as NSString).pathExtension.lowercased() == "npy" else { throw ValidationError("--out must name an .npy file, got \(out)") }
+    try checkOutputs([OutputFile("--out", out, ["npy"])], inputs: [model, input])
     if ArrayFile.isArrayFile(input) {
       guard key != nil else { throw ValidationError("\(input) is an array file: name its input array with --key") }
     } else if key != nil {
@@ -43,10 +44,6 @@ struct Predict: ParsableCommand {
   func run() throws {
     global.apply()
     let directory = !ArrayFile.isArrayFile(input) && isDirectory(input)
-    let inputFiles = directory ? [DatasetDirectory(input).inputsPath, DatasetDirectory(input).outputsPath] : [input]
-    for (path, role) in inputFiles.map({ ($0, "--input") }) + [(model, "--model")] where sameFile(out, path) {
-      throw CommandFailure("--out \(out) is the \(role) file; write the predictions elsewhere")
-    }
     var trained = try ModelRegistry.standard.load(checkpointAt: model)
     let inputs: Tensor
     let inputFile: String
@@ -97,12 +94,6 @@ struct Predict: ParsableCommand {
   private func isDirectory(_ path: String) -> Bool {
     var directory: ObjCBool = false
     return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
-  }
-
-  /// Whether `a` and `b` name the same file (after resolving symbolic links and `..`).
-  private func sameFile(_ a: String, _ b: String) -> Bool {
-    let resolve = { (path: String) in URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-    return resolve(a) == resolve(b)
   }
 }
 

@@ -53,6 +53,13 @@ struct SolvePoisson: ParsableCommand {
     if let grid, let bad = grid.counts.first(where: { $0 < 1 }) {
       throw ValidationError("grid sizes must be at least 1, got \(bad) in \(grid)")
     }
+    if let grid {
+      // The stencil, its CSR copy, a multigrid hierarchy and the solver's vectors: about
+      // 27 bytes per stencil entry and 64 per unknown, before anything is allocated.
+      do {
+        try MemoryBudget.require([grid.counts + [27 * (2 * grid.counts.count + 1) + 64]], what: "a \(grid) grid")
+      } catch { throw ValidationError("--grid: \(error)") }
+    }
     if mesh != nil {
       if coefficient != nil { throw ValidationError("--coefficient applies to --grid (meshes use a = 1)") }
       if png != nil { throw ValidationError("--png applies to 2D grids; write .vtu for meshes and open it in ParaView") }
@@ -85,6 +92,11 @@ struct SolvePoisson: ParsableCommand {
     guard rtol > 0, rtol < 1 else { throw ValidationError("--rtol must be in (0, 1), got \(rtol)") }
     if let maxIterations, maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1") }
     guard restart >= 1 else { throw ValidationError("--restart must be at least 1") }
+    try checkOutputs(
+      [
+        OutputFile("--out", out, mesh == nil ? ["npy"] : ["npy", "vtu", "vtk"]), OutputFile("--png", png, ["png"]),
+        OutputFile("--export-matrix", exportMatrix, ["mtx"]), OutputFile("--export-rhs", exportRhs, ["mtx", "npy"]),
+      ], inputs: [coefficient, mask, mesh, model])
   }
 
   func run() throws {

@@ -103,10 +103,12 @@ struct GridFamilyOptions: ParsableArguments {
 
   func validate() throws {
     guard resolution >= 3 else { throw ValidationError("--resolution must be at least 3, got \(resolution)") }
+    guard resolution <= 65536 else { throw ValidationError("--resolution must be at most 65536, got \(resolution)") }
   }
 
   /// Generates `problem`'s dataset with `options`, then the PNG if asked for.
   func generate(_ problem: some SampledSystemFamily, options: SystemGenerationOptions, global: GlobalOptions) throws {
+    do { try checkOutputs([OutputFile("--png", png, ["png"])], inputs: [options.out]) } catch { throw CommandFailure("\(error)") }
     try options.generate(problem, seed: global.seed, json: global.json)
     if let png, Communicator.world.isRoot { try writeSample(of: options.out, to: png) }
   }

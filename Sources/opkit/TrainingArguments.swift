@@ -43,6 +43,7 @@ struct TrainingArguments: ParsableArguments {
     guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
     guard (0..<1).contains(momentum) else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
     guard warmup >= 0 else { throw ValidationError("--warmup must be non-negative, got \(warmup)") }
+    try checkOutputs([OutputFile("--out", out, ["safetensors"]), OutputFile("--png", png, ["png"])], inputs: [])
   }
 
   /// The run's options; `normalization` and `loss` are the model's choice (Gaussian

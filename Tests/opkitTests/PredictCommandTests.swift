@@ -89,7 +89,7 @@ final class PredictCommandTests: XCTestCase {
       (["--model", fno, "--input", path("complex.npy")], "complex.npy: fno configuration: takes 1 input channel on a 2D grid"),
       (["--model", fno, "--input", path("line.npy")], "line.npy: fno configuration: takes 1 input channel on a 2D grid"),
       (["--model", fno, "--input", path("small.npy")], "small.npy: fno configuration: grid [6, 6] is too small for modes [4, 4]"),
-      (["--model", fno, "--input", path("b16"), "--out", path("b16/coeff.npy")], "is the --input file"),
+      (["--model", fno, "--input", path("b16"), "--out", path("b16/coeff.npy")], "would overwrite"),
       (["--model", fno, "--input", path("b16"), "--out", path("p.txt")], "--out must name an .npy file"),
       (["--model", fno, "--input", path("b16"), "--batch", "0"], "--batch must be at least 1"),
       (["--model", fno, "--input", path("b16"), "--output-grid", "32x32"], "--output-grid: a fno model answers on its input grid only"),
@@ -101,7 +101,7 @@ final class PredictCommandTests: XCTestCase {
     ] {
       let arguments = ["predict"] + arguments + (arguments.contains("--out") ? [] : ["--out", path("p.npy")])
       let failed = try run(arguments)
-      let usage = ["--out must", "--batch", "--key", "name its input"].contains { expected.hasPrefix($0) }
+      let usage = ["--out must", "--batch", "--key", "name its input", "would overwrite"].contains { expected.hasPrefix($0) }
       XCTAssertEqual(failed.status, usage ? 64 : 1, "\(arguments): \(failed.err)")
       XCTAssertEqual(failed.err.split(separator: "\n").count, 1, failed.err)
       XCTAssertTrue(failed.err.hasPrefix("opkit: error: ") && failed.err.contains(expected), "\(expected) ∉ \(failed.err)")

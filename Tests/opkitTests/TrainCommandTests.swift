@@ -188,8 +188,8 @@ final class TrainCommandTests: XCTestCase {
       (["generate", "navier-stokes", "--samples", "0", "--out", path("x")], "--samples must be at least 1"),
       (["generate", "navier-stokes", "--shard-size", "0", "--out", path("x")], "--shard-size must be at least 1"),
       (["generate", "darcy", "--format", "zip", "--out", path("x")], "--format"),
-      (["train", "fno", "--data", path("burgers"), "--momentum", "1", "--out", path("x.st")], "--momentum must be in [0, 1)"),
-      (["train", "fno", "--data", path("burgers"), "--optimizer", "lbfgs", "--out", path("x.st")], "--optimizer"),
+      (["train", "fno", "--data", path("burgers"), "--momentum", "1", "--out", path("x.safetensors")], "--momentum must be in [0, 1)"),
+      (["train", "fno", "--data", path("burgers"), "--optimizer", "lbfgs", "--out", path("x.safetensors")], "--optimizer"),
     ] {
       let failed = try run(arguments)
       XCTAssertNotEqual(failed.status, 0, "\(arguments)")
@@ -222,9 +222,9 @@ final class TrainCommandTests: XCTestCase {
     }
     XCTAssertEqual(errors[0], errors[1], accuracy: 1e-6, "the same data from a directory and from a .mat file")
     for (arguments, expected) in [
-      (["train", "fno", "--data", path("f16.mat"), "--out", path("x.st")], "name its arrays with --input and --output"),
-      (["train", "fno", "--data", path("f16.mat"), "--input", "a", "--output", "sol", "--out", path("x.st")], "no variable 'a' (the file has: coeff, sol)"),
-      (["train", "fno", "--data", path("f16"), "--input", "a", "--output", "sol", "--out", path("x.st")], "name arrays of an .h5/.hdf5/.mat"),
+      (["train", "fno", "--data", path("f16.mat"), "--out", path("x.safetensors")], "name its arrays with --input and --output"),
+      (["train", "fno", "--data", path("f16.mat"), "--input", "a", "--output", "sol", "--out", path("x.safetensors")], "no variable 'a' (the file has: coeff, sol)"),
+      (["train", "fno", "--data", path("f16"), "--input", "a", "--output", "sol", "--out", path("x.safetensors")], "name arrays of an .h5/.hdf5/.mat"),
     ] {
       let failed = try run(arguments)
       XCTAssertNotEqual(failed.status, 0, "\(arguments)")
@@ -356,10 +356,10 @@ final class TrainCommandTests: XCTestCase {
       """)
     XCTAssertEqual(check, "complex64 True 0.0 True True")
     let scalarField = try run(
-      ["train", "deeponet", "--complex", "--conducting-walls", "y", "--data", scalar, "--out", path("s.st")] + small)
+      ["train", "deeponet", "--complex", "--conducting-walls", "y", "--data", scalar, "--out", path("s.safetensors")] + small)
     XCTAssertNotEqual(scalarField.status, 0)
     XCTAssertTrue(scalarField.err.hasPrefix("opkit: error: ") && scalarField.err.contains("vector field"), scalarField.err)
-    let badAxis = try run(["train", "deeponet", "--conducting-walls", "q", "--data", data, "--out", path("q.st")])
+    let badAxis = try run(["train", "deeponet", "--conducting-walls", "q", "--data", data, "--out", path("q.safetensors")])
     XCTAssertNotEqual(badAxis.status, 0)
     XCTAssertTrue(badAxis.err.contains("x, y, z"), badAxis.err)
   }
@@ -447,7 +447,7 @@ final class TrainCommandTests: XCTestCase {
       (["solve", "poisson", "--grid", "8x8x8", "--method", "dcdm", "--model", model], "2D network"),
       (solve + ["--method", "pcg-ic", "--mask", path("u.npy")], "sealed off"),
       (["solve", "poisson", "--grid", "16x16", "--mask", mask, "--method", "cg"], "mask has shape"),
-      (["train", "dcdm", "--grid", "16", "--dim", "4", "--out", path("x.st")], "--dim"),
+      (["train", "dcdm", "--grid", "16", "--dim", "4", "--out", path("x.safetensors")], "--dim"),
     ] {
       let failed = try run(arguments)
       XCTAssertNotEqual(failed.status, 0, "\(arguments)")
