@@ -5,7 +5,7 @@ SWIFT_RELEASE := swift build -c release
 OPKIT := .build/release/opkit
 OUT := out
 
-.PHONY: demo test bench deps build python-deps clean
+.PHONY: demo test bench deps build python-deps clean fuzz sanitize
 
 ## Install the Debian packages the C targets link against (idempotent; root or sudo).
 deps:
@@ -68,6 +68,23 @@ bench: build
 	bash bench/forecast-co2.sh
 	bash bench/dcdm.sh
 	bash bench/scale-out.sh
+
+## Fuzz every file reader (.npy, .safetensors + checkpoint loading, .msh, Matrix Market, CSV, .mat)
+## with libFuzzer and AddressSanitizer for FUZZ_SECONDS each (default 60); fails on any crash,
+## leak or timeout and keeps the input in Fuzz/crashers/.
+fuzz: deps python-deps build
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) bash Fuzz/run.sh
+
+## The test suite under AddressSanitizer (leaks included; Foundation's own leak suppressed), then
+## the tests of the parallel kernels (tensor ops, spectral, SpMV, Krylov and multigrid, the
+## generators) under ThreadSanitizer. Separate build folders; not part of `make test`.
+TSAN_TESTS := TensorsTests|SpectralTests|SparseTests|KrylovTests|PDEDataTests|LayersTests
+sanitize: deps python-deps
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan.supp OPENBLAS_NUM_THREADS=1 \
+	  swift test -c release -Xswiftc -enable-testing --sanitize=address --build-path .build/asan --disable-swift-testing
+	TSAN_OPTIONS=halt_on_error=1 OPENBLAS_NUM_THREADS=1 \
+	  swift test -c release -Xswiftc -enable-testing --sanitize=thread --build-path .build/tsan --disable-swift-testing \
+	  --filter '$(TSAN_TESTS)'
 
 clean:
 	rm -rf .build $(OUT)

@@ -34,15 +34,15 @@ let package = Package(
       ]),
     // Floor 1.
     .target(name: "Sparse", dependencies: ["Grids", "Meshes", "Parallelism", "CSuiteSparse"]),
-    .target(name: "Layers", dependencies: ["Tensors"]),
-    .target(name: "Spectral", dependencies: ["Tensors", "CFFTW"]),
-    .target(name: "Datasets", dependencies: ["Tensors", "CHDF5", "CZlib"]),
+    .target(name: "Layers", dependencies: ["Tensors", "Parallelism"]),
+    .target(name: "Spectral", dependencies: ["Tensors", "Parallelism", "CFFTW"]),
+    .target(name: "Datasets", dependencies: ["Tensors", "Parallelism", "CHDF5", "CZlib"]),
     .target(name: "Distributed", dependencies: ["CMPI"]),
     // Floor 2.
     .target(name: "Krylov", dependencies: ["Sparse", "Grids", "Parallelism", "CBLAS", "Distributed", "CMPI", "CPETSc"]),
     .target(name: "Training", dependencies: ["Layers", "Datasets", "Distributed", "Parallelism"]),
     // Floor 3.
-    .target(name: "Operators", dependencies: ["Datasets", "Training", "Layers", "Spectral", "Grids", "Tensors"]),
+    .target(name: "Operators", dependencies: ["Datasets", "Training", "Layers", "Spectral", "Grids", "Tensors", "Parallelism"]),
     .target(name: "Koopman", dependencies: ["Datasets", "Training", "Layers", "Spectral", "Tensors"]),
     .target(name: "PDEData", dependencies: ["Datasets", "Distributed", "Parallelism", "Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
     .target(name: "LearnedSolvers", dependencies: ["Datasets", "Training", "Layers", "Krylov", "Sparse", "Tensors"]),
@@ -70,6 +70,15 @@ let package = Package(
     .executableTarget(name: "scale-out", dependencies: ["OperatorKit"], path: "examples/scale-out", exclude: ["README.md"]),
     .executableTarget(
       name: "mgno-boundaries", dependencies: ["OperatorKit"], path: "examples/mgno-boundaries", exclude: ["README.md"]),
+
+    // Fuzz targets (`make fuzz`), one per reader; a normal build makes them replay files.
+    .target(name: "FuzzHarness", path: "Fuzz/Harness"),
+    .executableTarget(name: "fuzz-npy", dependencies: ["FuzzHarness", "Tensors"], path: "Fuzz/npy"),
+    .executableTarget(name: "fuzz-safetensors", dependencies: ["FuzzHarness", "OperatorKit"], path: "Fuzz/safetensors"),
+    .executableTarget(name: "fuzz-msh", dependencies: ["FuzzHarness", "Meshes"], path: "Fuzz/msh"),
+    .executableTarget(name: "fuzz-mtx", dependencies: ["FuzzHarness", "Sparse"], path: "Fuzz/mtx"),
+    .executableTarget(name: "fuzz-csv", dependencies: ["FuzzHarness", "Koopman"], path: "Fuzz/csv"),
+    .executableTarget(name: "fuzz-mat", dependencies: ["FuzzHarness", "Datasets"], path: "Fuzz/mat"),
 
     // Tests: one target per module, a shared support target, and end-to-end CLI tests.
     .target(

@@ -100,7 +100,7 @@ public struct DatasetDirectory: Sendable, Equatable {
 public func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.sortedKeys]
-  do { try encoder.encode(value).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+  do { try encoder.encode(value).write(to: URL(fileURLWithPath: path).resolvingSymlinksInPath(), options: .atomic) } catch {
     throw DatasetFileError(file: path, message: "cannot write: \(error.localizedDescription)")
   }
 }

@@ -1,6 +1,6 @@
 import CHDF5
 import Foundation
-import Synchronization
+import Parallelism
 import Tensors
 
 /// Numeric arrays in an HDF5 file (libhdf5): read by key, written as float32 datasets — the
@@ -11,7 +11,7 @@ import Tensors
 /// one lock, and HDF5's own error printing is silenced for the call: failures become
 /// ``DatasetFileError``s naming the file and key.
 public enum HDF5File {
-  private static let lock = Mutex<Void>(())
+  private static let lock = Locked<Void>(())
 
   /// The dataset `key` (a path such as `"tensor"` or `"0000/data"`) of the file at `path`; a
   /// key `"*/name"` stacks `name` of every top-level group, in the groups' name order, along a new

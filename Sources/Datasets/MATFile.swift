@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import Parallelism
 import Tensors
 
 /// Numeric arrays from MATLAB `.mat` files, as the FNO paper distributed its datasets: level-5
@@ -58,7 +59,10 @@ public enum MATFile {
     -> NumpyArray
   {
     let dimensions = columnMajor ? shape : Array(shape.reversed())  // MATLAB's size
-    let parts = dtype.components, count = dimensions.reduce(1, *)
+    let parts = dtype.components
+    guard let count = MemoryBudget.count(dimensions), MemoryBudget.count([count, parts]) == values.count else {
+      throw DatasetFileError(file: file, message: "array of size \(dimensions) does not match its \(values.count) stored values")
+    }
     var out = [Double](repeating: 0, count: values.count)
     var index = [Int](repeating: 0, count: dimensions.count)
     for source in 0..<count {

@@ -1,3 +1,4 @@
+import Parallelism
 import Tensors
 
 /// The hyperparameters that determine a model's layer tree: `Codable` so a checkpoint stores

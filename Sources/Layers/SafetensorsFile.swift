@@ -1,4 +1,5 @@
 import Foundation
+import Parallelism
 import Tensors
 
 /// Named tensors and string metadata in the `safetensors` format, which Python's `safetensors`
@@ -114,7 +115,7 @@ public struct SafetensorsFile: Sendable, Equatable {
         for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
       }
     }
-    do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+    do { try data.write(to: URL(fileURLWithPath: path).resolvingSymlinksInPath(), options: .atomic) } catch {
       throw SafetensorsError(file: path, message: "cannot write: \(error.localizedDescription)")
     }
   }

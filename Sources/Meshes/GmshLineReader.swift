@@ -57,6 +57,13 @@ struct GmshLineReader {
     return value
   }
 
+  /// A tag stored as `Int32` (physical groups): an integer in Int32's range.
+  func int32(_ token: Substring?, _ what: String) throws -> Int32 {
+    let value = try integer(token, what)
+    guard let tag = Int32(exactly: value) else { throw malformed("\(what) must fit in 32 bits, found \(value)") }
+    return tag
+  }
+
   func real(_ token: Substring?, _ what: String) throws -> Double {
     guard let token, let v = Double(token), v.isFinite else {
       throw malformed("expected a finite number \(what), found '\(token ?? "end of line")'")

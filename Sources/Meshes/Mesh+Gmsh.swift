@@ -79,7 +79,7 @@ struct GmshMeshBuilder {
       let t = line.split(separator: " ", maxSplits: 2)
       guard t.count == 3 else { throw r.malformed("expected 'dimension tag \"name\"', found '\(line)'") }
       let name = t[2].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-      groups.append(PhysicalGroup(dimension: try r.integer(t[0], "dimension"), tag: Int32(try r.integer(t[1], "tag")), name: name))
+      groups.append(PhysicalGroup(dimension: try r.integer(t[0], "dimension"), tag: try r.int32(t[1], "tag"), name: name))
     }
     try r.expect("$EndPhysicalNames")
   }
@@ -94,7 +94,7 @@ struct GmshMeshBuilder {
         let physicalAt = dim == 0 ? 4 : 7  // points: tag x y z; others: tag + bounding box
         let n = try r.count(t.count > physicalAt ? t[physicalAt] : nil, "number of physical tags")
         guard t.count > physicalAt + n else { throw r.malformed("entity \(tag) lists fewer physical tags than \(n)") }
-        entityPhysicals[dim, default: [:]][tag] = try (0..<n).map { Int32(try r.integer(t[physicalAt + 1 + $0], "physical tag")) }
+        entityPhysicals[dim, default: [:]][tag] = try (0..<n).map { try r.int32(t[physicalAt + 1 + $0], "physical tag") }
       }
     }
     try r.expect("$EndEntities")
@@ -144,7 +144,7 @@ struct GmshMeshBuilder {
       guard t.count >= 3 else { throw r.malformed("element line has \(t.count) value(s)") }
       let type = try r.integer(t[1], "element type")
       let ntags = try r.count(t[2], "number of tags")
-      let physical = ntags > 0 && t.count > 3 ? Int32(try r.integer(t[3], "physical tag")) : 0
+      let physical = ntags > 0 && t.count > 3 ? try r.int32(t[3], "physical tag") : 0
       let nodes = Array(t.dropFirst(3 + ntags))
       try addElement(type: type, nodes: nodes, physicals: [physical], r)
     }

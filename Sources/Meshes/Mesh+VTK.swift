@@ -24,7 +24,7 @@ extension Mesh {
       throw MeshError.io(file: path, message: "field '\(field.name)' has \(field.values.count) values for \(nodeCount) nodes")
     }
     let text = format == .xml ? vtuText(pointData) : legacyVTKText(pointData)
-    do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+    do { try Data(text.utf8).write(to: URL(fileURLWithPath: path).resolvingSymlinksInPath(), options: .atomic) } catch {
       throw MeshError.io(file: path, message: "cannot write: \(error.localizedDescription)")
     }
   }

@@ -85,7 +85,7 @@ struct ShardedGeneration {
     let done = Atomic<Int>(total - pending.reduce(0) { $0 + $1.samples.count })
     let matvecs = Atomic<Int>(0)
     let next = Atomic<Int>(0)
-    let failure = Mutex<Error?>(nil)
+    let failure = Locked<Error?>(nil)
     progress(done.load(ordering: .relaxed), total)
     let workers = max(1, min(Parallel.availableWorkers, pending.count))
     func work() {

@@ -1,6 +1,7 @@
 import Datasets
 import Distributed
 import Foundation
+import Parallelism
 import Krylov
 import Sparse
 import Tensors

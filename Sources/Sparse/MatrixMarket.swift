@@ -1,4 +1,5 @@
 import Foundation
+import Parallelism
 
 /// Reading and writing NIST Matrix Market files (`.mtx`), the exchange format of scipy
 /// (`scipy.io.mmread`/`mmwrite`), MATLAB and the SuiteSparse Matrix Collection.
@@ -18,15 +19,18 @@ public enum MatrixMarket {
       throw reader.malformed("expected a coordinate (sparse) matrix, found '\(header.format)'")
     }
     let size = try reader.numbers(count: 3, what: "'rows columns entries'")
-    let (rows, columns, entries) = (Int(size[0]), Int(size[1]), Int(size[2]))
-    guard rows >= 0, columns >= 0, entries >= 0 else { throw reader.malformed("negative size") }
-    var coo = COOMatrix(rowCount: rows, columnCount: columns, reserve: header.symmetry == "general" ? entries : 2 * entries)
+    let (rows, columns, entries) = (try reader.count(size[0], "rows"), try reader.count(size[1], "columns"), try reader.count(size[2], "entries"))
+    // Reserve no more than the file can hold: a header may claim billions of entries.
+    let reserve = min(entries, reader.lines.count) * (header.symmetry == "general" ? 1 : 2)
+    var coo = COOMatrix(rowCount: rows, columnCount: columns, reserve: reserve)
     for _ in 0..<entries {
       let t = try reader.numbers(count: header.field == "pattern" ? 2 : 3, what: "an entry 'row column value'")
-      let (i, j) = (Int(t[0]) - 1, Int(t[1]) - 1)
-      guard i >= 0, i < rows, j >= 0, j < columns, Double(i + 1) == t[0], Double(j + 1) == t[1] else {
+      guard (1...Double(max(rows, 1))).contains(t[0]), (1...Double(max(columns, 1))).contains(t[1]), t[0].rounded() == t[0],
+        t[1].rounded() == t[1], rows > 0, columns > 0
+      else {
         throw reader.malformed("entry (\(t[0]), \(t[1])) is outside the \(rows)x\(columns) matrix")
       }
+      let (i, j) = (Int(t[0]) - 1, Int(t[1]) - 1)
       let v = header.field == "pattern" ? 1 : t[2]
       coo.append(row: i, column: j, value: v)
       if i != j {
@@ -50,8 +54,13 @@ public enum MatrixMarket {
       throw reader.malformed("expected 'array ... general' dense data, found '\(header.format) \(header.symmetry)'")
     }
     let size = try reader.numbers(count: 2, what: "'rows columns'")
-    let (rows, columns) = (Int(size[0]), Int(size[1]))
-    let values = try (0..<(rows * columns)).map { _ in try reader.numbers(count: 1, what: "a value")[0] }
+    let (rows, columns) = (try reader.count(size[0], "rows"), try reader.count(size[1], "columns"))
+    guard let count = MemoryBudget.count([rows, columns]), count <= reader.lines.count else {
+      throw reader.malformed("\(rows)x\(columns) values do not fit in a file of \(reader.lines.count) lines")
+    }
+    var values = [Double]()
+    values.reserveCapacity(count)
+    for _ in 0..<count { values.append(try reader.numbers(count: 1, what: "a value")[0]) }
     try reader.expectEnd()
     return (rows, columns, values)
   }
@@ -82,7 +91,7 @@ public enum MatrixMarket {
   }
 
   static func writeAtomically(_ text: String, to path: String) throws {
-    do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+    do { try Data(text.utf8).write(to: URL(fileURLWithPath: path).resolvingSymlinksInPath(), options: .atomic) } catch {
       throw SparseError.io(file: path, message: "cannot write: \(error.localizedDescription)")
     }
   }
@@ -103,6 +112,14 @@ private struct MatrixMarketReader {
     }
     self.path = path
     lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+  }
+
+  /// A size of the header: a whole number in `0 … Int32.max` (the range of CSR indices).
+  func count(_ value: Double, _ what: String) throws -> Int {
+    guard value >= 0, value <= Double(Int32.max), value.rounded() == value else {
+      throw malformed("\(what) must be a whole number between 0 and \(Int32.max), found \(value)")
+    }
+    return Int(value)
   }
 
   func malformed(_ message: String) -> SparseError {

@@ -1,5 +1,5 @@
+import Parallelism
 import CFFTW
-import Synchronization
 
 /// FFTW plans for batched real transforms, single and double precision, created once per
 /// (sizes, batch, direction, precision, alignment) and reused.
@@ -28,7 +28,7 @@ enum FFTPlanCache {
   /// shapes or batch sizes must not grow the cache without bound).
   static let capacity = 64
 
-  private static let table = Mutex(PlanTable())
+  private static let table = Locked(PlanTable())
 
   /// Complex bins of one half spectrum of real size `sizes` (last axis halved to `n/2 + 1`).
   static func halfSpectrumCount(_ sizes: [Int]) -> Int { sizes.dropLast().reduce(1, *) * (sizes.last.map { $0 / 2 + 1 } ?? 0) }
@@ -167,7 +167,7 @@ final class FFTPlan: @unchecked Sendable {
 /// Serializes calls into FFTW's planner (plan creation and destruction), which is not
 /// thread-safe; plan execution needs no lock.
 enum FFTWPlanner {
-  private static let lock = Mutex<Void>(())
+  private static let lock = Locked<Void>(())
 
   /// Runs `body` while holding the planner lock.
   static func locked<R>(_ body: () -> R) -> R { lock.withLock { _ in body() } }

@@ -1,4 +1,5 @@
 import Foundation
+import Parallelism
 
 /// An n-dimensional array read from or written to numpy's `.npy` format (version 1.0).
 ///
@@ -21,8 +22,9 @@ public struct NumpyArray: Sendable, Equatable {
   /// An array of the given shape and values.
   /// - Throws: ``NumpyError/shapeMismatch(_:)`` if the counts disagree.
   public init(shape: [Int], values: [Double], dtype: NumpyDType = .float64) throws {
-    guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) * dtype.components == values.count else {
-      throw NumpyError.shapeMismatch("shape \(shape) holds \(shape.reduce(1, *) * dtype.components) values, got \(values.count)")
+    guard shape.allSatisfy({ $0 >= 0 }), MemoryBudget.count(shape + [dtype.components]) == values.count else {
+      let holds = MemoryBudget.product(shape + [dtype.components]).map(String.init) ?? "more than 2^64"
+      throw NumpyError.shapeMismatch("shape \(shape) holds \(holds) values, got \(values.count)")
     }
     self.shape = shape
     self.values = values
@@ -94,7 +96,7 @@ public struct NumpyArray: Sendable, Equatable {
     data.append(contentsOf: Array(header.utf8))
     data.reserveCapacity(data.count + values.count * dtype.byteCount)
     for v in values { dtype.append(v, to: &data) }
-    do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+    do { try data.write(to: URL(fileURLWithPath: path).resolvingSymlinksInPath(), options: .atomic) } catch {
       throw NumpyError.io(file: path, message: "cannot write: \(error.localizedDescription)")
     }
   }

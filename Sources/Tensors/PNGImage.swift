@@ -57,7 +57,7 @@ public struct PNGImage: Sendable {
 
   /// Writes the PNG atomically.
   public func write(to path: String) throws {
-    do { try encoded().write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+    do { try encoded().write(to: URL(fileURLWithPath: path).resolvingSymlinksInPath(), options: .atomic) } catch {
       throw NumpyError.io(file: path, message: "cannot write PNG: \(error.localizedDescription)")
     }
   }

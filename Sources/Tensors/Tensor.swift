@@ -1,3 +1,4 @@
+import Parallelism
 /// An n-dimensional array of `Float`, row-major and contiguous, with copy-on-write storage.
 ///
 /// Layout is C order (last axis fastest); neural-network tensors are channel-first,
@@ -19,9 +20,10 @@ public struct Tensor: Sendable {
     guard shape.allSatisfy({ $0 >= 0 }) else {
       throw TensorError.invalidShape(operation: "Tensor", message: "negative dimension in \(shape)")
     }
-    guard shape.reduce(1, *) == scalars.count else {
+    guard MemoryBudget.count(shape) == scalars.count else {
       throw TensorError.invalidShape(
-        operation: "Tensor", message: "shape \(shape) holds \(shape.reduce(1, *)) elements, got \(scalars.count)")
+        operation: "Tensor",
+        message: "shape \(shape) holds \(MemoryBudget.product(shape).map(String.init) ?? "more than 2^64") elements, got \(scalars.count)")
     }
     self.init(unchecked: shape, scalars)
   }

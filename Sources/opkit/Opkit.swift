@@ -15,21 +15,29 @@ struct Opkit: ParsableCommand {
     subcommands: [Solve.self, Generate.self, Train.self, Evaluate.self, Predict.self, Forecast.self, Bench.self])
 
   /// Runs the command. Under `mpirun` every rank runs it (MPI initialized first), only rank 0
-  /// writes to stdout, and a rank that fails prints its error and aborts the whole job.
+  /// writes to stdout, and a rank that fails prints its error and aborts the whole job. The
+  /// process exits only after the command and its error are released (nothing left for a leak
+  /// checker to report).
   static func main() {
     let world = Communicator.world
     if !world.isRoot { silenceStandardOutput() }
+    let status = runCommand(world: world)
+    PETScSession.finalize()
+    Communicator.finalize()
+    if status != 0 { Foundation.exit(status) }
+  }
+
+  /// Parses and runs the command line; returns the exit status (printing the one error line).
+  private static func runCommand(world: Communicator) -> Int32 {
     do {
       var command = try parseAsRoot()
       try command.run()
-      PETScSession.finalize()
-      Communicator.finalize()
+      return 0
     } catch {
       let code = exitCode(for: error)
       if code == .success {
         print(fullMessage(for: error))
-        Communicator.finalize()
-        Foundation.exit(0)
+        return 0
       }
       // One line: ArgumentParser's lists of choices ("…following:\n  - a\n  - b") become "…: a, b".
       let message = Opkit.message(for: error)
@@ -39,10 +47,9 @@ struct Opkit: ParsableCommand {
       let rank = world.size > 1 ? " (rank \(world.rank) of \(world.size))" : ""
       let line = "opkit: error\(rank): " + message[0] + (message.count > 1 ? " " + message.dropFirst().joined(separator: ", ") : "")
       FileHandle.standardError.write(Data((line + "\n").utf8))
-      if world.size > 1 { world.abort(code: code.rawValue == 0 ? 1 : code.rawValue) }
-      PETScSession.finalize()
-      Communicator.finalize()
-      Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
+      let status = code.rawValue == 0 ? 1 : code.rawValue
+      if world.size > 1 { world.abort(code: status) }
+      return status
     }
   }
 }

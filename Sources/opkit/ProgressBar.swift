@@ -1,6 +1,5 @@
 import Foundation
 import OperatorKit
-import Synchronization
 
 /// A progress bar on stderr with count, rate and ETA, safe to update from several threads.
 /// On a terminal it redraws one line; otherwise it prints a line at every tenth of the work.
@@ -13,7 +12,7 @@ final class ProgressBar: Sendable {
   }
   private let label: String
   private let interactive = isatty(STDERR_FILENO) != 0
-  private let state = Mutex(State())
+  private let state = Locked(State())
   private let silent = !Communicator.world.isRoot
 
   /// A bar titled `label`.

@@ -196,6 +196,16 @@ final class HostileInputTests: XCTestCase {
     try assertRefused(["forecast", "--csv", csv, "--out", csv], "--out writes .safetensors")
     XCTAssertEqual(try String(contentsOfFile: csv, encoding: .utf8), "date,x\n2020-01-01,1\n")
 
+    // An output through a symbolic link writes the link's target and keeps the link.
+    let target = path("target.npy"), alias = path("alias.npy")
+    for file in [target, alias] { try? FileManager.default.removeItem(atPath: file) }
+    try runPython("import numpy as np; np.save('\(target)', np.zeros(3))")
+    try FileManager.default.createSymbolicLink(atPath: alias, withDestinationPath: target)
+    let through = try opkit(["solve", "poisson", "--grid", "8x8", "--method", "cholmod", "--out", alias])
+    XCTAssertEqual(through.status, 0, through.err)
+    XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: alias), target)
+    XCTAssertEqual(try runPython("import numpy as np; print(np.load('\(target)').shape)"), "(8, 8)")
+
     let fifo = path("fifo.npy")
     try? FileManager.default.removeItem(atPath: fifo)
     XCTAssertEqual(mkfifo(fifo, 0o600), 0)
