@@ -212,4 +212,15 @@ final class HostileInputTests: XCTestCase {
     try assertRefused(["solve", "poisson", "--grid", "8x8", "--out", fifo], "not a regular file")
     try assertRefused(["solve", "poisson", "--grid", "8x8", "--out", path("u.csv")], "--out writes .npy")
   }
+
+  /// The options this wave added: `--pc` takes gamg or hypre and only with `--method petsc`;
+  /// `--overwrite` is a flag.
+  func testNewOptionsRefuseHostileValues() throws {
+    try assertRefused(["solve", "poisson", "--grid", "8x8", "--method", "petsc", "--pc", "foo"], "'foo' is invalid for '--pc")
+    try assertRefused(["solve", "poisson", "--grid", "8x8", "--method", "petsc", "--pc", ""], "--pc")
+    try assertRefused(["solve", "poisson", "--grid", "8x8", "--pc", "gamg"], "--pc applies to --method petsc")
+    try assertRefused(
+      ["generate", "darcy", "--resolution", "8", "--samples", "2", "--out", path("overwrite"), "--overwrite=9223372036854775808"],
+      "does not take any value")
+  }
 }
