@@ -26,7 +26,7 @@ let package = Package(
     // Floor 0.
     .target(name: "Parallelism", dependencies: ["CBLAS"]),
     .target(name: "Grids"),
-    .target(name: "Meshes"),
+    .target(name: "Meshes", dependencies: ["Parallelism"]),
     .target(
       name: "Tensors",
       dependencies: [
@@ -43,7 +43,7 @@ let package = Package(
     .target(name: "Training", dependencies: ["Layers", "Datasets", "Distributed", "Parallelism"]),
     // Floor 3.
     .target(name: "Operators", dependencies: ["Datasets", "Training", "Layers", "Spectral", "Grids", "Tensors", "Parallelism"]),
-    .target(name: "Koopman", dependencies: ["Datasets", "Training", "Layers", "Spectral", "Tensors"]),
+    .target(name: "Koopman", dependencies: ["Datasets", "Training", "Layers", "Spectral", "Tensors", "Parallelism"]),
     .target(name: "PDEData", dependencies: ["Datasets", "Distributed", "Parallelism", "Krylov", "Sparse", "Grids", "Spectral", "Tensors"]),
     .target(name: "LearnedSolvers", dependencies: ["Datasets", "Training", "Layers", "Krylov", "Sparse", "Tensors"]),
     // Floor 4: umbrella.

@@ -2,7 +2,8 @@
 # `make fuzz`: builds every reader's fuzz target with libFuzzer and AddressSanitizer, seeds a
 # corpus from real files, and fuzzes each for FUZZ_SECONDS (default 60). Fails on any crash, leak,
 # timeout or out-of-memory; the input that caused it is kept in Fuzz/crashers/ (replay it with
-# the normally built target: .build/release/fuzz-<reader> Fuzz/crashers/<file>).
+# the normally built target: .build/release/fuzz-<reader> Fuzz/crashers/<file>). Then gives every
+# option of every command hostile values (Fuzz/options.py).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
@@ -63,4 +64,9 @@ for t in $TARGETS; do
   printf "%-12s %10s %8s %8s %s\n" $t "${executions:-?}" "${cov:-?}" "${ft:-?}" "$result"
   [ $code -eq 0 ] || status=1
 done
+
+# Then every option of every command with hostile values (Fuzz/options.py); FUZZ_OPTIONS=0 skips.
+if [ "${FUZZ_OPTIONS:-1}" != 0 ]; then
+  python3 Fuzz/options.py $OPKIT --seconds 30 || status=1
+fi
 exit $status

@@ -48,9 +48,14 @@ public enum MATFile {
         names.append(variable.name)
       }
     }
-    if others.contains(key) { throw DatasetFileError(file: path, message: "'\(key)' is not a numeric array (a cell, struct, text or sparse matrix)") }
+    if others.contains(key) {
+      throw DatasetFileError(file: path, message: "\(inputExcerpt(key)) is not a numeric array (a cell, struct, text or sparse matrix)")
+    }
     throw DatasetFileError(
-      file: path, message: "no variable '\(key)' (the file has: \(names.isEmpty ? "nothing" : names.joined(separator: ", ")))")
+      file: path,
+      message:
+        "no variable \(inputExcerpt(key)) (the file has: \(names.isEmpty ? "nothing" : inputExcerpt(names.joined(separator: ", "), limit: 200, quoted: false)))"
+    )
   }
 
   /// Values stored in row-major order for `shape` with its axes reversed (MATLAB's column-major
@@ -172,7 +177,7 @@ public enum MATFile {
       name = String(decoding: parts[2].payload, as: UTF8.self)
       guard (6...15).contains(arrayClass), parts.count >= (complex ? 5 : 4) else { return nil }
       let dims = parts[1].payload
-      guard dims.count % 4 == 0 else { throw DatasetFileError(file: file, message: "'\(name)': corrupt dimensions") }
+      guard dims.count % 4 == 0 else { throw DatasetFileError(file: file, message: "\(inputExcerpt(name)): corrupt dimensions") }
       dimensions = stride(from: dims.startIndex, to: dims.endIndex, by: 4).map { i in
         Int(Int32(bitPattern: UInt32(dims[i]) | UInt32(dims[i + 1]) << 8 | UInt32(dims[i + 2]) << 16 | UInt32(dims[i + 3]) << 24))
       }
@@ -189,17 +194,21 @@ public enum MATFile {
 
     /// The array in row-major order of MATLAB's size.
     func array(file: String) throws -> NumpyArray {
-      guard dimensions.allSatisfy({ $0 >= 0 }) else { throw DatasetFileError(file: file, message: "'\(name)': negative dimensions") }
+      guard dimensions.allSatisfy({ $0 >= 0 }) else {
+        throw DatasetFileError(file: file, message: "\(inputExcerpt(name)): negative dimensions")
+      }
       let count = dimensions.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? .max : $0 * $1 }
       let re = try Self.numbers(real, file: file, name: name)
       guard re.count == count else {
-        throw DatasetFileError(file: file, message: "'\(name)' has \(re.count) values for size \(dimensions)")
+        throw DatasetFileError(file: file, message: "\(inputExcerpt(name)) has \(re.count) values for size \(dimensions)")
       }
       var values = re
       var dtype = NumpyDType.float64
       if let imaginary {
         let im = try Self.numbers(imaginary, file: file, name: name)
-        guard im.count == count else { throw DatasetFileError(file: file, message: "'\(name)': imaginary part of another size") }
+        guard im.count == count else {
+          throw DatasetFileError(file: file, message: "\(inputExcerpt(name)): imaginary part of another size")
+        }
         values = zip(re, im).flatMap { [$0, $1] }
         dtype = .complex64
       }
@@ -226,7 +235,7 @@ public enum MATFile {
       case 9: return values(Double.self) { $0 }
       case 12: return values(Int64.self) { Double($0) }
       case 13: return values(UInt64.self) { Double($0) }
-      default: throw DatasetFileError(file: file, message: "'\(name)': data of unknown type \(element.type)")
+      default: throw DatasetFileError(file: file, message: "\(inputExcerpt(name)): data of unknown type \(element.type)")
       }
     }
   }

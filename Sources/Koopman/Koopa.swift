@@ -55,6 +55,14 @@ public struct KoopaConfiguration: ModelConfiguration {
     guard invariantFrequencies.allSatisfy({ (0...(lookback / 2)).contains($0) }) else {
       throw fail("invariant frequencies \(invariantFrequencies) must lie in 0...\(lookback / 2)")
     }
+    // The four encoder/decoder MLPs and one D×D operator per block (products checked).
+    func mlp(_ input: [Int], _ output: [Int]) -> [[Int]] {
+      [input + [hiddenWidth], [hiddenLayers, hiddenWidth, hiddenWidth], [hiddenWidth] + output]
+    }
+    try ModelConfigurationError.requireMemory(
+      forParameters: mlp([lookback], [stateDimension]) + mlp([stateDimension], [horizon]) + mlp([segment, channels], [stateDimension])
+        + mlp([stateDimension], [segment, channels]) + [[blocks, stateDimension, stateDimension]],
+      model: Koopa.kind)
   }
 }
 
@@ -134,7 +142,6 @@ public struct Koopa: ConfiguredModel {
     }
     return try forecast! * deviation + mean
   }
-
 
   public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {
     try invariantEncoder.visitParameters { try visit(parameterPath("invariantEncoder", $0), $1) }

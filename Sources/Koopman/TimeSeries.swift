@@ -1,4 +1,5 @@
 import Foundation
+import Parallelism
 
 /// A multivariate time series read from a CSV file in the layout of the forecasting literature
 /// (ETT, Koopa): a header row, a date column first, then one numeric column per variable.
@@ -37,12 +38,18 @@ public struct TimeSeries: Sendable, Equatable {
     }
     let header = Self.cells(headerLine)
     guard header.count >= 2 else {
-      throw TimeSeriesError(file: path, line: 1, message: "expected a date column and at least one value column, got \(header)")
+      throw TimeSeriesError(
+        file: path, line: 1,
+        message: "expected a date column and at least one value column, got \(inputExcerpt(header.joined(separator: ",")))")
     }
     let names = selected ?? Array(header.dropFirst())
     let indices = try names.map { name -> Int in
       guard let i = header.dropFirst().firstIndex(of: name) else {
-        throw TimeSeriesError(file: path, line: 1, message: "no column '\(name)' (columns: \(header.dropFirst().joined(separator: ", ")))")
+        throw TimeSeriesError(
+          file: path, line: 1,
+          message:
+            "no column \(inputExcerpt(name)) (columns: \(inputExcerpt(header.dropFirst().joined(separator: ", "), limit: 200, quoted: false)))"
+        )
       }
       return i
     }
@@ -57,10 +64,10 @@ public struct TimeSeries: Sendable, Equatable {
         try zip(indices, names).map { i, name in
           let cell = row[i]
           guard !cell.isEmpty, !["nan", "na", "null"].contains(cell.lowercased()) else {
-            throw TimeSeriesError(file: path, line: number, message: "column '\(name)': missing value")
+            throw TimeSeriesError(file: path, line: number, message: "column \(inputExcerpt(name)): missing value")
           }
           guard let v = Double(cell), v.isFinite else {
-            throw TimeSeriesError(file: path, line: number, message: "column '\(name)': '\(cell)' is not a number")
+            throw TimeSeriesError(file: path, line: number, message: "column \(inputExcerpt(name)): \(inputExcerpt(cell)) is not a number")
           }
           return v
         })

@@ -53,18 +53,20 @@ public struct SafetensorsFile: Sendable, Equatable {
       }
       guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
         let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
-      else { throw SafetensorsError(file: path, message: "tensor '\(name)' has a malformed entry") }
+      else { throw SafetensorsError(file: path, message: "tensor \(inputExcerpt(name)) has a malformed entry") }
       let width: Int
       switch dtype {
       case "F32": width = 4
       case "F64": width = 8
       case "F16": width = 2
-      default: throw SafetensorsError(file: path, message: "tensor '\(name)' has dtype \(dtype) (read: F32, F64, F16)")
+      default:
+        throw SafetensorsError(file: path, message: "tensor \(inputExcerpt(name)) has dtype \(inputExcerpt(dtype)) (read: F32, F64, F16)")
       }
       guard shape.allSatisfy({ $0 >= 0 }), let count = MemoryBudget.count(shape), let size = MemoryBudget.count(shape + [width]),
         offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] - offsets[0] == size, offsets[1] <= bytes.count - dataStart
       else {
-        throw SafetensorsError(file: path, message: "tensor '\(name)' of shape \(shape) has data offsets \(offsets) that do not fit")
+        throw SafetensorsError(
+          file: path, message: "tensor \(inputExcerpt(name)) of shape \(shape) has data offsets \(offsets) that do not fit")
       }
       extents.append((name, offsets[0]..<offsets[1]))
       let base = dataStart + offsets[0]
@@ -83,7 +85,8 @@ public struct SafetensorsFile: Sendable, Equatable {
     // Each byte belongs to one tensor: overlapping data is a corrupt (or crafted) file.
     let ordered = extents.filter { !$0.range.isEmpty }.sorted { $0.range.lowerBound < $1.range.lowerBound }
     for (a, b) in zip(ordered, ordered.dropFirst()) where b.range.lowerBound < a.range.upperBound {
-      throw SafetensorsError(file: path, message: "tensors '\(a.name)' and '\(b.name)' share data bytes (offsets overlap)")
+      throw SafetensorsError(
+        file: path, message: "tensors \(inputExcerpt(a.name)) and \(inputExcerpt(b.name)) share data bytes (offsets overlap)")
     }
     self.init(tensors: tensors, metadata: metadata)
   }

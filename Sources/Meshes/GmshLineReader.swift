@@ -1,5 +1,8 @@
+import Parallelism
+
 /// Reads a text file line by line with 1-based line numbers, turning every parse failure into a
-/// ``MeshError`` that names the file and line.
+/// ``MeshError`` that names the file and line. LF, CRLF and CR line endings are all accepted;
+/// errors quote at most 80 characters of the offending line.
 struct GmshLineReader {
   let file: String
   private let lines: [Substring]
@@ -7,7 +10,7 @@ struct GmshLineReader {
 
   init(text: String, file: String) {
     self.file = file
-    lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
   }
 
   var isAtEnd: Bool { lineNumber >= lines.count }
@@ -25,24 +28,24 @@ struct GmshLineReader {
   /// The next line split into whitespace-separated tokens.
   mutating func tokens(expecting what: @autoclosure () -> String) throws -> [Substring] {
     let line = try next(expecting: what())
-    if line.hasPrefix("$") { throw malformed("expected \(what()), found '\(line)'") }
+    if line.hasPrefix("$") { throw malformed("expected \(what()), found \(inputExcerpt(line))") }
     return line.split(whereSeparator: { $0 == " " || $0 == "\t" })
   }
 
   /// Skips lines up to and including `end` (for sections we do not read).
   mutating func skip(through end: String) throws {
-    while try next(expecting: end) != end {}
+    while try next(expecting: inputExcerpt(end)) != end {}
   }
 
   /// Requires the next line to be `marker`.
   mutating func expect(_ marker: String) throws {
     let line = try next(expecting: marker)
-    guard line == marker else { throw malformed("expected \(marker), found '\(line.prefix(40))'") }
+    guard line == marker else { throw malformed("expected \(marker), found \(inputExcerpt(line))") }
   }
 
   func integer(_ token: Substring?, _ what: String) throws -> Int {
     guard let token, let v = Int(token) else {
-      throw malformed("expected an integer \(what), found '\(token ?? "end of line")'")
+      throw malformed("expected an integer \(what), found \(token.map { inputExcerpt($0) } ?? "end of line")")
     }
     return v
   }
@@ -66,7 +69,7 @@ struct GmshLineReader {
 
   func real(_ token: Substring?, _ what: String) throws -> Double {
     guard let token, let v = Double(token), v.isFinite else {
-      throw malformed("expected a finite number \(what), found '\(token ?? "end of line")'")
+      throw malformed("expected a finite number \(what), found \(token.map { inputExcerpt($0) } ?? "end of line")")
     }
     return v
   }

@@ -1,4 +1,5 @@
 import Foundation
+import Parallelism
 
 /// Reading Gmsh's MSH format, ASCII versions 2.2 and 4.1.
 ///
@@ -51,7 +52,7 @@ extension Mesh {
         guard let version else { throw reader.malformed("$Elements before $MeshFormat") }
         try version == 2 ? builder.readElements22(&reader) : builder.readElements41(&reader)
       default:
-        guard header.hasPrefix("$") else { throw reader.malformed("expected a section like $Nodes, found '\(header.prefix(40))'") }
+        guard header.hasPrefix("$") else { throw reader.malformed("expected a section like $Nodes, found \(inputExcerpt(header))") }
         try reader.skip(through: "$End" + header.dropFirst())
       }
     }
@@ -77,7 +78,7 @@ struct GmshMeshBuilder {
     for _ in 0..<count {
       let line = try r.next(expecting: "a physical name")
       let t = line.split(separator: " ", maxSplits: 2)
-      guard t.count == 3 else { throw r.malformed("expected 'dimension tag \"name\"', found '\(line)'") }
+      guard t.count == 3 else { throw r.malformed("expected 'dimension tag \"name\"', found \(inputExcerpt(line))") }
       let name = t[2].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
       groups.append(PhysicalGroup(dimension: try r.integer(t[0], "dimension"), tag: try r.int32(t[1], "tag"), name: name))
     }

@@ -56,14 +56,25 @@ public struct AFNOConfiguration: ModelConfiguration {
         "embedding, depth, blocks and MLP ratio must be at least 1 with blocks dividing the embedding, got \(embedding), \(depth), "
           + "\(blocks), \(mlpRatio)")
     }
-    guard sparsityThreshold >= 0, sparsityThreshold.isFinite else { throw fail("the sparsity threshold must be ≥ 0, got \(sparsityThreshold)") }
+    guard sparsityThreshold >= 0, sparsityThreshold.isFinite else {
+      throw fail("the sparsity threshold must be ≥ 0, got \(sparsityThreshold)")
+    }
+    // Per layer: the two block-diagonal complex weights and the token MLP (products checked,
+    // so sizes from a checkpoint cannot overflow); then the position embedding and the patch
+    // embedding and projection.
+    try ModelConfigurationError.requireMemory(
+      forParameters: [
+        [depth, 4, embedding, embedding / blocks], [depth, 2, embedding, embedding, mlpRatio], [embedding] + grid.map { $0 / patch },
+        [inputChannels, patch, patch, embedding], [embedding, outputChannels, patch, patch],
+      ], model: AFNO.kind)
   }
 
   /// Checks that a batch is `[batch, inputChannels, height, width]` on the model's grid.
   public func validate(input shape: [Int]) throws {
     if let error = ModelConfigurationError.unlessInput(shape, model: AFNO.kind, channels: inputChannels, dimension: 2) { throw error }
     guard Array(shape.dropFirst(2)) == grid else {
-      throw ModelConfigurationError(model: AFNO.kind, message: "learned its position embedding on the grid \(grid), got \(Array(shape.dropFirst(2)))")
+      throw ModelConfigurationError(
+        model: AFNO.kind, message: "learned its position embedding on the grid \(grid), got \(Array(shape.dropFirst(2)))")
     }
   }
 }

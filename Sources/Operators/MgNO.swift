@@ -50,7 +50,7 @@ public struct MgNOConfiguration: ModelConfiguration {
     guard !preSmoothing.isEmpty, postSmoothing.count == preSmoothing.count else {
       throw fail("one pre- and one post-smoothing count per level, got \(preSmoothing) and \(postSmoothing)")
     }
-    guard (preSmoothing + postSmoothing).allSatisfy({ $0 >= 0 }), preSmoothing.last! + postSmoothing.last! >= 1 else {
+    guard (preSmoothing + postSmoothing).allSatisfy({ $0 >= 0 }), max(preSmoothing.last!, postSmoothing.last!) >= 1 else {
       throw fail("smoothing counts must be non-negative and the coarsest level needs one step, got \(preSmoothing), \(postSmoothing)")
     }
     // Per layer and level: a width×width 3^d kernel per smoothing step, restriction and prolongation.

@@ -65,7 +65,7 @@ public struct MultigridConv: Module, Sendable {
     let post = postSmoothing ?? preSmoothing.map { _ in 0 }
     precondition((1...3).contains(dimension), "1 to 3 spatial axes")
     precondition(!preSmoothing.isEmpty && post.count == preSmoothing.count, "one pre- and post-smoothing count per level")
-    precondition(preSmoothing.last! + post.last! >= 1, "the coarsest level needs a smoothing step")
+    precondition(max(preSmoothing.last!, post.last!) >= 1, "the coarsest level needs a smoothing step")
     let kernel = Array(repeating: 3, count: dimension), twice = Array(repeating: 2, count: dimension)
     func conv(_ from: Int, _ to: Int, stride: [Int]? = nil) -> Conv {
       Conv(inputChannels: from, outputChannels: to, kernel: kernel, stride: stride, bias: false, using: &generator)

@@ -45,6 +45,7 @@ public struct BurgersProblem: Sendable {
     let interval = time / Double(record)
     let dt = timeStep ?? interval / (interval / 1e-3).rounded(.up)
     guard dt > 0, dt <= interval else { throw DatasetError.invalidParameter("the time step must be in (0, \(interval)], got \(dt)") }
+    try requireTimeSteps(time: time, timeStep: dt)
     self.viscosity = viscosity
     self.solverResolution = solverResolution
     self.resolution = resolution

@@ -53,6 +53,7 @@ public struct NavierStokesProblem: Sendable {
     }
     let dt = timeStep ?? 1e-4 * 256 / Double(solverResolution)
     guard dt > 0, dt <= recordEvery else { throw DatasetError.invalidParameter("the time step must be in (0, \(recordEvery)], got \(dt)") }
+    try requireTimeSteps(time: time, timeStep: dt)
     self.viscosity = viscosity
     self.solverResolution = solverResolution
     self.resolution = resolution

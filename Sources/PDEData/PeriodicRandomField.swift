@@ -103,6 +103,17 @@ func validateSpectralGrid(viscosity: Double, solverResolution: Int, resolution: 
   }
 }
 
+/// Refuses a run of more than `Int32.max` time steps (`time / timeStep`, rounded up): at a
+/// microsecond per step that is weeks per sample, and beyond it step counts stop being exact.
+/// - Throws: ``DatasetError/invalidParameter(_:)`` naming both times and the count.
+func requireTimeSteps(time: Double, timeStep: Double) throws {
+  let steps = (time / timeStep).rounded(.up)
+  guard steps <= Double(Int32.max) else {
+    throw DatasetError.invalidParameter(
+      "the final time \(time) at time step \(timeStep) needs \(steps) steps; at most \(Int32.max) are allowed")
+  }
+}
+
 /// Refuses up front work whose `fields` arrays of `shape` doubles would not fit in physical
 /// memory (``MemoryBudget``: a product that overflows does not fit either).
 /// - Throws: ``DatasetError/invalidParameter(_:)`` naming `what`, the bytes needed and available.

@@ -19,7 +19,9 @@ public enum MatrixMarket {
       throw reader.malformed("expected a coordinate (sparse) matrix, found '\(header.format)'")
     }
     let size = try reader.numbers(count: 3, what: "'rows columns entries'")
-    let (rows, columns, entries) = (try reader.count(size[0], "rows"), try reader.count(size[1], "columns"), try reader.count(size[2], "entries"))
+    let (rows, columns, entries) = (
+      try reader.count(size[0], "rows"), try reader.count(size[1], "columns"), try reader.count(size[2], "entries")
+    )
     // Reserve no more than the file can hold: a header may claim billions of entries.
     let reserve = min(entries, reader.lines.count) * (header.symmetry == "general" ? 1 : 2)
     var coo = COOMatrix(rowCount: rows, columnCount: columns, reserve: reserve)
@@ -111,7 +113,7 @@ private struct MatrixMarketReader {
       throw SparseError.malformedFile(file: path, line: 1, message: "not a text file")
     }
     self.path = path
-    lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
   }
 
   /// A size of the header: a whole number in `0 … Int32.max` (the range of CSR indices).
@@ -133,12 +135,12 @@ private struct MatrixMarketReader {
     guard t.count == 5, t[0] == "%%matrixmarket", t[1] == "matrix" else {
       throw malformed("expected '%%MatrixMarket matrix <format> <field> <symmetry>'")
     }
-    guard ["coordinate", "array"].contains(t[2]) else { throw malformed("unknown format '\(t[2])'") }
+    guard ["coordinate", "array"].contains(t[2]) else { throw malformed("unknown format \(inputExcerpt(t[2]))") }
     guard ["real", "integer", "pattern", "double"].contains(t[3]) else {
-      throw malformed("field '\(t[3])' is not supported (read: real, integer, pattern)")
+      throw malformed("field \(inputExcerpt(t[3])) is not supported (read: real, integer, pattern)")
     }
     guard ["general", "symmetric", "skew-symmetric"].contains(t[4]) else {
-      throw malformed("symmetry '\(t[4])' is not supported")
+      throw malformed("symmetry \(inputExcerpt(t[4])) is not supported")
     }
     return (t[2], t[3], t[4])
   }
@@ -150,9 +152,9 @@ private struct MatrixMarketReader {
       line += 1
       if text.isEmpty || text.hasPrefix("%") { continue }
       let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
-      guard tokens.count == count else { throw malformed("expected \(what), found '\(text.prefix(60))'") }
+      guard tokens.count == count else { throw malformed("expected \(what), found \(inputExcerpt(text))") }
       return try tokens.map {
-        guard let v = Double($0), v.isFinite else { throw malformed("'\($0)' is not a finite number") }
+        guard let v = Double($0), v.isFinite else { throw malformed("\(inputExcerpt($0)) is not a finite number") }
         return v
       }
     }

@@ -67,7 +67,7 @@ public struct NumpyArray: Sendable, Equatable {
     let shape = try shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
       .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
       .map { token -> Int in
-        guard let v = Int(token), v >= 0 else { throw NumpyError.malformed(file: path, message: "bad shape \(shapeText)") }
+        guard let v = Int(token), v >= 0 else { throw NumpyError.malformed(file: path, message: "bad shape \(inputExcerpt(shapeText))") }
         return v
       }
     let dataStart = headerStart + headerLength
@@ -75,7 +75,7 @@ public struct NumpyArray: Sendable, Equatable {
       bytes.count - dataStart >= needed
     else {
       let needed = MemoryBudget.product(shape + [dtype.byteCount]).map { "\($0)" } ?? "more than 2^64"
-      throw NumpyError.malformed(file: path, message: "shape \(shapeText) needs \(needed) data bytes, file has \(bytes.count - dataStart)")
+      throw NumpyError.malformed(file: path, message: "shape \(inputExcerpt(shapeText)) needs \(needed) data bytes, file has \(bytes.count - dataStart)")
     }
     let values = bytes.withUnsafeBytes { raw in
       (0..<(count * dtype.components)).map { dtype.load(from: raw, at: dataStart + $0 * dtype.byteCount / dtype.components) }
@@ -172,7 +172,7 @@ public enum NumpyError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .malformed(let f, let m): return "\(f): \(m)"
     case .unsupportedType(let f, let d):
-      return "\(f): dtype '\(d)' is not supported (read: \(NumpyDType.allCases.map(\.rawValue).joined(separator: ", ")))"
+      return "\(f): dtype \(inputExcerpt(d)) is not supported (read: \(NumpyDType.allCases.map(\.rawValue).joined(separator: ", ")))"
     case .shapeMismatch(let m): return "shape mismatch: \(m)"
     case .io(let f, let m): return "\(f): \(m)"
     }

@@ -1,5 +1,6 @@
 import Datasets
 import Layers
+import Parallelism
 import Tensors
 
 /// A trained model of any kind, loaded for inference: what `opkit evaluate` and `predict`
@@ -76,7 +77,7 @@ public struct ModelRegistry: Sendable {
   public func load(checkpointAt path: String) throws -> any InferenceModel {
     let kind = try TrainingCheckpoint.kind(ofCheckpointAt: path)
     guard let load = loaders[kind] else {
-      throw CheckpointError(file: path, message: "unknown model kind '\(kind)' (known: \(kinds.joined(separator: ", ")))")
+      throw CheckpointError(file: path, message: "unknown model kind \(inputExcerpt(kind)) (known: \(kinds.joined(separator: ", ")))")
     }
     return try load(path)
   }

@@ -194,8 +194,9 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   /// Trains from the first unfinished epoch to `options.epochs`, evaluating on `test` after
   /// each epoch. `monitor` sees every batch and epoch; `afterEpoch` runs after each epoch
   /// (checkpointing goes there) and may throw to stop.
-  /// - Throws: ``TrainingError/diverged(epoch:)`` if the loss becomes NaN or infinite; errors
-  ///   of the model, the data shapes, or `afterEpoch`.
+  /// - Throws: ``TrainingError/diverged(epoch:learningRate:)`` if the loss, or any value the
+  ///   model computes, becomes NaN or infinite; errors of the model, the data shapes, or
+  ///   `afterEpoch`.
   public mutating func train<Data: SupervisedDataset>(
     on train: Data, testingOn test: Data, monitor: (TrainingEvent) -> Void = { _ in }, afterEpoch: (Trainer) throws -> Void = { _ in }
   ) throws {
@@ -206,13 +207,15 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
       optimizer.learningRate = schedule.learningRate(epoch: epoch)
       let batches = train.batchIndices(size: options.batchSize, epoch: epoch, seed: options.seed)
       var total = 0.0
+      let diverged = TrainingError.diverged(epoch: epoch + 1, learningRate: optimizer.learningRate)
       for (done, indices) in batches.enumerated() {
         let batch = train.subset(indices)
-        total += Double(try step(inputs: batch.inputs, targets: batch.outputs, queries: batch.queries))
-        guard total.isFinite else { throw TrainingError.diverged(epoch: epoch + 1) }
+        total += Double(
+          try failingAsDivergence(diverged) { try step(inputs: batch.inputs, targets: batch.outputs, queries: batch.queries) })
+        guard total.isFinite else { throw diverged }
         monitor(.batch(epoch: epoch + 1, done: done + 1, total: batches.count))
       }
-      let testError = try evaluate(test).relativeL2
+      let testError = try failingAsDivergence(diverged) { try evaluate(test).relativeL2 }
       let elapsed = ContinuousClock.now - start
       let summary = EpochSummary(
         epoch: epoch + 1, learningRate: optimizer.learningRate, trainLoss: total / Double(train.count), testRelativeL2: testError,
@@ -224,15 +227,23 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   }
 }
 
+/// `body`'s result; a non-finite value inside it (weights blown up by the last steps) is
+/// reported as `divergence`, which names the epoch and the learning rate, not the layer.
+private func failingAsDivergence<T>(_ divergence: TrainingError, _ body: () throws -> T) throws -> T {
+  do { return try body() } catch TensorError.nonFinite { throw divergence }
+}
+
 /// Why training stopped, or could not start.
 public enum TrainingError: Error, Equatable, CustomStringConvertible {
-  /// The loss became NaN or infinite in this (1-based) epoch.
-  case diverged(epoch: Int)
+  /// The loss or the model's values became NaN or infinite in this (1-based) epoch, trained at
+  /// this learning rate.
+  case diverged(epoch: Int, learningRate: Float)
   /// Options whose numbers make no run.
   case invalidOptions(String)
   public var description: String {
     switch self {
-    case .diverged(let epoch): "training diverged in epoch \(epoch): the loss is not finite (try a smaller learning rate)"
+    case .diverged(let epoch, let rate):
+      "training diverged in epoch \(epoch) at learning rate \(rate): the model's values are no longer finite (try a smaller learning rate)"
     case .invalidOptions(let message): "invalid training options: \(message)"
     }
   }

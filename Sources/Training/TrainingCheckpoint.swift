@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Layers
+import Parallelism
 import Tensors
 
 /// Training checkpoints as one `.safetensors` file: the model's parameters under their paths,
@@ -46,7 +47,7 @@ public enum TrainingCheckpoint {
 
     /// The model of kind `Model`, its configuration validated before any layer is built.
     func model<Model: ConfiguredModel>(_ type: Model.Type) throws -> Model {
-      guard kind == Model.kind else { throw fail("holds a '\(kind)' model, expected '\(Model.kind)'") }
+      guard kind == Model.kind else { throw fail("holds a \(inputExcerpt(kind)) model, expected '\(Model.kind)'") }
       let configuration = try decoded("configuration", as: Model.Configuration.self)
       do { try configuration.validate() } catch { throw fail("invalid configuration: \(error)") }
       var generator = SplitMix64(seed: 0)

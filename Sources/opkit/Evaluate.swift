@@ -29,6 +29,7 @@ struct Evaluate: ParsableCommand {
 
   func validate() throws {
     guard pictures >= 1 else { throw ValidationError("--pictures must be at least 1") }
+    try OptionLimits.require(["--pictures": pictures], atMost: OptionLimits.largestSize)
     guard steps ?? 1 >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps ?? 0)") }
     try checkOutputs([OutputFile("--predictions", predictions, ["npy"]), OutputFile("--png", png, ["png"])], inputs: [model, source.data])
   }
@@ -43,7 +44,8 @@ struct Evaluate: ParsableCommand {
       // The truth must hold that many snapshots after the given ones.
       let (have, given) = (dataset.outputs.shape[1], trained.rolloutSteps?.history ?? 0)
       return steps > have - given
-        ? "\(data): the trajectories hold \(have) snapshots, \(given) given and at most \(have - given) to predict (shape \(dataset.outputs.shape))" : nil
+        ? "\(data): the trajectories hold \(have) snapshots, \(given) given and at most \(have - given) to predict (shape \(dataset.outputs.shape))"
+        : nil
     }
     if let rollout = trained.rolloutSteps {
       // Trajectories: their first snapshots in, the ones that follow as truth.
@@ -114,7 +116,7 @@ struct Evaluate: ParsableCommand {
             trained.rolloutSteps != nil
               ? "; wrote \($0) (rows: steps of sample 0; columns: truth, prediction, |error|) and \(Self.growthPath($0)) (relative L2 per step)"
               : dataset.outputSpatialShape.count == 1
-              ? "; wrote \($0) (truth blue, prediction orange)"
+                ? "; wrote \($0) (truth blue, prediction orange)"
                 : "; wrote \($0) (columns: \(dataset.spatialShape == dataset.outputSpatialShape ? "input, " : "")truth, prediction, |error|)"
           } ?? ""))
       if let perStep { print("relative L2 per step: " + perStep.map { String(format: "%.4f", $0) }.joined(separator: " ")) }
@@ -132,8 +134,10 @@ struct Evaluate: ParsableCommand {
     let shown = min(pictures, steps)
     let shownSteps = (0..<shown).map { k in shown > 1 ? k * (steps - 1) / (shown - 1) : 0 }
     let rows = shownSteps.map { t -> [[Double]] in
-      let (u, p) = (first.outputs.scalars[(t * points)..<((t + 1) * points)].map(Double.init),
-        prediction.scalars[(t * points)..<((t + 1) * points)].map(Double.init))
+      let (u, p) = (
+        first.outputs.scalars[(t * points)..<((t + 1) * points)].map(Double.init),
+        prediction.scalars[(t * points)..<((t + 1) * points)].map(Double.init)
+      )
       return [u, p, zip(u, p).map { abs($0 - $1) }]
     }
     let extent = grid.count == 2 ? (grid[0], grid[1]) : (1, points)

@@ -44,6 +44,12 @@ struct Forecast: ParsableCommand {
     guard epochs >= 1, batch >= 1, lr > 0 else { throw ValidationError("--epochs, --batch and --lr must be positive") }
     guard (0..<1).contains(alpha), alpha > 0 else { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
     if let segment, segment < 1 { throw ValidationError("--segment must be at least 1, got \(segment)") }
+    try OptionLimits.require(
+      [
+        "--lookback": lookback, "--horizon": horizon, "--blocks": blocks, "--state-dimension": stateDimension, "--segment": segment ?? 1,
+        "--extend": extend ?? 1,
+      ], atMost: OptionLimits.largestSize)
+    try OptionLimits.require(["--epochs": epochs, "--batch": batch], atMost: OptionLimits.largestCount)
     guard lookback / (segment ?? max(1, lookback / 4)) >= 2 else { throw ValidationError("--segment must leave at least 2 segments") }
     try checkOutputs([OutputFile("--out", out, ["safetensors"]), OutputFile("--png", png, ["png"])], inputs: [csv])
     if let extend, extend <= horizon { throw ValidationError("--extend must be more than --horizon (\(horizon)), got \(extend)") }
@@ -68,9 +74,11 @@ struct Forecast: ParsableCommand {
     let bar = ProgressBar(label: "koopa")
     let batches = (train.count + batch - 1) / batch
     let resumedFrom = run.resumedAfter
-    _ = try run.run(on: train, testingOn: test) { event in
-      if case .batch(let epoch, let done, _) = event {
-        bar.update((epoch - 1 - resumedFrom) * batches + done, (epochs - resumedFrom) * batches)
+    _ = try namingLearningRateOption {
+      try run.run(on: train, testingOn: test) { event in
+        if case .batch(let epoch, let done, _) = event {
+          bar.update((epoch - 1 - resumedFrom) * batches + done, (epochs - resumedFrom) * batches)
+        }
       }
     }
     let trainer = run.trainer

@@ -30,7 +30,7 @@ struct Opkit: ParsableCommand {
   /// Parses and runs the command line; returns the exit status (printing the one error line).
   private static func runCommand(world: Communicator) -> Int32 {
     do {
-      var command = try parseAsRoot()
+      var command = try parseAsRoot(CommandLineNormalization.attachingNegativeValues(Array(CommandLine.arguments.dropFirst())))
       try command.run()
       return 0
     } catch {
@@ -42,10 +42,11 @@ struct Opkit: ParsableCommand {
       // One line: ArgumentParser's lists of choices ("…following:\n  - a\n  - b") become "…: a, b".
       let message = Opkit.message(for: error)
         .replacingOccurrences(of: "Please provide one of the following:", with: "choose one of")
-        .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         .map { $0.hasPrefix("- ") ? String($0.dropFirst(2)) : $0 }
       let rank = world.size > 1 ? " (rank \(world.rank) of \(world.size))" : ""
-      let line = "opkit: error\(rank): " + message[0] + (message.count > 1 ? " " + message.dropFirst().joined(separator: ", ") : "")
+      let text = message.isEmpty ? "" : message[0] + (message.count > 1 ? " " + message.dropFirst().joined(separator: ", ") : "")
+      let line = "opkit: error\(rank): " + CommandLineNormalization.oneLine(text)
       FileHandle.standardError.write(Data((line + "\n").utf8))
       let status = code.rawValue == 0 ? 1 : code.rawValue
       if world.size > 1 { world.abort(code: status) }

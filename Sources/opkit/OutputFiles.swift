@@ -14,10 +14,13 @@ struct OutputFile {
 /// Refuses, before any work, an output that would destroy one of the command's `inputs` (files,
 /// or dataset directories: their arrays and `meta.json`) or another of its outputs, that names
 /// something other than a regular file (a directory, a FIFO, a device), or whose extension is
-/// not one of its formats. Paths are compared after resolving symbolic links, so a link to an
+/// not one of its formats, or whose directory does not exist or cannot be written (found now,
+/// not after the first epoch). Paths are compared after resolving symbolic links, so a link to an
 /// input is the input; a link to a regular file is written through.
 func checkOutputs(_ outputs: [OutputFile], inputs: [String?]) throws {
   var protected = [String: String]()  // canonical path → what it is
+  // A dataset directory the command creates may hold an output (generate --out D --png D/x.png).
+  let inputDirectories = Set(inputs.compactMap { $0 }.map(canonicalPath))
   for input in inputs.compactMap({ $0 }) {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -36,6 +39,9 @@ func checkOutputs(_ outputs: [OutputFile], inputs: [String?]) throws {
       throw ValidationError("\(output.option) writes \(output.extensions.map { "." + $0 }.joined(separator: " or ")), got \(path)")
     }
     if let kind = nonRegularKind(path) { throw ValidationError("\(output.option) \(path) is \(kind), not a regular file") }
+    if !inputDirectories.contains((canonicalPath(path) as NSString).deletingLastPathComponent), let problem = directoryProblem(path) {
+      throw ValidationError("\(output.option) \(path): \(problem)")
+    }
     let canonical = canonicalPath(path)
     if let other = protected[canonical] { throw ValidationError("\(output.option) \(path) would overwrite \(other)") }
     protected[canonical] = "\(path) (\(output.option))"
@@ -58,4 +64,17 @@ private func nonRegularKind(_ path: String) -> String? {
   case .typeSocket: return "a socket"
   default: return "a FIFO or another special file"
   }
+}
+
+/// Why a file cannot be created at `path`'s directory ("no directory …", "… is not writable"),
+/// nil when it can.
+private func directoryProblem(_ path: String) -> String? {
+  let directory = (canonicalPath(path) as NSString).deletingLastPathComponent
+  var isDirectory: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+    return "no directory \(directory) (create it first)"
+  }
+  guard isDirectory.boolValue else { return "\(directory) is not a directory" }
+  guard access(directory, W_OK | X_OK) == 0 else { return "the directory \(directory) is not writable" }
+  return nil
 }

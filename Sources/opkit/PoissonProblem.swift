@@ -39,7 +39,9 @@ struct PoissonProblem {
   /// nonzero entries are solid. `CSRMatrix.maskedPoisson`, `h²`-scaled, `b = h²` in fluid cells.
   static func withObstacles(_ counts: [Int], maskFile: String) throws -> PoissonProblem {
     let array = try NumpyArray(contentsOf: maskFile)
-    guard array.dtype.components == 1 else { throw CommandFailure("\(maskFile): mask is \(array.dtype.rawValue) (complex); it must be real") }
+    guard array.dtype.components == 1 else {
+      throw CommandFailure("\(maskFile): mask is \(array.dtype.rawValue) (complex); it must be real")
+    }
     guard array.shape == counts else {
       throw CommandFailure("\(maskFile): mask has shape \(shapeText(array.shape)), the grid is \(shapeText(counts))")
     }
@@ -82,22 +84,29 @@ struct PoissonProblem {
       throw CommandFailure("\(path): coefficient is \(array.dtype.rawValue) (complex); a(x) must be a real array")
     }
     let all = grid.pointCounts
-    var values: [Double]
-    if array.shape == all {
-      values = array.values
-    } else if grid.centring == .vertex, array.shape == interior {
-      values = padByReplication(array.values, interior: interior)
-    } else {
+    guard array.shape == all || (grid.centring == .vertex && array.shape == interior) else {
       let expected = grid.centring == .vertex ? "\(shapeText(all)) (all vertices) or \(shapeText(interior)) (interior)" : shapeText(all)
       throw CommandFailure("\(path): coefficient has shape \(shapeText(array.shape)), expected \(expected)")
     }
-    if let k = values.firstIndex(where: { !$0.isFinite }) {
-      throw CommandFailure("\(path): coefficient is \(values[k]) at flat index \(k); it must be finite")
+    // Checked in the file's own index space, so the index named is the one the user wrote.
+    if let k = array.values.firstIndex(where: { !$0.isFinite || $0 <= 0 }) {
+      let requirement = array.values[k].isFinite ? "positive" : "finite"
+      throw CommandFailure(
+        "\(path): coefficient is \(array.values[k]) at index \(multiIndex(k, shape: array.shape)); it must be \(requirement)")
     }
-    if let k = values.firstIndex(where: { $0 <= 0 }) {
-      throw CommandFailure("\(path): coefficient is \(values[k]) at flat index \(k); it must be positive")
-    }
+    let values = array.shape == all ? array.values : padByReplication(array.values, interior: interior)
     return .values(values)
+  }
+
+  /// The row-major multi-index `[i, j, …]` of flat position `flat` in an array of `shape`.
+  private static func multiIndex(_ flat: Int, shape: [Int]) -> [Int] {
+    var rest = flat
+    var index = [Int](repeating: 0, count: shape.count)
+    for axis in stride(from: shape.count - 1, through: 0, by: -1) where shape[axis] > 0 {
+      index[axis] = rest % shape[axis]
+      rest /= shape[axis]
+    }
+    return index
   }
 
   /// Extends interior vertex values to the boundary vertices by copying the nearest interior value.

@@ -31,6 +31,7 @@ struct Predict: ParsableCommand {
 
   func validate() throws {
     guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+    try OptionLimits.require(["--batch": batch], atMost: OptionLimits.largestCount)
     guard steps ?? 1 >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps ?? 0)") }
     guard (out as NSString).pathExtension.lowercased() == "npy" else { throw ValidationError("--out must name an .npy file, got \(out)") }
     try checkOutputs([OutputFile("--out", out, ["npy"])], inputs: [model, input])
@@ -59,7 +60,9 @@ struct Predict: ParsableCommand {
     trained = try trained.predicting(steps: steps, checkpoint: model) { steps in
       // A huge --steps would fill memory before writing anything: refuse it up front.
       let values = [steps, inputs.shape.dropFirst(2).reduce(1, *), 8].reduce(Optional(inputs.shape[0])) { total, factor in
-        total.flatMap { t in let (p, overflow) = t.multipliedReportingOverflow(by: factor); return overflow ? nil : p }
+        total.flatMap { t in
+          let (p, overflow) = t.multipliedReportingOverflow(by: factor); return overflow ? nil : p
+        }
       }
       let available = ProcessInfo.processInfo.physicalMemory / 2
       guard let values, UInt64(values) <= available else {
@@ -70,7 +73,9 @@ struct Predict: ParsableCommand {
     }
     if let outputGrid {
       guard trained.queriesAnyGrid else { throw CommandFailure("--output-grid: a \(trained.kind) model answers on its input grid only") }
-      guard outputGrid.counts.allSatisfy({ $0 >= 1 }) else { throw CommandFailure("--output-grid needs positive extents, got \(outputGrid)") }
+      guard outputGrid.counts.allSatisfy({ $0 >= 1 }) else {
+        throw CommandFailure("--output-grid needs positive extents, got \(outputGrid)")
+      }
       trained = trained.querying(outputGrid: outputGrid.counts)
     } else if trained.queriesAnyGrid {
       trained = trained.querying(outputGrid: Array(inputs.shape.dropFirst(2)))

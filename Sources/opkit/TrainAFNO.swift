@@ -29,10 +29,11 @@ struct TrainAFNO: ParsableCommand {
     guard patch >= 1, embedding >= 1, depth >= 1, blocks >= 1, mlpRatio >= 1 else {
       throw ValidationError("--patch, --embedding, --depth, --blocks and --mlp-ratio must be at least 1")
     }
-    for (value, name) in [(patch, "--patch"), (embedding, "--embedding"), (depth, "--depth"), (blocks, "--blocks"),
-      (mlpRatio, "--mlp-ratio"), (stepsIn, "--steps-in"), (stepsOut ?? 1, "--steps-out")] where value > TrainFNO.largest {
-      throw ValidationError("\(name) must be at most \(TrainFNO.largest), got \(value)")
-    }
+    try OptionLimits.require(
+      [
+        "--patch": patch, "--embedding": embedding, "--depth": depth, "--blocks": blocks, "--mlp-ratio": mlpRatio, "--steps-in": stepsIn,
+        "--steps-out": stepsOut ?? 1,
+      ], atMost: OptionLimits.largestSize)
     guard embedding % blocks == 0 else { throw ValidationError("--blocks \(blocks) must divide --embedding \(embedding)") }
     guard sparsity >= 0, sparsity.isFinite else { throw ValidationError("--sparsity must be non-negative, got \(sparsity)") }
     guard stepsIn >= 1, stepsOut ?? 1 >= 1 else { throw ValidationError("--steps-in and --steps-out must be at least 1") }

@@ -44,9 +44,12 @@ struct TrainDCDM: ParsableCommand {
     }
     guard vectors >= 10 else { throw ValidationError("--vectors must be at least 10") }
     guard lanczos >= 2 else { throw ValidationError("--lanczos must be at least 2") }
+    try OptionLimits.require(["--width": width, "--blocks": blocks, "--coarsest": coarsest], atMost: OptionLimits.largestSize)
+    try OptionLimits.require(["--vectors": vectors, "--lanczos": lanczos], atMost: OptionLimits.largestCount)
     // The training vectors and the Lanczos basis are held as doubles over the grid.
     do {
-      try MemoryBudget.require([[vectors, 8] + shape, [lanczos, 8] + shape], what: "\(vectors) training vectors and \(lanczos) Lanczos steps")
+      try MemoryBudget.require(
+        [[vectors, 8] + shape, [lanczos, 8] + shape], what: "\(vectors) training vectors and \(lanczos) Lanczos steps")
     } catch { throw ValidationError("--vectors/--lanczos: \(error)") }
     guard width >= 1, blocks >= 1 else { throw ValidationError("--width and --blocks must be at least 1") }
     guard coarsest >= 2 else { throw ValidationError("--coarsest must be at least 2") }

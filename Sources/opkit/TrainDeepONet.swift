@@ -58,6 +58,7 @@ struct TrainDeepONet: ParsableCommand {
 
   func validate() throws {
     guard width >= 1, depth >= 1, basis >= 1 else { throw ValidationError("--width, --depth and --basis must be at least 1") }
+    try OptionLimits.require(["--width": width, "--depth": depth, "--basis": basis], atMost: OptionLimits.largestSize)
     _ = try conductingWallAxes
   }
 

@@ -51,12 +51,15 @@ struct TrainFNO: ParsableCommand {
     }
     guard stepsIn >= 1, stepsOut ?? 1 >= 1 else { throw ValidationError("--steps-in and --steps-out must be at least 1") }
     guard timePadding >= 0 else { throw ValidationError("--time-padding must be non-negative, got \(timePadding)") }
-    for (value, name) in [(modes ?? 1, "--modes"), (width ?? 1, "--width"), (layers, "--layers"), (projection, "--projection"),
-      (stepsIn, "--steps-in"), (stepsOut ?? 1, "--steps-out"), (timePadding, "--time-padding")] where value > Self.largest {
-      throw ValidationError("\(name) must be at most \(Self.largest), got \(value)")
-    }
+    try OptionLimits.require(
+      [
+        "--modes": modes ?? 1, "--width": width ?? 1, "--layers": layers, "--projection": projection, "--steps-in": stepsIn,
+        "--steps-out": stepsOut ?? 1, "--time-padding": timePadding, "--refine": refine,
+      ], atMost: OptionLimits.largestSize)
     guard refine >= 0 else { throw ValidationError("--refine must be non-negative, got \(refine)") }
-    guard refineLr.map({ $0 > 0 && $0.isFinite }) ?? true else { throw ValidationError("--refine-lr must be positive, got \(refineLr ?? 0)") }
+    guard refineLr.map({ $0 > 0 && $0.isFinite }) ?? true else {
+      throw ValidationError("--refine-lr must be positive, got \(refineLr ?? 0)")
+    }
     if refine > 0, mode != .spaceTime { throw ValidationError("--refine fine-tunes a space-time model: pass --mode space-time") }
   }
 
@@ -66,7 +69,8 @@ struct TrainFNO: ParsableCommand {
     case .steady:
       let spatial = train.spatialShape
       let configuration = FNOConfiguration(
-        inputChannels: train.inputs.shape[1], outputChannels: train.outputs.shape[1], modes: Array(repeating: modes ?? 12, count: spatial.count),
+        inputChannels: train.inputs.shape[1], outputChannels: train.outputs.shape[1],
+        modes: Array(repeating: modes ?? 12, count: spatial.count),
         width: width ?? 32, layers: layers, projection: projection)
       try common.checked {
         try configuration.validate()
@@ -75,7 +79,9 @@ struct TrainFNO: ParsableCommand {
       try common.train(configuration, as: FNO.self, train: train, test: test)
     case .rollout:
       if let normalization = common.training.normalization, normalization != .none {
-        throw CommandFailure("--normalization \(normalization.rawValue): a rollout feeds its predictions back as inputs, so it trains on the data as they are (none)")
+        throw CommandFailure(
+          "--normalization \(normalization.rawValue): a rollout feeds its predictions back as inputs, so it trains on the data as they are (none)"
+        )
       }
       let (windows, testWindows) = try windows(train, test)
       let configuration = FNORolloutConfiguration(
@@ -83,11 +89,13 @@ struct TrainFNO: ParsableCommand {
         width: width ?? 20, layers: layers, projection: projection)
       try common.checked { try configuration.validate(input: [1] + windows.inputs.shape.dropFirst()) }
       try common.train(
-        configuration, as: FNORollout.self, normalization: .none, loss: .relativeL2PerStep, perStep: true, train: windows, test: testWindows)
+        configuration, as: FNORollout.self, normalization: .none, loss: .relativeL2PerStep, perStep: true, train: windows, test: testWindows
+      )
     case .spaceTime:
       let (windows, testWindows) = try windows(train, test)
       let configuration = FNOSpaceTimeConfiguration(
-        stepsIn: stepsIn, stepsOut: windows.outputs.shape[1], modes: Array(repeating: modes ?? 8, count: train.outputSpatialShape.count + 1),
+        stepsIn: stepsIn, stepsOut: windows.outputs.shape[1],
+        modes: Array(repeating: modes ?? 8, count: train.outputSpatialShape.count + 1),
         width: width ?? 20, layers: layers, projection: projection, timePadding: timePadding)
       try common.checked {
         try configuration.validate()
@@ -132,9 +140,6 @@ struct TrainFNO: ParsableCommand {
   private func windows(_ train: OperatorDataset, _ test: OperatorDataset) throws -> (OperatorDataset, OperatorDataset) {
     try common.trajectoryWindows(train, test, stepsIn: stepsIn, stepsOut: stepsOut)
   }
-
-  /// The largest count any size option takes (far beyond what fits in memory as a model).
-  static let largest = 1 << 16
 
   /// Rollout for a dataset directory whose `meta.json` records more than one snapshot time,
   /// steady otherwise.

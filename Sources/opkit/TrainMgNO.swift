@@ -21,6 +21,9 @@ struct TrainMgNO: ParsableCommand {
 
   func validate() throws {
     guard width >= 1, layers >= 1, levels >= 1 else { throw ValidationError("--width, --layers and --levels must be at least 1") }
+    try OptionLimits.require(
+      ["--width": width, "--layers": layers, "--levels": levels, "--pre-smoothing": preSmoothing, "--post-smoothing": postSmoothing],
+      atMost: OptionLimits.largestSize)
     guard preSmoothing >= 0, postSmoothing >= 0, preSmoothing + postSmoothing >= 1 else {
       throw ValidationError("--pre-smoothing and --post-smoothing must be non-negative with at least one step in all")
     }

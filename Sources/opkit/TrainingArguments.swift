@@ -43,6 +43,8 @@ struct TrainingArguments: ParsableArguments {
     guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1") }
     guard (0..<1).contains(momentum) else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
     guard warmup >= 0 else { throw ValidationError("--warmup must be non-negative, got \(warmup)") }
+    try OptionLimits.require(
+      ["--epochs": epochs, "--batch": batch, "--warmup": warmup, "--checkpoint-every": checkpointEvery], atMost: OptionLimits.largestCount)
     try checkOutputs([OutputFile("--out", out, ["safetensors"]), OutputFile("--png", png, ["png"])], inputs: [])
   }
 
@@ -86,23 +88,25 @@ struct TrainingArguments: ParsableArguments {
     let resumedFrom = run.resumedAfter
     let root = Communicator.world.isRoot
     if resumedFrom > 0 && !json { print("resuming \(run.checkpoint) after epoch \(resumedFrom)") }
-    let evaluation = try run.run(
-      on: train, testingOn: test,
-      monitor: { event in
-        switch event {
-        case .batch(let epoch, let done, _): bar.update((epoch - 1 - resumedFrom) * batches + done, (epochs - resumedFrom) * batches)
-        case .epoch(let summary):
-          if !json && root {
-            FileHandle.standardError.write(
-              Data(
-                String(
-                  format: "epoch %d/%d  train %@ %.4g  test rel. L2 %.4f  lr %.2e  %.2f s\n", summary.epoch, epochs,
-                  loss.label,
-                  summary.trainLoss, summary.testRelativeL2, summary.learningRate, summary.seconds
-                ).utf8))
+    let evaluation = try namingLearningRateOption {
+      try run.run(
+        on: train, testingOn: test,
+        monitor: { event in
+          switch event {
+          case .batch(let epoch, let done, _): bar.update((epoch - 1 - resumedFrom) * batches + done, (epochs - resumedFrom) * batches)
+          case .epoch(let summary):
+            if !json && root {
+              FileHandle.standardError.write(
+                Data(
+                  String(
+                    format: "epoch %d/%d  train %@ %.4g  test rel. L2 %.4f  lr %.2e  %.2f s\n", summary.epoch, epochs,
+                    loss.label,
+                    summary.trainLoss, summary.testRelativeL2, summary.learningRate, summary.seconds
+                  ).utf8))
+            }
           }
-        }
-      })
+        })
+    }
     let trainer = run.trainer
     let seconds = trainer.history.map(\.seconds)
     let checkpoint = run.checkpoint
@@ -124,7 +128,8 @@ struct TrainingArguments: ParsableArguments {
       model: Model.kind, parameters: trainer.model.parameterCount, epochs: trainer.history.count, trainSamples: train.count,
       testSamples: test.count, secondsPerEpoch: median(seconds), trainSeconds: seconds.reduce(0, +), loss: loss,
       trainLoss: trainer.history.last?.trainLoss ?? .nan, testRelativeL2: evaluation.relativeL2,
-      testRelativeH1: evaluation.relativeH1, testMSE: evaluation.mse, testRelativeL2PerStep: perStep ? evaluation.relativeL2PerChannel : nil,
+      testRelativeH1: evaluation.relativeH1, testMSE: evaluation.mse,
+      testRelativeL2PerStep: perStep ? evaluation.relativeL2PerChannel : nil,
       testRelativeL2BeforeRefining: before, checkpoint: checkpoint, ranks: Communicator.world.size)
     if json {
       print(try jsonLine(report))
@@ -202,6 +207,15 @@ func startRun<Model: ConfiguredModel>(
     case .nothingToResume, .configurationDiffers: throw CommandFailure("\(error)")
     case .dataDiffers: throw CommandFailure("\(error); resume with the run's --data, or start a new run with another --out")
     }
+  }
+}
+
+/// `body`'s result, with a diverged training run reported in the command line's words: the
+/// option to change is `--lr`.
+func namingLearningRateOption<T>(_ body: () throws -> T) throws -> T {
+  do { return try body() } catch let error as TrainingError {
+    guard case .diverged(let epoch, let rate) = error else { throw error }
+    throw CommandFailure("training diverged in epoch \(epoch): the model's values are no longer finite; lower --lr (now \(rate))")
   }
 }
 

@@ -133,6 +133,17 @@ final class CSRMatrixTests: XCTestCase {
     let array = try MatrixMarket.readArray(from: path)
     XCTAssertEqual(array.values, [1.5, -2, 3e-300])
 
+    // CRLF and CR line endings read like LF (Swift treats "\r\n" as one character).
+    let arrayText = try String(contentsOfFile: path, encoding: .utf8)
+    try MatrixMarket.write(s, to: path, symmetric: true)
+    let matrixText = try String(contentsOfFile: path, encoding: .utf8)
+    for ending in ["\r\n", "\r"] {
+      try arrayText.replacingOccurrences(of: "\n", with: ending).write(toFile: path, atomically: true, encoding: .utf8)
+      XCTAssertEqual(try MatrixMarket.readArray(from: path).values, [1.5, -2, 3e-300], "line ending \(ending.debugDescription)")
+      try matrixText.replacingOccurrences(of: "\n", with: ending).write(toFile: path, atomically: true, encoding: .utf8)
+      XCTAssertEqual(try MatrixMarket.readMatrix(from: path), s, "line ending \(ending.debugDescription)")
+    }
+
     let bad = "%%MatrixMarket matrix coordinate real general\n% c\n3 3 2\n1 1 1.0\n2 4 1.0\n"
     try bad.write(toFile: path, atomically: true, encoding: .utf8)
     XCTAssertThrowsError(try MatrixMarket.readMatrix(from: path)) { error in

@@ -95,7 +95,8 @@ final class HostileInputTests: XCTestCase {
       ], "found -3")
     let model = path("m.safetensors")
     try assertRefused(["train", "fno", "--data", data, "--width", "100000", "--out", model], "--width must be at most")
-    try assertRefused(["train", "dcdm", "--grid", "16x16", "--vectors", "100000000", "--out", model], "this machine has")
+    try assertRefused(["train", "dcdm", "--grid", "16x16", "--vectors", "100000000", "--out", model], "--vectors must be at most 10000000")
+    try assertRefused(["train", "dcdm", "--grid", "1024x1024", "--vectors", "10000000", "--out", model], "this machine has")
     XCTAssertFalse(FileManager.default.fileExists(atPath: model))
   }
 
@@ -103,9 +104,11 @@ final class HostileInputTests: XCTestCase {
   func testSizesThatUsedToHangAreRefused() throws {
     let data = try dataset()
     let model = path("hang.safetensors")
-    try assertRefused(["train", "mgno", "--data", data, "--pre-smoothing", "1000000", "--out", model], "this machine has")
+    try assertRefused(["train", "mgno", "--data", data, "--pre-smoothing", "1000000", "--out", model], "--pre-smoothing must be at most 65536")
+    try assertRefused(["train", "mgno", "--data", data, "--pre-smoothing", "65536", "--width", "65536", "--out", model], "this machine has")
     try assertRefused(["train", "fno", "--data", data, "--layers", "10000000", "--out", model], "--layers must be at most")
-    try assertRefused(["train", "deeponet", "--data", data, "--width", "10000000", "--out", model], "this machine has")
+    try assertRefused(["train", "deeponet", "--data", data, "--width", "10000000", "--out", model], "--width must be at most 65536")
+    try assertRefused(["train", "deeponet", "--data", data, "--width", "65536", "--depth", "65536", "--out", model], "this machine has")
     try assertRefused(["bench", "--suite", "generation", "--helmholtz-resolutions", "abc"], "--helmholtz-resolutions takes")
   }
 
@@ -222,5 +225,130 @@ final class HostileInputTests: XCTestCase {
     try assertRefused(
       ["generate", "darcy", "--resolution", "8", "--samples", "2", "--out", path("overwrite"), "--overwrite=9223372036854775808"],
       "does not take any value")
+  }
+
+  /// The issue's unclear errors: each now names what the user wrote, in their own indices and
+  /// words, quoting at most about 80 characters of it.
+  func testErrorsNameTheInputInTheUsersTerms() throws {
+    let data = try dataset()
+    try runPython(
+      """
+      import numpy as np
+      a = np.ones((8, 8), dtype=np.float32); a[0, 1] = 0; np.save('\(path("zero.npy"))', a)
+      a = np.ones((8, 8), dtype=np.float32); a[3, 5] = np.inf; np.save('\(path("inf.npy"))', a)
+      """)
+    // Indices into the file, not into the padded grid (a zero at [0, 1] used to be "index 2").
+    try assertRefused(["solve", "poisson", "--grid", "8x8", "--coefficient", path("zero.npy")], "at index [0, 1]; it must be positive")
+    try assertRefused(["solve", "poisson", "--grid", "8x8", "--coefficient", path("inf.npy")], "at index [3, 5]; it must be finite")
+    // Negative numbers reach the option's own check instead of "Missing value".
+    try assertRefused(["solve", "poisson", "--grid", "-5x5"], "grid sizes must be at least 1, got -5")
+    try assertRefused(["solve", "poisson", "--grid", "8x8", "--rtol", "-1"], "--rtol must be in (0, 1), got -1.0")
+    try assertRefused(["train", "fno", "--data", data, "--lr", "-1e-3", "--out", path("neg.safetensors")], "--lr")
+    // A 2 MB cell and a 100 000-character option value are quoted in 80 characters.
+    let cell = String(repeating: "9", count: 2_000_000)
+    let csv = try write("date,a,b\n2020-01-01,1,\(cell)x\n2020-01-02,3,4\n", "big-cell.csv")
+    let out = path("koopa-big.safetensors")
+    let result = try opkit(["forecast", "--csv", csv, "--lookback", "2", "--horizon", "1", "--out", out])
+    XCTAssertEqual(result.status, 1)
+    XCTAssertLessThan(result.err.count, 300, String(result.err.prefix(300)))
+    XCTAssertTrue(result.err.contains("big-cell.csv:2: column 'b': '9999"), result.err)
+    XCTAssertTrue(result.err.contains("(2000001 characters) is not a number"), result.err)
+    let value = try opkit(["solve", "poisson", "--grid", String(repeating: "x", count: 100_000)])
+    XCTAssertEqual(value.status, 64)
+    XCTAssertLessThan(value.err.count, 300, String(value.err.prefix(300)))
+    XCTAssertTrue(value.err.contains("(100000 characters) is invalid for '--grid"), value.err)
+    // Models of the wrong dimension name the file and the shape expected.
+    let model = path("rank.safetensors")
+    try? FileManager.default.removeItem(atPath: model)
+    XCTAssertEqual(try opkit(["train", "fno", "--data", data, "--epochs", "1", "--modes", "2", "--width", "4", "--out", model]).status, 0)
+    try runPython("import numpy as np; np.save('\(path("rank1.npy"))', np.ones((3, 8), dtype=np.float32))")
+    try assertRefused(
+      ["predict", "--model", model, "--input", path("rank1.npy"), "--out", path("p.npy")],
+      "rank1.npy: fno configuration: takes 1 input channel on a 2D grid, got an input of shape [3, 1, 8]")
+    // A learning rate that blows the model up is named as such, not as a layer's NaN.
+    // (The progress bar's line precedes it: the run got that far.)
+    let diverged = try opkit(
+      ["train", "fno", "--data", data, "--epochs", "1", "--modes", "2", "--width", "4", "--lr", "1e30", "--out", path("lr.safetensors")])
+    XCTAssertEqual(diverged.status, 1)
+    XCTAssertEqual(
+      diverged.err.split(separator: "\n").last,
+      "opkit: error: training diverged in epoch 1: the model's values are no longer finite; lower --lr (now 1e+30)")
+    // A missing output directory is found before the first epoch.
+    let started = Date()
+    try assertRefused(
+      ["train", "fno", "--data", data, "--epochs", "50", "--out", path("missing/dir/model.safetensors")],
+      "--out \(path("missing/dir/model.safetensors")): no directory")
+    XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: path("missing")))
+    // A resume with other options names the differing option, not a struct.
+    let resumed = path("resume.safetensors")
+    try? FileManager.default.removeItem(atPath: resumed)
+    XCTAssertEqual(try opkit(["train", "fno", "--data", data, "--epochs", "1", "--modes", "2", "--width", "4", "--out", resumed]).status, 0)
+    try assertRefused(
+      ["train", "fno", "--data", data, "--epochs", "1", "--modes", "2", "--width", "4", "--batch", "3", "--out", resumed, "--resume"],
+      "was trained with other options (batchSize: 20 → 3); pass the same ones to --resume")
+  }
+
+  /// CRLF and CR line endings read like LF in the CLI's text inputs: Gmsh meshes and CSV series
+  /// (Matrix Market: SparseTests).
+  func testTextFilesWithCRLFAndCRLineEndingsRead() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
+    let mesh = try String(contentsOfFile: "\(root)/meshes/lshape.msh", encoding: .utf8)
+    let csv = try String(contentsOfFile: "\(root)/examples/koopa-co2/co2.csv", encoding: .utf8)
+    for (name, ending) in [("crlf", "\r\n"), ("cr", "\r")] {
+      let meshFile = try write(mesh.replacingOccurrences(of: "\n", with: ending), "\(name).msh")
+      let solved = try opkit(["solve", "poisson", "--mesh", meshFile, "--method", "cholmod", "--json"])
+      XCTAssertEqual(solved.status, 0, "\(name): \(solved.err.prefix(300))")
+      XCTAssertTrue(solved.out.contains("\"unknowns\":3785"), "\(name): \(solved.out)")
+      let csvFile = try write(csv.replacingOccurrences(of: "\n", with: ending), "\(name).csv")
+      let out = path("\(name)-koopa.safetensors")
+      try? FileManager.default.removeItem(atPath: out)
+      let series = try opkit(["forecast", "--csv", csvFile, "--epochs", "1", "--out", out, "--json"])
+      XCTAssertEqual(series.status, 0, "\(name): \(series.err.suffix(300))")
+    }
+  }
+
+  /// What the option sweep (`Fuzz/options.py`) found: Int64.max in integer options trapped on
+  /// overflow (batch counts, progress totals, time steps) or ran on for ever. Every one is now
+  /// refused before any work, naming the option.
+  func testExtremeIntegerOptionsAreRefused() throws {
+    let data = try dataset()
+    let csv = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/koopa-co2/co2.csv")
+      .standardized.path
+    let huge = "9223372036854775807"
+    let model = path("extreme.safetensors")
+    for kind in ["fno", "afno", "mgno", "deeponet"] {
+      try assertRefused(["train", kind, "--data", data, "--batch", huge, "--out", model], "--batch must be at most 10000000")
+    }
+    for option in ["--levels", "--pre-smoothing", "--post-smoothing"] {
+      try assertRefused(["train", "mgno", "--data", data, option, huge, "--out", model], "\(option) must be at most 65536")
+    }
+    for option in ["--depth", "--width"] {
+      try assertRefused(["train", "deeponet", "--data", data, option, huge, "--out", model], "\(option) must be at most 65536")
+    }
+    for option in ["--lookback", "--horizon", "--blocks", "--state-dimension", "--extend"] {
+      try assertRefused(["forecast", "--csv", csv, option, huge, "--out", model], "\(option) must be at most 65536")
+    }
+    for option in ["--epochs", "--batch"] {
+      try assertRefused(["forecast", "--csv", csv, option, huge, "--out", model], "\(option) must be at most 10000000")
+    }
+    try assertRefused(
+      ["generate", "burgers", "--resolution", "16", "--solver-resolution", "32", "--samples", "2", "--time", huge, "--out", path("b")],
+      "needs 9.223372036854776e+21 steps; at most 2147483647 are allowed")
+    try assertRefused(
+      ["generate", "navier-stokes", "--resolution", "8", "--solver-resolution", "16", "--samples", "2", "--time", huge, "--out", path("ns")],
+      "at most 2147483647 are allowed")
+    // Below the caps, a model that cannot fit is refused with the bytes it needs.
+    try runPython(
+      """
+      import numpy as np, os
+      os.makedirs('\(path("grid8"))', exist_ok=True)
+      np.save('\(path("grid8"))/coeff.npy', np.ones((4, 8, 8), dtype=np.float32))
+      np.save('\(path("grid8"))/sol.npy', np.ones((4, 8, 8), dtype=np.float32))
+      """)
+    try assertRefused(
+      ["train", "afno", "--data", path("grid8"), "--embedding", "65536", "--mlp-ratio", "65536", "--blocks", "1", "--out", model],
+      "this machine has")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: model))
   }
 }
