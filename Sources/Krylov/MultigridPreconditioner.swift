@@ -92,9 +92,14 @@ public final class MultigridPreconditioner: Preconditioner {
       level.x = x
       return
     }
-    for sweep in 0..<options.preSmoothing { level.smooth(forward: true, fromZero: sweep == 0) }
-    if options.preSmoothing == 0 { level.zeroSolution() }
-    level.computeResidual()
+    // The last pre-smoothing sweep also leaves the residual behind it.
+    for sweep in 0..<options.preSmoothing {
+      level.smooth(forward: true, fromZero: sweep == 0, computingResidual: sweep == options.preSmoothing - 1)
+    }
+    if options.preSmoothing == 0 {
+      level.zeroSolution()
+      level.computeResidual()
+    }
     let coarse = levels[l + 1]
     level.restrictResidual(into: coarse)
     cycle(l + 1)
@@ -131,6 +136,8 @@ final class MultigridLevel {
   /// `Pᵀ`, from this level to the next coarser one.
   let restriction: CSRMatrix?
   let inverseDiagonal: [Double]
+  /// The largest `|i − j|` over the entries `a_ij`: how far a row's residual lags the sweep.
+  let bandwidth: Int
   var x: [Double]
   var b: [Double]
   var residual: [Double]
@@ -146,6 +153,7 @@ final class MultigridLevel {
     self.prolongation = prolongation
     self.restriction = restriction
     inverseDiagonal = d.map { 1 / $0 }
+    bandwidth = matrix.bandwidth
     let n = matrix.rowCount
     x = Array(repeating: 0, count: n)
     b = x
@@ -179,8 +187,13 @@ final class MultigridLevel {
   /// One Gauss–Seidel sweep on `A x = b`, rows in increasing (`forward`) or decreasing order.
   /// With `fromZero`, the sweep starts from `x = 0` whatever `x` holds (a forward sweep then
   /// reads only values it has already updated, so `x` needs neither zeroing nor a halo copy).
-  func smooth(forward: Bool, fromZero: Bool) {
+  /// With `computingResidual` (forward sweeps), `residual = b − A x` is computed as well, each
+  /// row `bandwidth` rows behind the sweep while the values it reads are still in cache — one
+  /// pass over the matrix instead of two. Rows within `bandwidth` of another worker's block
+  /// wait until every block is swept.
+  func smooth(forward: Bool, fromZero: Bool, computingResidual: Bool = false) {
     precondition(!fromZero || forward, "a sweep from zero runs forward")
+    precondition(!computingResidual || forward, "the residual follows a forward sweep")
     let n = matrix.rowCount
     let workers = Parallel.workers(forWork: matrix.nonzeroCount, perWorker: 50_000)
     if workers > 1 && !fromZero {
@@ -192,15 +205,18 @@ final class MultigridLevel {
           inverseDiagonal.withUnsafeBufferPointer { dinv in
             b.withUnsafeBufferPointer { b in
               previous.withUnsafeBufferPointer { old in
-                x.withUnsafeMutableBufferPointer { x in
-                  let sweep = GaussSeidelSweep(
-                    rowPointers: rp.baseAddress!, columns: ci.baseAddress!, values: v.baseAddress!,
-                    inverseDiagonal: dinv.baseAddress!, b: b.baseAddress!, old: old.baseAddress!, x: x.baseAddress!)
-                  if workers == 1 {
-                    sweep.run(rows: 0..<n, forward: forward, fromZero: fromZero)
-                  } else {
+                residual.withUnsafeMutableBufferPointer { r in
+                  x.withUnsafeMutableBufferPointer { x in
+                    let sweep = GaussSeidelSweep(
+                      rowPointers: rp.baseAddress!, columns: ci.baseAddress!, values: v.baseAddress!,
+                      inverseDiagonal: dinv.baseAddress!, b: b.baseAddress!, old: old.baseAddress!, x: x.baseAddress!,
+                      residual: r.baseAddress!, bandwidth: bandwidth, rowCount: n)
+                    let block = { (w: Int) in (n * w / workers)..<(n * (w + 1) / workers) }
                     Parallel.forEach(count: workers) { w in
-                      sweep.run(rows: (n * w / workers)..<(n * (w + 1) / workers), forward: forward, fromZero: fromZero)
+                      sweep.run(rows: block(w), forward: forward, fromZero: fromZero, computingResidual: computingResidual)
+                    }
+                    if computingResidual {
+                      Parallel.forEach(count: workers) { w in sweep.residualRowsLeft(by: block(w)) }
                     }
                   }
                 }
@@ -223,10 +239,38 @@ private struct GaussSeidelSweep: @unchecked Sendable {
   let b: UnsafePointer<Double>
   let old: UnsafePointer<Double>
   let x: UnsafeMutablePointer<Double>
+  let residual: UnsafeMutablePointer<Double>
+  let bandwidth: Int
+  let rowCount: Int
+
+  /// The rows of block `rows` whose residual the fused sweep computes: all but those within
+  /// `bandwidth` of a neighbouring block, whose values are still changing while this block
+  /// is swept.
+  func fusedResidualRows(_ rows: Range<Int>) -> Range<Int> {
+    let start = rows.lowerBound > 0 ? min(rows.lowerBound + bandwidth, rows.upperBound) : rows.lowerBound
+    let stop = rows.upperBound < rowCount ? max(rows.upperBound - bandwidth, start) : rows.upperBound
+    return start..<stop
+  }
+
+  /// `residual_k = b_k − Σ_j a_kj x_j`.
+  @inline(__always) func residualRow(_ k: Int) {
+    var s = b[k]
+    for t in Int(rowPointers[k])..<Int(rowPointers[k + 1]) { s -= values[t] * x[Int(columns[t])] }
+    residual[k] = s
+  }
+
+  /// The residuals of block `rows` that the fused sweep left (after every block is swept).
+  func residualRowsLeft(by rows: Range<Int>) {
+    let fused = fusedResidualRows(rows)
+    for k in rows.lowerBound..<fused.lowerBound { residualRow(k) }
+    for k in fused.upperBound..<rows.upperBound { residualRow(k) }
+  }
 
   /// x_i ← (b_i − Σ_{j≠i} a_ij x_j) / a_ii for the rows of one block. `fromZero`: the sweep
-  /// starts from x = 0, so only this block's already-updated rows (j < i) contribute.
-  func run(rows: Range<Int>, forward: Bool, fromZero: Bool) {
+  /// starts from x = 0, so only this block's already-updated rows (j < i) contribute. With
+  /// `computingResidual` (forward only), row `k`'s residual is computed once the sweep has
+  /// passed row `k + bandwidth`, for the rows ``fusedResidualRows(_:)`` names.
+  func run(rows: Range<Int>, forward: Bool, fromZero: Bool, computingResidual: Bool) {
     let lo = Int32(rows.lowerBound), hi = Int32(rows.upperBound)
     @inline(__always) func relax(_ i: Int) {
       var s = b[i]
@@ -246,6 +290,22 @@ private struct GaussSeidelSweep: @unchecked Sendable {
         if j >= lo && j < row { s -= values[k] * x[Int(j)] }
       }
       x[i] = s * inverseDiagonal[i]
+    }
+    if computingResidual {
+      let fused = fusedResidualRows(rows)
+      var next = fused.lowerBound
+      for i in rows {
+        if fromZero { relaxFromZero(i) } else { relax(i) }
+        while next < fused.upperBound && next + bandwidth <= i {
+          residualRow(next)
+          next += 1
+        }
+      }
+      while next < fused.upperBound {
+        residualRow(next)
+        next += 1
+      }
+      return
     }
     if fromZero {
       for i in rows { relaxFromZero(i) }

@@ -4,107 +4,66 @@ import Parallelism
 extension CSRMatrix {
   /// Returns `A B`.
   ///
-  /// Gustavson's row-by-row algorithm in two passes: a symbolic pass counts each output row's
-  /// entries, then a numeric pass accumulates each row in a dense scratch row (with a marker
-  /// array) and writes it, sorted, straight into the preallocated result. Both passes split the
-  /// rows into one block per worker. Cost `O(flops + nnz(C))`.
+  /// Gustavson's row-by-row algorithm: each output row is accumulated in a dense scratch row
+  /// (with a marker array) and written, sorted; rows are split into one block per worker.
+  /// Cost `O(flops + nnz(C))`.
   /// - Throws: ``SparseError/dimensionMismatch(_:)`` if `A.columnCount != B.rowCount`;
   ///   ``SparseError/tooLarge(_:)`` if the product exceeds 32-bit indices.
   public func multiplied(by b: CSRMatrix) throws -> CSRMatrix {
     guard columnCount == b.rowCount else {
       throw SparseError.dimensionMismatch("\(rowCount)x\(columnCount) times \(b.rowCount)x\(b.columnCount)")
     }
-    return try CSRMatrix(rowCount: rowCount, columnCount: b.columnCount, work: nonzeroCount * 4) { rows, emit in
-      forEachProductTerm(rows, b) { i, c, aik, bkc in emit(i, c, aik * bkc) }
+    let (rows, columns, work) = (rowCount, b.columnCount, nonzeroCount * 4)
+    return try withRawParts { aParts in
+      try b.withRawParts { bParts in
+        try CSRMatrix(rowCount: rows, columnCount: columns, work: work, terms: ProductTerms(a: aParts, b: bParts))
+      }
     }
   }
 
-  /// Builds a matrix whose entries are sums of terms, in two passes over `terms`: one counts
-  /// each row's distinct columns, the other accumulates them in a dense scratch row (with a
-  /// marker array) and writes them, sorted, into the preallocated result. `terms(rows, emit)`
-  /// must call `emit(row, column, value)` for the rows `rows`, row by row in increasing order,
-  /// the same way both times. Rows are split into one block per worker.
-  init(
-    rowCount n: Int, columnCount m: Int, work: Int,
-    terms: (_ rows: Range<Int>, _ emit: (Int, Int, Double) -> Void) -> Void
-  ) throws {
-    var pointers = [Int32](repeating: 0, count: n + 1)
-    pointers.withUnsafeMutableBufferPointer { lengths in
-      let lengths = SharedPointer(lengths)
-      Parallel.forEachRange(count: n, parts: Parallel.workers(forWork: work, perWorker: 50_000)) { _, rows in
+  /// Builds a matrix whose entries are sums of terms: `terms` adds every term of one row into a
+  /// dense scratch row with a marker array, the row's columns are sorted and written out. One
+  /// pass; rows are split into one block per worker, each writing its own arrays, joined at
+  /// the end.
+  init<Terms: SparseRowTerms>(rowCount n: Int, columnCount m: Int, work: Int, terms: Terms) throws {
+    let parts = max(1, min(Parallel.workers(forWork: work, perWorker: 50_000), n))
+    var blocks = [SparseRowBlock](repeating: SparseRowBlock(), count: parts)
+    blocks.withUnsafeMutableBufferPointer { blocks in
+      let blocks = SharedPointer(blocks)
+      Parallel.forEachRange(count: n, parts: parts) { part, rows in
         var marker = [Int32](repeating: -1, count: m)
-        marker.withUnsafeMutableBufferPointer { mark in
-          terms(rows) { row, column, _ in
-            if mark[column] != Int32(row) {
-              mark[column] = Int32(row)
-              lengths.base[row + 1] += 1
+        var scratch = [Double](repeating: 0, count: m)
+        marker.withUnsafeMutableBufferPointer { marker in
+          scratch.withUnsafeMutableBufferPointer { scratch in
+            var row = SparseRowAccumulator(marker: marker.baseAddress!, values: scratch.baseAddress!)
+            var block = SparseRowBlock()
+            block.lengths.reserveCapacity(rows.count)
+            for i in rows {
+              row.start(i)
+              terms.accumulate(row: i, into: &row)
+              block.append(&row)
             }
+            blocks.base[part] = block
           }
         }
       }
     }
-    for i in 0..<n { pointers[i + 1] += pointers[i] }
-    let nnz = Int(pointers[n])
+    let nnz = blocks.reduce(0) { $0 + $1.columns.count }
     guard nnz < Int(Int32.max) else { throw SparseError.tooLarge("product with \(nnz) nonzeros") }
-    var columns = [Int32](repeating: 0, count: nnz)
-    var values = [Double](repeating: 0, count: nnz)
-    pointers.withUnsafeBufferPointer { pointersBuffer in
-      columns.withUnsafeMutableBufferPointer { columnsBuffer in
-        values.withUnsafeMutableBufferPointer { valuesBuffer in
-          let output = SortedRowWriter(pointers: pointersBuffer, columns: columnsBuffer, values: valuesBuffer)
-          Parallel.forEachRange(count: n, parts: Parallel.workers(forWork: work, perWorker: 50_000)) { _, rows in
-            var accumulator = [Double](repeating: 0, count: m)
-            var marker = [Int32](repeating: -1, count: m)
-            accumulator.withUnsafeMutableBufferPointer { acc in
-              marker.withUnsafeMutableBufferPointer { mark in
-                var current = -1, fill = 0
-                terms(rows) { row, column, value in
-                  if row != current {
-                    if current >= 0 { output.finish(row: current, accumulator: acc) }
-                    current = row
-                    fill = output.start(row: row)
-                  }
-                  if mark[column] != Int32(row) {
-                    mark[column] = Int32(row)
-                    acc[column] = value
-                    output.columns.base[fill] = Int32(column)
-                    fill += 1
-                  } else {
-                    acc[column] += value
-                  }
-                }
-                if current >= 0 { output.finish(row: current, accumulator: acc) }
-              }
-            }
-          }
-        }
+    var pointers = [Int32](repeating: 0, count: n + 1)
+    var columns = [Int32](), values = [Double]()
+    columns.reserveCapacity(nnz)
+    values.reserveCapacity(nnz)
+    var i = 0
+    for block in blocks {
+      for length in block.lengths {
+        pointers[i + 1] = pointers[i] + length
+        i += 1
       }
+      columns += block.columns
+      values += block.values
     }
     self.init(unchecked: n, m, pointers, columns, values)
-  }
-
-  /// Calls `body(i, c, a_ik, b_kc)` for every product term of rows `rows` of `self · b`, row
-  /// by row.
-  @inline(__always)
-  private func forEachProductTerm(_ rows: Range<Int>, _ b: CSRMatrix, _ body: (Int, Int, Double, Double) -> Void) {
-    rowPointers.withUnsafeBufferPointer { ap in
-      columnIndices.withUnsafeBufferPointer { ac in
-        values.withUnsafeBufferPointer { av in
-          b.rowPointers.withUnsafeBufferPointer { bp in
-            b.columnIndices.withUnsafeBufferPointer { bc in
-              b.values.withUnsafeBufferPointer { bv in
-                for i in rows {
-                  for k in Int(ap[i])..<Int(ap[i + 1]) {
-                    let j = Int(ac[k])
-                    for m in Int(bp[j])..<Int(bp[j + 1]) { body(i, Int(bc[m]), av[k], bv[m]) }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
   }
 
   /// Returns `A ⊗ B`: entry `(i·p + k, j·q + l) = A_ij · B_kl` for `B` of size `p × q`. Columns
@@ -136,37 +95,114 @@ extension CSRMatrix {
   }
 }
 
-/// Writes the rows of a sparse product into preallocated CSR arrays: a worker fills a row's
-/// columns in any order, then ``finish(row:accumulator:)`` sorts them (insertion sort: rows are
-/// short) and gathers their values from the dense accumulator. Workers own disjoint rows.
-struct SortedRowWriter: @unchecked Sendable {
-  let pointers: SharedPointer<Int32>
-  let columns: SharedPointer<Int32>
-  let values: SharedPointer<Double>
+/// The terms of a sparse product, one output row at a time (``CSRMatrix`` products build
+/// through it, specialized, so adding a term is a direct, inlined call).
+protocol SparseRowTerms {
+  /// Adds every term `(column, value)` of output row `row` to `accumulator`.
+  func accumulate(row: Int, into accumulator: inout SparseRowAccumulator)
+}
 
-  init(pointers: UnsafeBufferPointer<Int32>, columns: UnsafeMutableBufferPointer<Int32>, values: UnsafeMutableBufferPointer<Double>) {
-    self.pointers = SharedPointer(pointers)
-    self.columns = SharedPointer(columns)
-    self.values = SharedPointer(values)
+/// One output row being summed: a dense scratch row of values and a marker array recording
+/// which columns the current row has touched (so neither is cleared between rows), plus the
+/// list of those columns.
+struct SparseRowAccumulator {
+  let marker: UnsafeMutablePointer<Int32>
+  let values: UnsafeMutablePointer<Double>
+  var columns: [Int32] = []
+  var row: Int32 = -1
+
+  init(marker: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>) {
+    self.marker = marker
+    self.values = values
+    columns.reserveCapacity(64)
   }
 
-  /// Offset of row `i`'s first entry.
-  @inline(__always) func start(row i: Int) -> Int { Int(pointers.base[i]) }
+  /// Starts row `i` with no terms.
+  @inline(__always) mutating func start(_ i: Int) {
+    row = Int32(i)
+    columns.removeAll(keepingCapacity: true)
+  }
 
-  /// Sorts row `i`'s columns and copies their accumulated values.
-  @inline(__always) func finish(row i: Int, accumulator: UnsafeMutableBufferPointer<Double>) {
-    let lo = Int(pointers.base[i]), hi = Int(pointers.base[i + 1])
-    var s = lo + 1
-    while s < hi {
-      let v = columns.base[s]
-      var t = s - 1
-      while t >= lo && columns.base[t] > v {
-        columns.base[t + 1] = columns.base[t]
-        t -= 1
-      }
-      columns.base[t + 1] = v
-      s += 1
+  /// Adds `value` at `column`.
+  @inline(__always) mutating func add(column: Int32, value: Double) {
+    let c = Int(column)
+    if marker[c] != row {
+      marker[c] = row
+      values[c] = value
+      columns.append(column)
+    } else {
+      values[c] += value
     }
-    for k in lo..<hi { values.base[k] = accumulator[Int(columns.base[k])] }
+  }
+}
+
+/// The rows one worker produced, in order: each row's length, then all their sorted columns
+/// and values back to back.
+struct SparseRowBlock {
+  var lengths: [Int32] = []
+  var columns: [Int32] = []
+  var values: [Double] = []
+
+  /// Appends `row`'s entries with their columns sorted (insertion sort: rows are short).
+  @inline(__always) mutating func append(_ row: inout SparseRowAccumulator) {
+    row.columns.withUnsafeMutableBufferPointer { c in
+      var s = 1
+      while s < c.count {
+        let v = c[s]
+        var t = s - 1
+        while t >= 0 && c[t] > v {
+          c[t + 1] = c[t]
+          t -= 1
+        }
+        c[t + 1] = v
+        s += 1
+      }
+    }
+    lengths.append(Int32(row.columns.count))
+    for column in row.columns {
+      columns.append(column)
+      values.append(row.values[Int(column)])
+    }
+  }
+}
+
+/// A CSR matrix's arrays as raw pointers, for kernels that run while the matrix is alive.
+struct CSRRawParts: @unchecked Sendable {
+  let rowPointers: UnsafePointer<Int32>
+  let columns: UnsafePointer<Int32>
+  let values: UnsafePointer<Double>
+
+  /// The entries of row `i` as a range into `columns` and `values`.
+  @inline(__always) func entries(_ i: Int) -> Range<Int> { Int(rowPointers[i])..<Int(rowPointers[i + 1]) }
+}
+
+extension CSRMatrix {
+  /// `body` with raw pointers to this matrix's arrays (valid only inside `body`).
+  func withRawParts<R>(_ body: (CSRRawParts) throws -> R) rethrows -> R {
+    try rowPointers.withUnsafeBufferPointer { p in
+      try columnIndices.withUnsafeBufferPointer { c in
+        try values.withUnsafeBufferPointer { v in
+          // Empty arrays may have no address (an aligned placeholder: a matrix without entries
+          // never reads them); the row pointers always hold at least one element.
+          try body(
+            CSRRawParts(
+              rowPointers: p.baseAddress!, columns: c.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Int32>.alignment)!,
+              values: v.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Double>.alignment)!))
+        }
+      }
+    }
+  }
+}
+
+/// The terms of `A B`: row `i` is `Σ_k A_ik B_k,:`.
+private struct ProductTerms: SparseRowTerms {
+  let a: CSRRawParts
+  let b: CSRRawParts
+
+  @inline(__always) func accumulate(row i: Int, into accumulator: inout SparseRowAccumulator) {
+    for k in a.entries(i) {
+      let j = Int(a.columns[k]), aik = a.values[k]
+      for m in b.entries(j) { accumulator.add(column: b.columns[m], value: aik * b.values[m]) }
+    }
   }
 }

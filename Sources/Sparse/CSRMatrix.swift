@@ -69,6 +69,16 @@ public struct CSRMatrix: Sendable, Equatable {
     (0..<min(rowCount, columnCount)).map { self[$0, $0] }
   }
 
+  /// The bandwidth: the largest `|i − j|` over the stored entries `(i, j)` (0 for a diagonal or
+  /// empty matrix). Columns are sorted, so each row's first and last entries decide.
+  public var bandwidth: Int {
+    var width = 0
+    for i in 0..<rowCount where rowPointers[i] < rowPointers[i + 1] {
+      width = max(width, i - Int(columnIndices[Int(rowPointers[i])]), Int(columnIndices[Int(rowPointers[i + 1]) - 1]) - i)
+    }
+    return width
+  }
+
   /// Entry `(row, column)`, zero if not stored (binary search within the row).
   public subscript(row: Int, column: Int) -> Double {
     var lo = Int(rowPointers[row]), hi = Int(rowPointers[row + 1])

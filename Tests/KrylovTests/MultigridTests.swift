@@ -1,5 +1,5 @@
 import Grids
-import Krylov
+@testable import Krylov
 import Sparse
 import TestSupport
 import XCTest
@@ -21,6 +21,28 @@ final class MultigridTests: XCTestCase {
         let xmy = zip(x, my).reduce(0) { $0 + $1.0 * $1.1 }, ymx = zip(y, mx).reduce(0) { $0 + $1.0 * $1.1 }
         assertClose(xmy, ymx, rtol: 1e-10, "workers \(workers)")
         XCTAssertGreaterThan(zip(x, mx).reduce(0) { $0 + $1.0 * $1.1 }, 0)
+      }
+    }
+  }
+
+  /// The residual the last pre-smoothing sweep leaves behind equals `b − A x` computed after
+  /// it, for sweeps from zero and from a guess, on one worker and on blocks that do not divide
+  /// the rows (the rows near block edges are finished after every block is swept).
+  func testFusedSweepResidualEqualsTheResidualAfterTheSweep() throws {
+    let (a, _, _) = try Problems.poisson2D(199)  // 198k entries: 3 blocks with 3 workers
+    XCTAssertEqual(a.bandwidth, 199)
+    for workers in [1, 2, 3] {
+      try withWorkerCount(workers) {
+        for fromZero in [true, false] {
+          let level = try MultigridLevel(matrix: a, prolongation: nil, restriction: nil)
+          level.b = randomVector(a.rowCount, seed: 3)
+          level.x = randomVector(a.rowCount, seed: 4)
+          level.residual = Array(repeating: .nan, count: a.rowCount)
+          level.smooth(forward: true, fromZero: fromZero, computingResidual: true)
+          let fused = level.residual
+          level.computeResidual()
+          assertClose(fused, level.residual, rtol: 1e-13, "workers \(workers), from zero \(fromZero)")
+        }
       }
     }
   }

@@ -19,6 +19,7 @@ public func runProcess(_ executable: URL, _ arguments: [String]) throws -> Proce
   let process = Process()
   process.executableURL = executable
   process.arguments = arguments
+  process.environment = childEnvironment()
   let (out, err) = (Pipe(), Pipe())
   process.standardOutput = out
   process.standardError = err
@@ -26,6 +27,17 @@ public func runProcess(_ executable: URL, _ arguments: [String]) throws -> Proce
   let (o, e) = readBoth(out, err)
   process.waitUntilExit()
   return ProcessResult(status: process.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+}
+
+/// The environment a child runs in: this process's, except that under `make sanitize`
+/// (`OPKIT_CHILD_ASAN_OPTIONS` set) the child gets those AddressSanitizer options. The test
+/// runner itself runs without the exit-time leak check — XCTest keeps every test case and its
+/// properties alive until exit — while each `opkit` child, the whole command from start to exit,
+/// is checked for leaks.
+public func childEnvironment() -> [String: String] {
+  var environment = ProcessInfo.processInfo.environment
+  if let options = environment["OPKIT_CHILD_ASAN_OPTIONS"] { environment["ASAN_OPTIONS"] = options }
+  return environment
 }
 
 /// Reads both pipes to their end concurrently.
