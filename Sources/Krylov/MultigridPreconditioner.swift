@@ -53,10 +53,10 @@ public final class MultigridPreconditioner: Preconditioner {
     var levels: [MultigridLevel] = []
     var a = matrix
     for transfer in GridTransfer.hierarchy(for: layout, coarsestUnknowns: options.coarsestUnknowns) {
-      let p = try prolongationMatrix(transfer)
+      let p = try prolongation(transfer)
       let r = p.transposed()
       levels.append(try MultigridLevel(matrix: a, prolongation: p, restriction: r))
-      a = try a.galerkinProduct(restriction: r, prolongation: p)
+      a = try a.galerkinProduct(restriction: r.assembled(), prolongation: p.assembled())
     }
     levels.append(try MultigridLevel(matrix: a, prolongation: nil, restriction: nil))
     self.levels = levels
@@ -77,10 +77,9 @@ public final class MultigridPreconditioner: Preconditioner {
 
   /// `z = V-cycle(r)`, starting from a zero guess.
   public func apply(_ r: UnsafeBufferPointer<Double>, into z: UnsafeMutableBufferPointer<Double>) {
-    let top = levels[0]
-    for i in 0..<r.count { top.b[i] = r[i] }
-    cycle(0)
-    for i in 0..<r.count { z[i] = top.x[i] }
+    // The finest level works on `r` and `z` themselves for the cycle (no copies).
+    precondition(r.count == levels[0].matrix.rowCount && z.count == r.count, "multigrid: vector sizes do not match")
+    levels[0].withVectors(b: r, x: z) { cycle(0) }
   }
 
   /// Solves `A_l x_l = b_l` approximately from `x_l = 0`.
@@ -88,8 +87,8 @@ public final class MultigridPreconditioner: Preconditioner {
     let level = levels[l]
     if l == levels.count - 1 {
       // Safe: the factorization's size equals the level's, checked at construction.
-      let x = (try? coarseSolver.solve(level.b)) ?? level.b.map { _ in 0 }
-      level.x = x
+      let x = (try? coarseSolver.solve(Array(level.b))) ?? Array(repeating: 0, count: level.b.count)
+      _ = level.x.update(fromContentsOf: x)
       return
     }
     // The last pre-smoothing sweep also leaves the residual behind it.
@@ -108,11 +107,10 @@ public final class MultigridPreconditioner: Preconditioner {
   }
 }
 
-/// The prolongation `P = P₀ ⊗ P₁ ⊗ …` as the Kronecker product of the per-axis interpolation
+/// The prolongation `P = P₀ ⊗ P₁ ⊗ …`, the Kronecker product of the per-axis interpolation
 /// matrices (row-major unknown numbering puts axis 0 outermost).
-func prolongationMatrix(_ transfer: GridTransfer) throws -> CSRMatrix {
-  var p: CSRMatrix?
-  for (axis, weights) in transfer.axisWeights.enumerated() {
+func prolongation(_ transfer: GridTransfer) throws -> KroneckerProduct {
+  let factors = try transfer.axisWeights.enumerated().map { axis, weights in
     var rows = [Int32](), columns = [Int32](), values = [Double]()
     for (i, list) in weights.enumerated() {
       for (c, w) in list {
@@ -121,67 +119,86 @@ func prolongationMatrix(_ transfer: GridTransfer) throws -> CSRMatrix {
         values.append(w)
       }
     }
-    let factor = try CSRMatrix(
+    return try CSRMatrix(
       rowCount: weights.count, columnCount: transfer.coarseCounts[axis], rows: rows, columns: columns, values: values)
-    p = try p.map { try $0.kronecker(factor) } ?? factor
   }
-  return p!
+  return KroneckerProduct(factors: factors)
 }
 
 /// Matrices and vectors of one multigrid level.
 final class MultigridLevel {
   let matrix: CSRMatrix
   /// From the next coarser level to this one; nil on the coarsest level.
-  let prolongation: CSRMatrix?
+  let prolongation: KroneckerProduct?
   /// `Pᵀ`, from this level to the next coarser one.
-  let restriction: CSRMatrix?
+  let restriction: KroneckerProduct?
+  /// Intermediate tensors of the transfers.
+  let transferWorkspace = KroneckerWorkspace()
   let inverseDiagonal: [Double]
   /// The largest `|i − j|` over the entries `a_ij`: how far a row's residual lags the sweep.
   let bandwidth: Int
-  var x: [Double]
-  var b: [Double]
-  var residual: [Double]
-  /// `x` before a parallel sweep, read across block boundaries.
-  var previous: [Double]
+  /// The level's solution and right-hand side: its own buffers, or for the duration of
+  /// ``withVectors(b:x:_:)`` the caller's.
+  private(set) var x: UnsafeMutableBufferPointer<Double>
+  private(set) var b: UnsafeMutableBufferPointer<Double>
+  let residual: UnsafeMutableBufferPointer<Double>
+  /// `x` before a parallel sweep, read across block boundaries (only the rows within
+  /// `bandwidth` of a boundary between workers' blocks are current).
+  let previous: UnsafeMutableBufferPointer<Double>
+  private let ownX: UnsafeMutableBufferPointer<Double>
+  private let ownB: UnsafeMutableBufferPointer<Double>
 
-  init(matrix: CSRMatrix, prolongation: CSRMatrix?, restriction: CSRMatrix?) throws {
-    let d = matrix.diagonal()
+  init(matrix: CSRMatrix, prolongation: KroneckerProduct?, restriction: KroneckerProduct?) throws {
+    var d = matrix.diagonal()
     if let i = d.firstIndex(where: { $0 == 0 || !$0.isFinite }) {
       throw KrylovError.preconditionerFailed("multigrid smoother needs a nonzero diagonal; A[\(i), \(i)] = \(d[i])")
     }
+    for i in d.indices { d[i] = 1 / d[i] }
     self.matrix = matrix
     self.prolongation = prolongation
     self.restriction = restriction
-    inverseDiagonal = d.map { 1 / $0 }
+    inverseDiagonal = d
     bandwidth = matrix.bandwidth
+    // Allocated, not filled: every entry is written before it is read (b by the restriction or
+    // the caller, x by the first sweep from zero or the coarse solve, the residual by the fused
+    // sweep, the halos of `previous` before each sweep), and pages never touched cost neither
+    // time nor memory — the finest level's own x and b are not used by `apply` at all.
     let n = matrix.rowCount
-    x = Array(repeating: 0, count: n)
-    b = x
-    residual = x
-    previous = x
+    let vector = { UnsafeMutableBufferPointer<Double>.allocate(capacity: n) }
+    (ownX, ownB, residual, previous) = (vector(), vector(), vector(), vector())
+    (x, b) = (ownX, ownB)
+  }
+
+  deinit {
+    for v in [ownX, ownB, residual, previous] { v.deallocate() }
+  }
+
+  /// Runs `body` with `b` and `x` being the caller's vectors (`b` only read).
+  func withVectors(b: UnsafeBufferPointer<Double>, x: UnsafeMutableBufferPointer<Double>, _ body: () -> Void) {
+    (self.b, self.x) = (UnsafeMutableBufferPointer(mutating: b), x)
+    defer { (self.b, self.x) = (ownB, ownX) }
+    body()
   }
 
   func zeroSolution() {
-    x.withUnsafeMutableBufferPointer { x in for i in 0..<x.count { x[i] = 0 } }
+    x.update(repeating: 0)
   }
 
   /// `residual ← b − A x`.
   func computeResidual() {
-    x.withUnsafeBufferPointer { x in
-      b.withUnsafeBufferPointer { b in residual.withUnsafeMutableBufferPointer { matrix.residual(b, x, into: $0) } }
-    }
+    matrix.residual(UnsafeBufferPointer(b), UnsafeBufferPointer(x), into: residual)
   }
 
   /// `b_coarse ← R · residual`.
   func restrictResidual(into coarse: MultigridLevel) {
     guard let restriction else { return }
-    residual.withUnsafeBufferPointer { r in coarse.b.withUnsafeMutableBufferPointer { restriction.multiply(r, into: $0) } }
+    restriction.multiply(UnsafeBufferPointer(residual), into: coarse.b, workspace: transferWorkspace)
   }
 
   /// `x ← x + P · x_coarse`.
   func addProlongedCorrection(from coarse: MultigridLevel) {
     guard let prolongation else { return }
-    coarse.x.withUnsafeBufferPointer { xc in x.withUnsafeMutableBufferPointer { prolongation.multiplyAdd(xc, into: $0) } }
+    prolongation.multiplyAdd(UnsafeBufferPointer(coarse.x), into: x, workspace: transferWorkspace)
   }
 
   /// One Gauss–Seidel sweep on `A x = b`, rows in increasing (`forward`) or decreasing order.
@@ -196,31 +213,28 @@ final class MultigridLevel {
     precondition(!computingResidual || forward, "the residual follows a forward sweep")
     let n = matrix.rowCount
     let workers = Parallel.workers(forWork: matrix.nonzeroCount, perWorker: 50_000)
+    let block = { (w: Int) in (n * w / workers)..<(n * (w + 1) / workers) }
     if workers > 1 && !fromZero {
-      previous.withUnsafeMutableBufferPointer { p in x.withUnsafeBufferPointer { x in for i in 0..<n { p[i] = x[i] } } }
+      // Workers read other blocks only within `bandwidth` of their own: copy those halos.
+      for w in 1..<workers {
+        let edge = block(w).lowerBound
+        for i in max(0, edge - bandwidth)..<min(n, edge + bandwidth) { previous[i] = x[i] }
+      }
     }
     matrix.rowPointers.withUnsafeBufferPointer { rp in
       matrix.columnIndices.withUnsafeBufferPointer { ci in
         matrix.values.withUnsafeBufferPointer { v in
           inverseDiagonal.withUnsafeBufferPointer { dinv in
-            b.withUnsafeBufferPointer { b in
-              previous.withUnsafeBufferPointer { old in
-                residual.withUnsafeMutableBufferPointer { r in
-                  x.withUnsafeMutableBufferPointer { x in
-                    let sweep = GaussSeidelSweep(
-                      rowPointers: rp.baseAddress!, columns: ci.baseAddress!, values: v.baseAddress!,
-                      inverseDiagonal: dinv.baseAddress!, b: b.baseAddress!, old: old.baseAddress!, x: x.baseAddress!,
-                      residual: r.baseAddress!, bandwidth: bandwidth, rowCount: n)
-                    let block = { (w: Int) in (n * w / workers)..<(n * (w + 1) / workers) }
-                    Parallel.forEach(count: workers) { w in
-                      sweep.run(rows: block(w), forward: forward, fromZero: fromZero, computingResidual: computingResidual)
-                    }
-                    if computingResidual {
-                      Parallel.forEach(count: workers) { w in sweep.residualRowsLeft(by: block(w)) }
-                    }
-                  }
-                }
-              }
+            let sweep = GaussSeidelSweep(
+              rowPointers: rp.baseAddress!, columns: ci.baseAddress!, values: v.baseAddress!, inverseDiagonal: dinv.baseAddress!,
+              b: UnsafePointer(b.baseAddress!), old: UnsafePointer(previous.baseAddress!), x: x.baseAddress!,
+              residual: residual.baseAddress!,
+              bandwidth: bandwidth, rowCount: n)
+            Parallel.forEach(count: workers) { w in
+              sweep.run(rows: block(w), forward: forward, fromZero: fromZero, computingResidual: computingResidual)
+            }
+            if computingResidual {
+              Parallel.forEach(count: workers) { w in sweep.residualRowsLeft(by: block(w)) }
             }
           }
         }
@@ -291,11 +305,29 @@ private struct GaussSeidelSweep: @unchecked Sendable {
       }
       x[i] = s * inverseDiagonal[i]
     }
+    // Rows whose entries all lie in this block update in residual form, x_i += r_i / a_ii, with
+    // no test per entry (from zero, the block is zeroed first so unswept rows read as zero).
+    let inner = innerRows(rows)
+    @inline(__always) func relaxInner(_ i: Int) {
+      var s = b[i]
+      for k in Int(rowPointers[i])..<Int(rowPointers[i + 1]) { s -= values[k] * x[Int(columns[k])] }
+      x[i] += s * inverseDiagonal[i]
+    }
+    @inline(__always) func step(_ i: Int) {
+      if i >= inner.lowerBound && i < inner.upperBound {
+        relaxInner(i)
+      } else if fromZero {
+        relaxFromZero(i)
+      } else {
+        relax(i)
+      }
+    }
+    if fromZero { (x + rows.lowerBound).update(repeating: 0, count: rows.count) }
     if computingResidual {
       let fused = fusedResidualRows(rows)
       var next = fused.lowerBound
       for i in rows {
-        if fromZero { relaxFromZero(i) } else { relax(i) }
+        step(i)
         while next < fused.upperBound && next + bandwidth <= i {
           residualRow(next)
           next += 1
@@ -307,10 +339,10 @@ private struct GaussSeidelSweep: @unchecked Sendable {
       }
       return
     }
-    if fromZero {
-      for i in rows { relaxFromZero(i) }
-      return
-    }
-    if forward { for i in rows { relax(i) } } else { for i in rows.reversed() { relax(i) } }
+    if forward { for i in rows { step(i) } } else { for i in rows.reversed() { step(i) } }
   }
+
+  /// The rows of block `rows` whose entries all lie inside the block (all of them for a block
+  /// that is the whole matrix): the same rows ``fusedResidualRows(_:)`` names.
+  func innerRows(_ rows: Range<Int>) -> Range<Int> { fusedResidualRows(rows) }
 }

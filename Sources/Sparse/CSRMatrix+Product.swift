@@ -33,17 +33,21 @@ extension CSRMatrix {
       Parallel.forEachRange(count: n, parts: parts) { part, rows in
         var marker = [Int32](repeating: -1, count: m)
         var scratch = [Double](repeating: 0, count: m)
+        var columnBuffer = [Int32](repeating: 0, count: m + 1)
         marker.withUnsafeMutableBufferPointer { marker in
           scratch.withUnsafeMutableBufferPointer { scratch in
-            var row = SparseRowAccumulator(marker: marker.baseAddress!, values: scratch.baseAddress!)
-            var block = SparseRowBlock()
-            block.lengths.reserveCapacity(rows.count)
-            for i in rows {
-              row.start(i)
-              terms.accumulate(row: i, into: &row)
-              block.append(&row)
+            columnBuffer.withUnsafeMutableBufferPointer { columnBuffer in
+              var row = SparseRowAccumulator(
+                marker: marker.baseAddress!, values: scratch.baseAddress!, columnBuffer: columnBuffer.baseAddress!)
+              var block = SparseRowBlock()
+              block.lengths.reserveCapacity(rows.count)
+              for i in rows {
+                row.start(i)
+                terms.accumulate(row: i, into: &row)
+                block.append(&row)
+              }
+              blocks.base[part] = block
             }
-            blocks.base[part] = block
           }
         }
       }
@@ -72,23 +76,35 @@ extension CSRMatrix {
   public func kronecker(_ b: CSRMatrix) throws -> CSRMatrix {
     let rows = rowCount * b.rowCount, columns = columnCount * b.columnCount
     let nnz = nonzeroCount * b.nonzeroCount
+    let (bRows, bColumns) = (b.rowCount, b.columnCount)
     guard rows < Int(Int32.max), columns < Int(Int32.max), nnz < Int(Int32.max) else {
       throw SparseError.tooLarge("Kronecker product \(rows)x\(columns) with \(nnz) nonzeros")
     }
     var pointers = [Int32](repeating: 0, count: rows + 1)
-    var outColumns = [Int32](), outValues = [Double]()
-    outColumns.reserveCapacity(nnz)
-    outValues.reserveCapacity(nnz)
-    for i in 0..<rowCount {
-      for k in 0..<b.rowCount {
-        for m in Int(rowPointers[i])..<Int(rowPointers[i + 1]) {
-          let base = Int32(Int(columnIndices[m]) * b.columnCount)
-          for n in Int(b.rowPointers[k])..<Int(b.rowPointers[k + 1]) {
-            outColumns.append(base + b.columnIndices[n])
-            outValues.append(values[m] * b.values[n])
+    var outColumns = [Int32](repeating: 0, count: nnz), outValues = [Double](repeating: 0, count: nnz)
+    withRawParts { a in
+      b.withRawParts { b in
+        outColumns.withUnsafeMutableBufferPointer { outColumns in
+          outValues.withUnsafeMutableBufferPointer { outValues in
+            pointers.withUnsafeMutableBufferPointer { pointers in
+              var t = 0
+              for i in 0..<rowCount {
+                for k in 0..<bRows {
+                  for m in a.entries(i) {
+                    let base = a.columns[m] &* Int32(bColumns)
+                    let value = a.values[m]
+                    for n in b.entries(k) {
+                      outColumns[t] = base &+ b.columns[n]
+                      outValues[t] = value * b.values[n]
+                      t += 1
+                    }
+                  }
+                  pointers[i * bRows + k + 1] = Int32(t)
+                }
+              }
+            }
           }
         }
-        pointers[i * b.rowCount + k + 1] = Int32(outValues.count)
       }
     }
     return CSRMatrix(unchecked: rows, columns, pointers, outColumns, outValues)
@@ -104,35 +120,38 @@ protocol SparseRowTerms {
 
 /// One output row being summed: a dense scratch row of values and a marker array recording
 /// which columns the current row has touched (so neither is cleared between rows), plus the
-/// list of those columns.
+/// list of those columns in `columnBuffer` (room for every column and one more).
 struct SparseRowAccumulator {
   let marker: UnsafeMutablePointer<Int32>
   let values: UnsafeMutablePointer<Double>
-  var columns: [Int32] = []
+  let columnBuffer: UnsafeMutablePointer<Int32>
+  var count = 0
   var row: Int32 = -1
 
-  init(marker: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>) {
+  init(marker: UnsafeMutablePointer<Int32>, values: UnsafeMutablePointer<Double>, columnBuffer: UnsafeMutablePointer<Int32>) {
     self.marker = marker
     self.values = values
-    columns.reserveCapacity(64)
+    self.columnBuffer = columnBuffer
   }
 
   /// Starts row `i` with no terms.
   @inline(__always) mutating func start(_ i: Int) {
     row = Int32(i)
-    columns.removeAll(keepingCapacity: true)
+    count = 0
   }
+
+  /// The columns the current row has touched, in the order first touched.
+  var columns: UnsafeMutableBufferPointer<Int32> { UnsafeMutableBufferPointer(start: columnBuffer, count: count) }
 
   /// Adds `value` at `column`.
   @inline(__always) mutating func add(column: Int32, value: Double) {
     let c = Int(column)
-    if marker[c] != row {
-      marker[c] = row
-      values[c] = value
-      columns.append(column)
-    } else {
-      values[c] += value
-    }
+    // Branch-free: whether a column is new is unpredictable, so select instead of branching.
+    let isNew = marker[c] != row
+    marker[c] = row
+    values[c] = (isNew ? 0 : values[c]) + value
+    columnBuffer[count] = column
+    count &+= isNew ? 1 : 0
   }
 }
 
@@ -145,24 +164,21 @@ struct SparseRowBlock {
 
   /// Appends `row`'s entries with their columns sorted (insertion sort: rows are short).
   @inline(__always) mutating func append(_ row: inout SparseRowAccumulator) {
-    row.columns.withUnsafeMutableBufferPointer { c in
-      var s = 1
-      while s < c.count {
-        let v = c[s]
-        var t = s - 1
-        while t >= 0 && c[t] > v {
-          c[t + 1] = c[t]
-          t -= 1
-        }
-        c[t + 1] = v
-        s += 1
+    let c = row.columns
+    var s = 1
+    while s < c.count {
+      let v = c[s]
+      var t = s - 1
+      while t >= 0 && c[t] > v {
+        c[t + 1] = c[t]
+        t -= 1
       }
+      c[t + 1] = v
+      s += 1
     }
-    lengths.append(Int32(row.columns.count))
-    for column in row.columns {
-      columns.append(column)
-      values.append(row.values[Int(column)])
-    }
+    lengths.append(Int32(c.count))
+    columns.append(contentsOf: c)
+    for column in c { values.append(row.values[Int(column)]) }
   }
 }
 

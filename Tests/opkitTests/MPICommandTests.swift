@@ -14,7 +14,7 @@ final class MPICommandTests: XCTestCase {
   /// allowed, a watchdog so a hang fails the test instead of the suite. Under `make sanitize`
   /// the ranks run without LeakSanitizer: Open MPI's plugins, unloaded before the exit-time
   /// check, leave allocations whose stacks no longer name a module, so they cannot be
-  /// suppressed by name (the one-process CLI tests keep the leak check).
+  /// suppressed by name (the CLI tests outside this file keep the leak check).
   private func mpirunArguments(_ ranks: Int, _ arguments: [String]) throws -> [String] {
     [
       "OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", "OMPI_MCA_btl_vader_single_copy_mechanism=none", "OPENBLAS_NUM_THREADS=1",
@@ -29,8 +29,11 @@ final class MPICommandTests: XCTestCase {
     try runProcess(URL(fileURLWithPath: "/usr/bin/env"), try mpirunArguments(ranks, arguments))
   }
 
-  /// `opkit arguments` without a launcher.
-  private func opkit(_ arguments: [String]) throws -> ProcessResult { try runProcess(builtOpkit(), arguments) }
+  /// `opkit arguments` without a launcher (PETSc still initializes MPI, so no leak check
+  /// under `make sanitize`, as for the ranks).
+  private func opkit(_ arguments: [String]) throws -> ProcessResult {
+    try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["ASAN_OPTIONS=detect_leaks=0", try builtOpkit().path] + arguments)
+  }
 
   /// Starts `mpirun -np ranks opkit arguments`; the caller kills or waits.
   private func startMPI(_ ranks: Int, _ arguments: [String]) throws -> Process {

@@ -1,0 +1,50 @@
+import Sparse
+import TestSupport
+import XCTest
+
+/// The Kronecker product applied axis by axis equals the assembled matrix's product.
+final class KroneckerProductTests: XCTestCase {
+  /// A `rows × columns` factor with one to three entries per row (some rows empty), values in
+  /// [-1, 1).
+  private func factor(_ rows: Int, _ columns: Int, seed: UInt64) throws -> CSRMatrix {
+    let draws = randomVector(rows * 6, seed: seed)
+    var (r, c, v) = ([Int32](), [Int32](), [Double]())
+    for i in 0..<rows where i % 5 != 3 {
+      for e in 0..<(1 + i % 3) {
+        r.append(Int32(i))
+        c.append(Int32(Int(abs(draws[6 * i + 2 * e]) * Double(columns)) % columns))
+        v.append(draws[6 * i + 2 * e + 1])
+      }
+    }
+    return try CSRMatrix(rowCount: rows, columnCount: columns, rows: r, columns: c, values: v)
+  }
+
+  func testAxisByAxisProductEqualsTheAssembledMatrix() throws {
+    // One, two and three axes; expanding, shrinking and mixed factors; large enough in 3D for
+    // several workers.
+    let shapes: [[(Int, Int)]] = [[(7, 4)], [(9, 5), (4, 6)], [(3, 3), (11, 6), (5, 8)], [(40, 21), (39, 20), (38, 19)]]
+    for (s, shape) in shapes.enumerated() {
+      let product = KroneckerProduct(factors: try shape.enumerated().map { try factor($1.0, $1.1, seed: UInt64(10 * s + $0)) })
+      for kron in [product, product.transposed()] {
+        let matrix = try kron.assembled()
+        XCTAssertEqual(matrix.rowCount, kron.rowCount)
+        XCTAssertEqual(matrix.columnCount, kron.columnCount)
+        let x = randomVector(kron.columnCount, seed: 99)
+        let y0 = randomVector(kron.rowCount, seed: 98)
+        var expected = [Double](repeating: 0, count: kron.rowCount)
+        x.withUnsafeBufferPointer { x in expected.withUnsafeMutableBufferPointer { matrix.multiply(x, into: $0) } }
+        for workers in [1, 2] {
+          try withWorkerCount(workers) {
+            let workspace = KroneckerWorkspace()
+            var y = [Double](repeating: .nan, count: kron.rowCount)
+            x.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { kron.multiply(x, into: $0, workspace: workspace) } }
+            assertClose(y, expected, rtol: 1e-14, "shape \(shape), workers \(workers)")
+            y = y0
+            x.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { kron.multiplyAdd(x, into: $0, workspace: workspace) } }
+            assertClose(y, zip(y0, expected).map { $0 + $1 }, rtol: 1e-14, "add, shape \(shape), workers \(workers)")
+          }
+        }
+      }
+    }
+  }
+}
