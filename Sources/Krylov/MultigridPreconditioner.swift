@@ -56,7 +56,7 @@ public final class MultigridPreconditioner: Preconditioner {
       let p = try prolongation(transfer)
       let r = p.transposed()
       levels.append(try MultigridLevel(matrix: a, prolongation: p, restriction: r))
-      a = try a.galerkinProduct(restriction: r.assembled(), prolongation: p.assembled())
+      a = try a.galerkinProduct(restriction: r, prolongation: p.assembled())
     }
     levels.append(try MultigridLevel(matrix: a, prolongation: nil, restriction: nil))
     self.levels = levels

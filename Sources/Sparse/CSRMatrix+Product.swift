@@ -55,17 +55,34 @@ extension CSRMatrix {
     let nnz = blocks.reduce(0) { $0 + $1.columns.count }
     guard nnz < Int(Int32.max) else { throw SparseError.tooLarge("product with \(nnz) nonzeros") }
     var pointers = [Int32](repeating: 0, count: n + 1)
-    var columns = [Int32](), values = [Double]()
-    columns.reserveCapacity(nnz)
-    values.reserveCapacity(nnz)
+    var offsets = [0]
     var i = 0
     for block in blocks {
       for length in block.lengths {
         pointers[i + 1] = pointers[i] + length
         i += 1
       }
-      columns += block.columns
-      values += block.values
+      offsets.append(offsets.last! + block.columns.count)
+    }
+    // Each worker copies (and first touches) its own block's part of the joined arrays.
+    var values = [Double]()
+    let columns = [Int32](unsafeUninitializedCapacity: nnz) { columns, count in
+      values = Array(unsafeUninitializedCapacity: nnz) { values, count in
+        let (columns, values) = (SharedPointer(columns), SharedPointer(values))
+        blocks.withUnsafeBufferPointer { blocks in
+          let blocks = SharedPointer(blocks)
+          Parallel.forEach(count: parts) { w in
+            blocks[w].columns.withUnsafeBufferPointer { c in
+              if let c = c.baseAddress { (columns.base + offsets[w]).initialize(from: c, count: offsets[w + 1] - offsets[w]) }
+            }
+            blocks[w].values.withUnsafeBufferPointer { v in
+              if let v = v.baseAddress { (values.base + offsets[w]).initialize(from: v, count: offsets[w + 1] - offsets[w]) }
+            }
+          }
+        }
+        count = nnz
+      }
+      count = nnz
     }
     self.init(unchecked: n, m, pointers, columns, values)
   }
@@ -76,33 +93,41 @@ extension CSRMatrix {
   public func kronecker(_ b: CSRMatrix) throws -> CSRMatrix {
     let rows = rowCount * b.rowCount, columns = columnCount * b.columnCount
     let nnz = nonzeroCount * b.nonzeroCount
-    let (bRows, bColumns) = (b.rowCount, b.columnCount)
+    let (bRows, bColumns, bNonzeros) = (b.rowCount, b.columnCount, b.nonzeroCount)
     guard rows < Int(Int32.max), columns < Int(Int32.max), nnz < Int(Int32.max) else {
       throw SparseError.tooLarge("Kronecker product \(rows)x\(columns) with \(nnz) nonzeros")
     }
+    // Row (i, k) starts at a.rp[i]·nnz(B) + len_A(i)·b.rp[k], so the rows of A split across
+    // workers, each writing (and first touching) its own part of the arrays.
     var pointers = [Int32](repeating: 0, count: rows + 1)
-    var outColumns = [Int32](repeating: 0, count: nnz), outValues = [Double](repeating: 0, count: nnz)
+    var outColumns = [Int32](), outValues = [Double]()
     withRawParts { a in
       b.withRawParts { b in
-        outColumns.withUnsafeMutableBufferPointer { outColumns in
-          outValues.withUnsafeMutableBufferPointer { outValues in
-            pointers.withUnsafeMutableBufferPointer { pointers in
-              var t = 0
-              for i in 0..<rowCount {
-                for k in 0..<bRows {
-                  for m in a.entries(i) {
-                    let base = a.columns[m] &* Int32(bColumns)
-                    let value = a.values[m]
-                    for n in b.entries(k) {
-                      outColumns[t] = base &+ b.columns[n]
-                      outValues[t] = value * b.values[n]
-                      t += 1
+        pointers.withUnsafeMutableBufferPointer { pointers in
+          outColumns = Array(unsafeUninitializedCapacity: nnz) { outColumns, count in
+            outValues = Array(unsafeUninitializedCapacity: nnz) { outValues, count in
+              let (pointers, outColumns, outValues) = (SharedPointer(pointers), SharedPointer(outColumns), SharedPointer(outValues))
+              let parts = Parallel.workers(forWork: nnz, perWorker: 200_000)
+              Parallel.forEachRange(count: rowCount, parts: parts) { _, aRows in
+                for i in aRows {
+                  var t = Int(a.rowPointers[i]) * bNonzeros
+                  for k in 0..<bRows {
+                    for m in a.entries(i) {
+                      let base = a.columns[m] &* Int32(bColumns)
+                      let value = a.values[m]
+                      for n in b.entries(k) {
+                        outColumns[t] = base &+ b.columns[n]
+                        outValues[t] = value * b.values[n]
+                        t += 1
+                      }
                     }
+                    pointers[i * bRows + k + 1] = Int32(t)
                   }
-                  pointers[i * bRows + k + 1] = Int32(t)
                 }
               }
+              count = nnz
             }
+            count = nnz
           }
         }
       }

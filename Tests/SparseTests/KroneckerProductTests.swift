@@ -47,4 +47,37 @@ final class KroneckerProductTests: XCTestCase {
       }
     }
   }
+
+  /// `R A P` with `R` given as Kronecker factors equals the product with `R` assembled, for
+  /// one, two and three axes (and four, through the assembled fallback).
+  func testGalerkinProductWithKroneckerRestrictionEqualsTheAssembledOne() throws {
+    let shapes: [[(Int, Int)]] = [
+      [(4, 9)], [(5, 9), (3, 6)], [(3, 5), (4, 7), (2, 4)], [(2, 3), (2, 3), (3, 4), (2, 2)], [(60, 121), (50, 101)],
+    ]
+    for (s, shape) in shapes.enumerated() {
+      let r = KroneckerProduct(factors: try shape.enumerated().map { try factor($1.0, $1.1, seed: UInt64(20 * s + $0)) })
+      let n = r.columnCount
+      // A banded matrix with a third of the band dropped (and the diagonal kept).
+      let draws = randomVector(n * 7, seed: UInt64(s))
+      var (rows, columns, values) = ([Int32](), [Int32](), [Double]())
+      for i in 0..<n {
+        for j in max(0, i - 3)...min(n - 1, i + 3) where (i * 7 + j * 3) % 3 != 0 || i == j {
+          rows.append(Int32(i))
+          columns.append(Int32(j))
+          values.append(draws[7 * i + j - i + 3])
+        }
+      }
+      let a = try CSRMatrix(rowCount: n, columnCount: n, rows: rows, columns: columns, values: values)
+      let p = try r.transposed().assembled()
+      let expected = try a.galerkinProduct(restriction: r.assembled(), prolongation: p)
+      for workers in [1, 2] {
+        try withWorkerCount(workers) {
+          let product = try a.galerkinProduct(restriction: r, prolongation: p)
+          XCTAssertEqual(product.rowPointers, expected.rowPointers, "shape \(shape)")
+          XCTAssertEqual(product.columnIndices, expected.columnIndices, "shape \(shape)")
+          assertClose(product.values, expected.values, rtol: 1e-13, "shape \(shape), workers \(workers)")
+        }
+      }
+    }
+  }
 }
