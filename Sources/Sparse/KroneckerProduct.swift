@@ -13,11 +13,18 @@ import Parallelism
 public struct KroneckerProduct: Sendable {
   /// The factors, axis 0 first.
   public let factors: [CSRMatrix]
+  /// The largest intermediate tensor of a product (entries of each workspace buffer).
+  let intermediateCount: Int
 
   /// Wraps `factors` (at least one).
   public init(factors: [CSRMatrix]) {
     precondition(!factors.isEmpty, "a Kronecker product needs at least one factor")
     self.factors = factors
+    // The tensor after axes d−1 … k (k ≥ 1) lives in the workspace; after axis 0 it is `y`.
+    intermediateCount =
+      (1..<factors.count).map { k in
+        factors.indices.reduce(1) { $0 * ($1 < k ? factors[$1].columnCount : factors[$1].rowCount) }
+      }.max() ?? 0
   }
 
   /// `Π rows(F_k)`.
@@ -59,12 +66,7 @@ public struct KroneckerProduct: Sendable {
   ) {
     precondition(x.count == columnCount && y.count == rowCount, "Kronecker product: vector sizes do not match")
     var shape = factors.map(\.columnCount)
-    // The tensor after axes d−1 … k (k ≥ 1) lives in the workspace; after axis 0 it is `y`.
-    let largest =
-      (1..<factors.count).map { k in
-        factors.indices.reduce(1) { $0 * ($1 < k ? factors[$1].columnCount : factors[$1].rowCount) }
-      }.max() ?? 0
-    workspace.reserve(largest)
+    workspace.reserve(intermediateCount)
     var source = UnsafePointer(x.baseAddress!)
     var buffer = 0
     for axis in factors.indices.reversed() {
