@@ -32,11 +32,7 @@ private struct GalerkinTerms: SparseRowTerms {
 
   @inline(__always) func accumulate(row: Int, into accumulator: inout SparseRowAccumulator) {
     for s in r.entries(row) {
-      let i = Int(r.columns[s]), ri = r.values[s]
-      for t in a.entries(i) {
-        let j = Int(a.columns[t]), ra = ri * a.values[t]
-        for u in p.entries(j) { accumulator.add(column: p.columns[u], value: ra * p.values[u]) }
-      }
+      accumulator.addRowProduct(r.values[s], row: Int(r.columns[s]), a, p)
     }
   }
 }
@@ -92,13 +88,20 @@ private struct KroneckerGalerkinTerms: SparseRowTerms {
       for s1 in r.1.entries(i1) {
         let (c1, w1) = (c0 + Int(r.1.columns[s1]) * strides.1, w0 * r.1.values[s1])
         for s2 in r.2.entries(i2) {
-          let i = c1 + Int(r.2.columns[s2]), ri = w1 * r.2.values[s2]
-          for t in a.entries(i) {
-            let j = Int(a.columns[t]), ra = ri * a.values[t]
-            for u in p.entries(j) { accumulator.add(column: p.columns[u], value: ra * p.values[u]) }
-          }
+          accumulator.addRowProduct(w1 * r.2.values[s2], row: c1 + Int(r.2.columns[s2]), a, p)
         }
       }
+    }
+  }
+}
+
+extension SparseRowAccumulator {
+  /// Adds `weight · (A P)_i,:` = `weight · Σ_j A_ij P_j,:`, the part of a Galerkin row that one
+  /// restriction entry contributes.
+  @inline(__always) mutating func addRowProduct(_ weight: Double, row i: Int, _ a: CSRRawParts, _ p: CSRRawParts) {
+    for t in a.entries(i) {
+      let j = Int(a.columns[t]), wa = weight * a.values[t]
+      for u in p.entries(j) { add(column: p.columns[u], value: wa * p.values[u]) }
     }
   }
 }
