@@ -50,13 +50,7 @@ public struct ForecastWindows: Sendable {
           "\(n) rows are too few for lookback \(lookback) + horizon \(horizon): the \(name) part has no window (about \(needed) rows needed)"
       )
     }
-    var mean = [Double](repeating: 0, count: channels), deviation = mean
-    for c in 0..<channels {
-      let column = series.values[0..<trainEnd].map { $0[c] }
-      mean[c] = column.reduce(0, +) / Double(column.count)
-      let variance = column.reduce(0) { $0 + ($1 - mean[c]) * ($1 - mean[c]) } / Double(column.count)
-      deviation[c] = variance > 0 ? variance.squareRoot() : 1
-    }
+    let (mean, deviation) = Self.trainingStandardization(of: series)
     let normalized = series.values.map { row in (0..<channels).map { Float((row[$0] - mean[$0]) / deviation[$0]) } }
     func part(_ range: (Int, Int)) throws -> Part {
       let starts = Array(range.0...(range.1 - lookback - horizon))
@@ -73,5 +67,19 @@ public struct ForecastWindows: Sendable {
     train = try part(borders[0])
     validation = try part(borders[1])
     test = try part(borders[2])
+  }
+
+  /// Per-channel mean and standard deviation (population; 1 where it is zero) of the training
+  /// part of `series`: its first 70% of rows, at least one.
+  public static func trainingStandardization(of series: TimeSeries) -> (mean: [Double], standardDeviation: [Double]) {
+    let trainEnd = max(1, Int(Double(series.count) * 0.7)), channels = series.columns.count
+    var mean = [Double](repeating: 0, count: channels), deviation = mean
+    for c in 0..<channels {
+      let column = series.values[0..<trainEnd].map { $0[c] }
+      mean[c] = column.reduce(0, +) / Double(column.count)
+      let variance = column.reduce(0) { $0 + ($1 - mean[c]) * ($1 - mean[c]) } / Double(column.count)
+      deviation[c] = variance > 0 ? variance.squareRoot() : 1
+    }
+    return (mean, deviation)
   }
 }

@@ -18,19 +18,22 @@ public struct EpochSummary: Codable, Sendable, Equatable {
   public var testRelativeL2: Double
   /// Wall-clock seconds of the epoch (training and test evaluation).
   public var seconds: Double
+  /// Mean per-sample loss on the validation set (the training loss's kind), when the run has one.
+  public var validationLoss: Double?
 
   /// A summary.
-  public init(epoch: Int, learningRate: Float, trainLoss: Double, testRelativeL2: Double, seconds: Double) {
+  public init(epoch: Int, learningRate: Float, trainLoss: Double, testRelativeL2: Double, seconds: Double, validationLoss: Double? = nil) {
     self.epoch = epoch
     self.learningRate = learningRate
     self.trainLoss = trainLoss
     self.testRelativeL2 = testRelativeL2
     self.seconds = seconds
+    self.validationLoss = validationLoss
   }
 
   enum CodingKeys: String, CodingKey {
     case epoch, seconds
-    case learningRate = "learning_rate", trainLoss = "train_loss", testRelativeL2 = "test_relative_l2"
+    case learningRate = "learning_rate", trainLoss = "train_loss", testRelativeL2 = "test_relative_l2", validationLoss = "validation_loss"
     /// The key checkpoints written before the loss was named used.
     case legacyTrainLoss = "train_relative_l2"
   }
@@ -40,7 +43,8 @@ public struct EpochSummary: Codable, Sendable, Equatable {
     self.init(
       epoch: try c.decode(Int.self, forKey: .epoch), learningRate: try c.decode(Float.self, forKey: .learningRate),
       trainLoss: try c.decodeIfPresent(Double.self, forKey: .trainLoss) ?? c.decode(Double.self, forKey: .legacyTrainLoss),
-      testRelativeL2: try c.decode(Double.self, forKey: .testRelativeL2), seconds: try c.decode(Double.self, forKey: .seconds))
+      testRelativeL2: try c.decode(Double.self, forKey: .testRelativeL2), seconds: try c.decode(Double.self, forKey: .seconds),
+      validationLoss: try c.decodeIfPresent(Double.self, forKey: .validationLoss))
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -50,6 +54,7 @@ public struct EpochSummary: Codable, Sendable, Equatable {
     try c.encode(trainLoss, forKey: .trainLoss)
     try c.encode(testRelativeL2, forKey: .testRelativeL2)
     try c.encode(seconds, forKey: .seconds)
+    try c.encodeIfPresent(validationLoss, forKey: .validationLoss)
   }
 }
 
@@ -93,6 +98,9 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   /// What the model is trained on (``dataFingerprint(_:)`` of the training set), recorded in
   /// checkpoints so a resumed run can refuse other data; nil for checkpoints written before it was.
   public var dataFingerprint: String?
+  /// The parameters of the epoch with the lowest validation loss so far, kept for early
+  /// stopping (``TrainingOptions/patience``) and saved in checkpoints under `best.`.
+  public internal(set) var bestParameters: [String: Tensor]?
   /// The ranks sharing each batch (data-parallel training); ``Communicator/single`` alone.
   /// Not part of a checkpoint: a run may resume on another number of ranks.
   public var communicator: Communicator = .single
@@ -117,6 +125,16 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   ) {
     (self.model, self.options, self.optimizer, self.history) = (model, options, optimizer, history)
     (self.inputNormalizer, self.outputNormalizer) = (inputNormalizer, outputNormalizer)
+  }
+
+  /// Finished epochs since the one with the lowest validation loss (the first of equals); the
+  /// finished epochs when none has a validation loss.
+  public var epochsWithoutImprovement: Int {
+    var best: (epoch: Int, loss: Double)?
+    for (index, summary) in history.enumerated() {
+      if let loss = summary.validationLoss, best == nil || loss < best!.loss { best = (index + 1, loss) }
+    }
+    return history.count - (best?.epoch ?? 0)
   }
 
   /// The model with its normalizers, for prediction and evaluation.
@@ -192,16 +210,23 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
   }
 
   /// Trains from the first unfinished epoch to `options.epochs`, evaluating on `test` after
-  /// each epoch. `monitor` sees every batch and epoch; `afterEpoch` runs after each epoch
-  /// (checkpointing goes there) and may throw to stop.
+  /// each epoch — and on `validation`, when given, for early stopping: with
+  /// ``TrainingOptions/patience`` `p > 0`, training ends once `p` epochs in a row have not
+  /// lowered the validation loss, and the parameters of the epoch with the lowest one are
+  /// restored when training ends (the protocol of the forecasting literature). `monitor` sees
+  /// every batch and epoch; `afterEpoch` runs after each epoch (checkpointing goes there) and
+  /// may throw to stop.
   /// - Throws: ``TrainingError/diverged(epoch:learningRate:)`` if the loss, or any value the
   ///   model computes, becomes NaN or infinite; errors of the model, the data shapes, or
   ///   `afterEpoch`.
   public mutating func train<Data: SupervisedDataset>(
-    on train: Data, testingOn test: Data, monitor: (TrainingEvent) -> Void = { _ in }, afterEpoch: (Trainer) throws -> Void = { _ in }
+    on train: Data, testingOn test: Data, validatingOn validation: Data? = nil, monitor: (TrainingEvent) -> Void = { _ in },
+    afterEpoch: (Trainer) throws -> Void = { _ in }
   ) throws {
     let schedule = options.learningRateSchedule
-    while history.count < options.epochs {
+    let stopsEarly = options.patience > 0 && validation != nil
+    defer { if stopsEarly, let bestParameters { try? model.loadParameters(bestParameters) } }
+    while history.count < options.epochs && !(stopsEarly && epochsWithoutImprovement >= options.patience) {
       let epoch = history.count
       let start = ContinuousClock.now
       optimizer.learningRate = schedule.learningRate(epoch: epoch)
@@ -216,11 +241,16 @@ public struct Trainer<Model: ConfiguredModel>: Sendable {
         monitor(.batch(epoch: epoch + 1, done: done + 1, total: batches.count))
       }
       let testError = try failingAsDivergence(diverged) { try evaluate(test).relativeL2 }
+      let validationLoss = try validation.map { data in
+        let e = try failingAsDivergence(diverged) { try evaluate(data) }
+        return options.loss == .mse ? e.mse : e.relativeL2
+      }
       let elapsed = ContinuousClock.now - start
       let summary = EpochSummary(
         epoch: epoch + 1, learningRate: optimizer.learningRate, trainLoss: total / Double(train.count), testRelativeL2: testError,
-        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18, validationLoss: validationLoss)
       history.append(summary)
+      if stopsEarly && epochsWithoutImprovement == 0 { bestParameters = model.parameters }
       monitor(.epoch(summary))
       try afterEpoch(self)
     }

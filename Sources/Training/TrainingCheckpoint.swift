@@ -5,7 +5,8 @@ import Parallelism
 import Tensors
 
 /// Training checkpoints as one `.safetensors` file: the model's parameters under their paths,
-/// the optimizer's state under `optimizer.<slot>.<path>`, the normalizers under
+/// the optimizer's state under `optimizer.<slot>.<path>`, the best epoch's parameters of an
+/// early-stopping run under `best.<path>`, the normalizers under
 /// `normalizer.{input,output}.{mean,std}`, and in the metadata the format version, the model
 /// kind and configuration, the training options and the epoch history (all JSON). Python's
 /// `safetensors` reads it; `load_file(...)["lifting.weight"]` is a parameter.
@@ -74,7 +75,9 @@ extension TrainedModel {
   ///   truncated or corrupt.
   public init(checkpointAt path: String) throws {
     let reader = try TrainingCheckpoint.Reader(path)
-    self.init(model: try reader.model(Model.self), inputNormalizer: try reader.normalizer("input"), outputNormalizer: try reader.normalizer("output"))
+    self.init(
+      model: try reader.model(Model.self), inputNormalizer: try reader.normalizer("input"),
+      outputNormalizer: try reader.normalizer("output"))
   }
 }
 
@@ -83,6 +86,7 @@ extension Trainer {
   public func checkpoint() throws -> SafetensorsFile {
     var tensors = model.parameters
     for (name, value) in optimizer.stateTensors { tensors["optimizer." + name] = value }
+    for (name, value) in bestParameters ?? [:] { tensors["best." + name] = value }
     for (role, normalizer) in [("input", inputNormalizer), ("output", outputNormalizer)] {
       tensors["normalizer.\(role).mean"] = Tensor(flat: normalizer.mean)
       tensors["normalizer.\(role).std"] = Tensor(flat: normalizer.standardDeviation)
@@ -123,6 +127,14 @@ extension Trainer {
       model: model, options: options, inputNormalizer: try reader.normalizer("input"), outputNormalizer: try reader.normalizer("output"),
       history: try reader.decoded("history", as: [EpochSummary].self), optimizer: optimizer)
     dataFingerprint = reader.file.metadata["data_fingerprint"]
+    let best = reader.file.tensors.filter { $0.key.hasPrefix("best.") }
+    if !best.isEmpty {
+      let parameters = Dictionary(uniqueKeysWithValues: best.map { (String($0.key.dropFirst(5)), $0.value) })
+      guard Set(parameters.keys) == Set(model.parameters.keys) else {
+        throw reader.fail("the early-stopping parameters ('best.') are incomplete")
+      }
+      bestParameters = parameters
+    }
   }
 }
 

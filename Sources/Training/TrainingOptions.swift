@@ -29,13 +29,16 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
   /// Prefixes of the parameter paths the optimizer updates (`network.spectral.3.`); the rest
   /// stay frozen. Nil: every parameter.
   public var trainablePrefixes: [String]?
+  /// Early stopping: with a validation set, training stops once this many epochs in a row have
+  /// not lowered the validation loss, and the model of the best epoch is restored. 0: off.
+  public var patience: Int
 
   /// Options; the defaults are the original FNO paper's (batch 20, Adam 1e-3, weight decay
   /// 1e-4, learning rate halved every `epochs/5` epochs, Gaussian-normalized data, relative L2).
   public init(
     epochs: Int, batchSize: Int = 20, learningRate: Float = 1e-3, weightDecay: Float = 1e-4, schedule: ScheduleKind = .step,
     warmupEpochs: Int = 0, seed: UInt64 = 0, loss: LossKind = .relativeL2, optimizer: OptimizerKind = .adam, momentum: Float = 0.9,
-    normalization: DataNormalization = .gaussian, trainablePrefixes: [String]? = nil
+    normalization: DataNormalization = .gaussian, trainablePrefixes: [String]? = nil, patience: Int = 0
   ) {
     self.epochs = epochs
     self.batchSize = batchSize
@@ -49,6 +52,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     self.momentum = momentum
     self.normalization = normalization
     self.trainablePrefixes = trainablePrefixes
+    self.patience = patience
   }
 
   /// Whether the optimizer updates the parameter at `path` (``trainablePrefixes``).
@@ -56,11 +60,11 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
   enum CodingKeys: String, CodingKey {
     case epochs, batchSize, learningRate, weightDecay, schedule, warmupEpochs, seed, loss, optimizer, momentum, normalization
-    case trainablePrefixes
+    case trainablePrefixes, patience
   }
 
   /// Decodes options; keys added after the first checkpoints take the values those runs used
-  /// (relative L2, Adam, no warm-up, Gaussian normalization).
+  /// (relative L2, Adam, no warm-up, Gaussian normalization, no early stopping).
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
@@ -72,11 +76,12 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
       optimizer: try c.decodeIfPresent(OptimizerKind.self, forKey: .optimizer) ?? .adam,
       momentum: try c.decodeIfPresent(Float.self, forKey: .momentum) ?? 0.9,
       normalization: try c.decodeIfPresent(DataNormalization.self, forKey: .normalization) ?? .gaussian,
-      trainablePrefixes: try c.decodeIfPresent([String].self, forKey: .trainablePrefixes))
+      trainablePrefixes: try c.decodeIfPresent([String].self, forKey: .trainablePrefixes),
+      patience: try c.decodeIfPresent(Int.self, forKey: .patience) ?? 0)
   }
 
   /// Checks the numbers: at least one epoch and one sample per batch, a positive finite
-  /// learning rate, non-negative weight decay and warm-up, momentum in `[0, 1)`.
+  /// learning rate, non-negative weight decay, warm-up and patience, momentum in `[0, 1)`.
   /// - Throws: ``TrainingError/invalidOptions(_:)`` naming the first value that is not.
   public func validate() throws {
     func fail(_ message: String) -> TrainingError { .invalidOptions(message) }
@@ -85,6 +90,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     guard learningRate > 0, learningRate.isFinite else { throw fail("the learning rate must be positive and finite, got \(learningRate)") }
     guard weightDecay >= 0, weightDecay.isFinite else { throw fail("weight decay must be non-negative, got \(weightDecay)") }
     guard warmupEpochs >= 0 else { throw fail("warm-up epochs must be non-negative, got \(warmupEpochs)") }
+    guard patience >= 0 else { throw fail("the early-stopping patience must be non-negative, got \(patience)") }
     guard (0..<1).contains(momentum) else { throw fail("momentum must be in [0, 1), got \(momentum)") }
   }
 
@@ -95,6 +101,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
       case .step: StepDecay(initial: learningRate, stepSize: max(1, epochs / 5), gamma: 0.5)
       case .cosine: CosineAnnealing(initial: learningRate, total: max(1, epochs - warmupEpochs))
       case .constant: ConstantRate(learningRate)
+      case .halving: StepDecay(initial: learningRate, stepSize: 1, gamma: 0.5)
       }
     return warmupEpochs > 0 ? LinearWarmup(AnySchedule(base), warmup: warmupEpochs) : base
   }
@@ -163,6 +170,9 @@ public enum ScheduleKind: String, Codable, Sendable, CaseIterable {
   case cosine
   /// The initial rate throughout.
   case constant
+  /// Halve the rate after every epoch (`η₀ · 2^-epoch`): the schedule of the long-horizon
+  /// forecasting literature (Autoformer's and Koopa's `type1`).
+  case halving
 }
 
 /// The optimizers a training run can use.

@@ -59,16 +59,19 @@ public struct TrainingRun<Model: ConfiguredModel> {
     resumedAfter = trainer.history.count
   }
 
-  /// Trains the remaining epochs, checkpointing as it goes, and returns the final evaluation
-  /// on `test`; `monitor` sees every batch and epoch (``Trainer/train(on:testingOn:monitor:afterEpoch:)``).
-  public mutating func run<Data: SupervisedDataset>(on train: Data, testingOn test: Data, monitor: (TrainingEvent) -> Void = { _ in })
-    throws -> Evaluation
-  {
+  /// Trains the remaining epochs (stopping early on `validation` when the options ask for it),
+  /// checkpointing as it goes and once more at the end — the model the run ends with, which
+  /// early stopping makes the best epoch's — and returns the final evaluation on `test`;
+  /// `monitor` sees every batch and epoch (``Trainer/train(on:testingOn:validatingOn:monitor:afterEpoch:)``).
+  public mutating func run<Data: SupervisedDataset>(
+    on train: Data, testingOn test: Data, validatingOn validation: Data? = nil, monitor: (TrainingEvent) -> Void = { _ in }
+  ) throws -> Evaluation {
     let (path, every, epochs) = (checkpoint, checkpointEvery, trainer.options.epochs)
-    try trainer.train(on: train, testingOn: test, monitor: monitor) { trainer in
+    try trainer.train(on: train, testingOn: test, validatingOn: validation, monitor: monitor) { trainer in
       let epoch = trainer.history.count
-      if trainer.communicator.isRoot && (epoch % every == 0 || epoch == epochs) { try trainer.writeCheckpoint(to: path) }
+      if trainer.communicator.isRoot && epoch % every == 0 && epoch != epochs { try trainer.writeCheckpoint(to: path) }
     }
+    if trainer.communicator.isRoot { try trainer.writeCheckpoint(to: path) }
     return try trainer.evaluate(test)
   }
 }

@@ -2,28 +2,37 @@ import ArgumentParser
 import Foundation
 import OperatorKit
 
-/// `opkit forecast`: Koopa on a CSV time series, read against three baselines.
+/// `opkit forecast`: Koopa on a CSV time series, read against three baselines, and the
+/// forecast past the series' end.
 struct Forecast: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train Koopa on a CSV time series and forecast its test split, beside three baselines.",
+    abstract: "Train Koopa on a CSV time series, score it on the test split beside three baselines, and forecast past the end.",
     discussion: """
       The CSV has a header, a date column first and numeric value columns (the ETT layout). The \
       series is split 70/10/20 in time, normalized with training statistics and cut into \
       windows of --lookback inputs and --horizon targets. Koopa is trained with Adam on the MSE \
       by the shared trainer; the test MSE and MAE (normalized data) are printed beside those of \
-      repeating the last value, repeating the last season and a linear model on the lookback.
+      repeating the last value, repeating the last season and a linear model on the lookback. \
+      --forecast-out writes the --horizon steps after the last row: the dates continued at the \
+      series' own frequency (inferred from its dates), the values in the CSV's units. With \
+      --model, a trained checkpoint forecasts from the last lookback of --csv without training.
       """)
 
   @OptionGroup var global: GlobalOptions
 
   @Option(help: "CSV file (header; date column first).") var csv: String
   @Option(help: "Value columns to use, comma-separated (default: all).") var columns: String?
-  @Option(help: "Input steps per window.") var lookback: Int = 96
-  @Option(help: "Forecast steps.") var horizon: Int = 24
+  @Option(help: "Input steps per window (default 96; with --model, the model's).") var lookback: Int?
+  @Option(help: "Forecast steps (default 24; with --model, the model's).") var horizon: Int?
   @Option(help: "Training epochs.") var epochs: Int = 10
   @Option(help: "Samples per mini-batch.") var batch: Int = 32
   @Option(help: "Adam learning rate.") var lr: Float = 1e-3
-  @Option(help: "Learning-rate schedule: constant, step (halved every epochs/5) or cosine.") var schedule: ScheduleKind = .constant
+  @Option(help: "Learning-rate schedule: constant, step (halved every epochs/5), cosine or halving (halved after every epoch).")
+  var schedule: ScheduleKind = .constant
+  @Option(
+    help:
+      "Early stopping: stop once this many epochs in a row have not lowered the validation MSE, and keep the best epoch's model (0: off).")
+  var patience: Int = 0
   @Option(help: "Koopa blocks.") var blocks: Int = 3
   @Option(help: "Koopman state dimension.") var stateDimension: Int = 64
   @Option(help: "Segment length of the time-variant predictor (default: lookback/4).") var segment: Int?
@@ -35,11 +44,33 @@ struct Forecast: ParsableCommand {
       valueName: "steps"))
   var extend: Int?
 
-  @Option(help: "Checkpoint file (.safetensors).") var out: String
+  @Option(help: "Checkpoint file to train into (.safetensors).") var out: String?
   @Flag(help: "Continue the run saved in --out (same options) instead of starting anew.") var resume = false
+  @Option(help: "Forecast with this trained checkpoint (.safetensors) instead of training one.") var model: String?
+  @Option(help: "Write the forecast past the series' last row here (.csv: date column, one column per channel, original units).")
+  var forecastOut: String?
   @Option(help: "Write a PNG of the first test window: history and truth (blue), Koopa's forecast (orange).") var png: String?
+  @Option(
+    help: "Write TensorBoard event files here: losses, learning rate and seconds per epoch; the first test window's forecast at the end.")
+  var logdir: String?
+
+  /// Input steps per window when training.
+  private var trainingLookback: Int { lookback ?? 96 }
+  /// Forecast steps when training.
+  private var trainingHorizon: Int { horizon ?? 24 }
 
   func validate() throws {
+    if model != nil {
+      guard out == nil, !resume, extend == nil, png == nil, logdir == nil else {
+        throw ValidationError("--model forecasts without training; --out, --resume, --extend, --png and --logdir belong to a training run")
+      }
+      guard forecastOut != nil || global.json else {
+        throw ValidationError("--model needs --forecast-out or --json to say where the forecast goes")
+      }
+    } else if out == nil {
+      throw ValidationError("pass --out to train a model into, or --model to forecast with a trained one")
+    }
+    let (lookback, horizon) = (trainingLookback, trainingHorizon)
     guard lookback >= 2, horizon >= 1 else { throw ValidationError("--lookback must be at least 2 and --horizon at least 1") }
     guard epochs >= 1, batch >= 1, lr > 0 else { throw ValidationError("--epochs, --batch and --lr must be positive") }
     guard (0..<1).contains(alpha), alpha > 0 else { throw ValidationError("--alpha must be in (0, 1), got \(alpha)") }
@@ -49,15 +80,21 @@ struct Forecast: ParsableCommand {
         "--lookback": lookback, "--horizon": horizon, "--blocks": blocks, "--state-dimension": stateDimension, "--segment": segment ?? 1,
         "--extend": extend ?? 1,
       ], atMost: OptionLimits.largestSize)
-    try OptionLimits.require(["--epochs": epochs, "--batch": batch], atMost: OptionLimits.largestCount)
+    try OptionLimits.require(["--epochs": epochs, "--batch": batch, "--patience": patience], atMost: OptionLimits.largestCount)
+    guard patience >= 0 else { throw ValidationError("--patience must be 0 (off) or more, got \(patience)") }
     guard lookback / (segment ?? max(1, lookback / 4)) >= 2 else { throw ValidationError("--segment must leave at least 2 segments") }
-    try checkOutputs([OutputFile("--out", out, ["safetensors"]), OutputFile("--png", png, ["png"])], inputs: [csv])
+    try checkOutputs(
+      [OutputFile("--out", out, ["safetensors"]), OutputFile("--png", png, ["png"]), OutputFile("--forecast-out", forecastOut, ["csv"])],
+      inputs: [csv, model])
+    try checkLogDirectory(logdir)
     if let extend, extend <= horizon { throw ValidationError("--extend must be more than --horizon (\(horizon)), got \(extend)") }
   }
 
   func run() throws {
     global.apply()
     let series = try TimeSeries(csv: csv, columns: columns.map { $0.split(separator: ",").map(String.init) })
+    if let model { return try forecast(series, with: model) }
+    let (lookback, horizon, out) = (trainingLookback, trainingHorizon, out!)
     let windows = try ForecastWindows(series, lookback: lookback, horizon: horizon, file: csv)
     let filter = try FourierFilter(fitting: windows.train.inputs, fraction: alpha)
     let configuration = KoopaConfiguration(
@@ -67,17 +104,20 @@ struct Forecast: ParsableCommand {
     // normalizes each window itself.
     let train = try WindowDataset(inputs: windows.train.inputs, targets: windows.train.targets)
     let test = try WindowDataset(inputs: windows.test.inputs, targets: windows.test.targets)
+    let validation = try WindowDataset(inputs: windows.validation.inputs, targets: windows.validation.targets)
     let options = TrainingOptions(
       epochs: epochs, batchSize: batch, learningRate: lr, weightDecay: 0, schedule: schedule, seed: global.seed, loss: .mse,
-      normalization: .none)
+      normalization: .none, patience: patience)
     var run = try startRun(configuration, as: Koopa.self, options: options, train: train, checkpoint: out, resume: resume)
     let bar = ProgressBar(label: "koopa")
     let batches = (train.count + batch - 1) / batch
     let resumedFrom = run.resumedAfter
+    let log = try RunLog(directory: Communicator.world.isRoot ? logdir : nil)
     _ = try namingLearningRateOption {
-      try run.run(on: train, testingOn: test) { event in
-        if case .batch(let epoch, let done, _) = event {
-          bar.update((epoch - 1 - resumedFrom) * batches + done, (epochs - resumedFrom) * batches)
+      try run.run(on: train, testingOn: test, validatingOn: validation) { event in
+        switch event {
+        case .batch(let epoch, let done, _): bar.update((epoch - 1 - resumedFrom) * batches + done, (epochs - resumedFrom) * batches)
+        case .epoch(let summary): log.record(summary, loss: .mse)
         }
       }
     }
@@ -92,7 +132,7 @@ struct Forecast: ParsableCommand {
         ForecastMetrics(prediction: try baseline.forecast(windows.test.inputs, horizon: horizon), target: windows.test.targets).mse
     }
     let extended = try extend.map { try ExtendedForecast(series: series, file: csv, steps: $0, model: trainer.trained, linear: linear) }
-    if let png {
+    if png != nil || logdir != nil {
       let channels = series.columns.count
       let history = (0..<lookback).map { Double(windows.test.inputs.scalars[$0 * channels]) }
       let truth = (0..<horizon).map { Double(windows.test.targets.scalars[$0 * channels]) }
@@ -104,13 +144,22 @@ struct Forecast: ParsableCommand {
       if let extended {
         curves.append(.init(values: [Double](repeating: .nan, count: lookback) + extended.firstOwn, colour: (44, 160, 44)))
       }
-      try LinePlot.render(curves, scale: .linear).image.write(to: png)
+      let image = LinePlot.render(curves, scale: .linear).image
+      try png.map { try image.write(to: $0) }
+      log.image("forecast/first_test_window", image, step: trainer.history.count)
+    }
+    try log.finish()
+    let future = try forecastOut.map { path in
+      let forecast = try SeriesForecast(continuing: series, lookback: lookback, horizon: horizon, file: csv) { try trainer.predict($0) }
+      try forecast.write(to: path)
+      return forecast
     }
     let secondsPerEpoch = median(trainer.history.map(\.seconds))
     let report = ForecastReport(
       testMSE: koopa.mse, testMAE: koopa.mae, secondsPerEpoch: secondsPerEpoch, peakMemoryMB: peakResidentMegabytes(),
       baselines: baselines, extended: extended?.report,
-      parameters: trainer.model.parameterCount, testWindows: windows.test.count, seasonalPeriod: period, checkpoint: out)
+      parameters: trainer.model.parameterCount, testWindows: windows.test.count, seasonalPeriod: period, checkpoint: out,
+      forecast: future.map(FutureReport.init))
     if global.json {
       print(try jsonLine(report))
     } else {
@@ -128,8 +177,59 @@ struct Forecast: ParsableCommand {
             e.steps, horizon, e.windows, e.mse["koopa_own_forecasts"]!, e.mse["koopa_observations"]!,
             e.mse["koopa_operator_adaptation"]!, e.mse["linear_own_forecasts"]!, e.mse["linear_observations"]!))
       }
+      if let future, let forecastOut { print(future.summary(writtenTo: forecastOut)) }
     }
   }
+
+  /// `--model`: the checkpoint's forecast past the end of `series`, without training.
+  private func forecast(_ series: TimeSeries, with checkpoint: String) throws {
+    let trained = try TrainedModel<Koopa>(checkpointAt: checkpoint)
+    let configuration = trained.model.configuration
+    for (option, given, expected) in [("--lookback", lookback, configuration.lookback), ("--horizon", horizon, configuration.horizon)] {
+      if let given, given != expected { throw CommandFailure("\(option) \(given) differs from the model's \(expected) (\(checkpoint))") }
+    }
+    guard series.columns.count == configuration.channels else {
+      throw CommandFailure(
+        "\(csv): \(series.columns.count) value column(s) selected, the model \(checkpoint) forecasts \(configuration.channels); choose them with --columns"
+      )
+    }
+    let forecast = try SeriesForecast(continuing: series, lookback: configuration.lookback, horizon: configuration.horizon, file: csv) {
+      try trained.predict($0)
+    }
+    if let forecastOut { try forecast.write(to: forecastOut) }
+    if global.json {
+      print(try jsonLine(ModelForecastReport(checkpoint: checkpoint, forecast: FutureReport(forecast))))
+    } else if let forecastOut {
+      print(forecast.summary(writtenTo: forecastOut))
+    }
+  }
+}
+
+extension SeriesForecast {
+  /// One line for the terminal: how many steps, from when, at what frequency, where.
+  func summary(writtenTo path: String) -> String {
+    "forecast: \(dates.count) \(frequency.name) steps, \(dates.first ?? "") to \(dates.last ?? ""), \(columns.count) channel(s); wrote \(path)"
+  }
+}
+
+/// The forecast past the series' end, as `--json` prints it: dates, frequency, and the values
+/// per channel in original units.
+struct FutureReport: Encodable {
+  let frequency: String
+  let dates: [String]
+  let values: [String: [Double]]
+
+  init(_ forecast: SeriesForecast) {
+    frequency = forecast.frequency.name
+    dates = forecast.dates
+    values = Dictionary(uniqueKeysWithValues: forecast.columns.enumerated().map { c, name in (name, forecast.values.map { $0[c] }) })
+  }
+}
+
+/// What `opkit forecast --model --json` prints.
+struct ModelForecastReport: Encodable {
+  let checkpoint: String
+  let forecast: FutureReport
 }
 
 /// Peak resident memory of this process in MB (Linux `VmHWM` in `/proc/self/status`), 0 where
@@ -154,8 +254,9 @@ struct ForecastReport: Encodable {
   let testWindows: Int
   let seasonalPeriod: Int
   let checkpoint: String
+  let forecast: FutureReport?
   enum CodingKeys: String, CodingKey {
-    case baselines, extended, parameters, checkpoint
+    case baselines, extended, parameters, checkpoint, forecast
     case testMSE = "test_mse", testMAE = "test_mae", secondsPerEpoch = "seconds_per_epoch", peakMemoryMB = "peak_memory_mb"
     case testWindows = "test_windows", seasonalPeriod = "seasonal_period"
   }

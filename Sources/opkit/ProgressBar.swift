@@ -27,13 +27,15 @@ final class ProgressBar: Sendable {
       let elapsed = (now - s.startedAt!).components
       let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
       let rate = seconds > 0 ? Double(done - s.startCount) / seconds : 0
-      let eta = rate > 0 ? Double(total - done) / rate : 0
       let decile = total > 0 ? done * 10 / total : 10
       guard interactive || decile > s.lastDecile || done == total else { return nil }
       s.lastDecile = decile
       let width = 30, filled = total > 0 ? width * done / total : width
       let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-      return String(format: "%@ [%@] %d/%d  %.1f/s  ETA %.0fs", label, bar, done, total, rate, eta)
+      // No rate before the first unit of work has finished: say so rather than "0.0/s ETA 0s".
+      let speed = rate > 0 ? String(format: "%.1f/s", rate) : "--/s"
+      let eta = rate > 0 ? String(format: "%.0fs", Double(total - done) / rate) : "--"
+      return String(format: "%@ [%@] %d/%d  %@  ETA %@", label, bar, done, total, speed, eta)
     }
     guard let line else { return }
     let text = interactive ? "\r" + line + (done == total ? "\n" : "") : line + "\n"

@@ -14,7 +14,8 @@ struct TrainingArguments: ParsableArguments {
   @Option(help: "SGD momentum.") var momentum: Float = 0.9
   @Option(help: "Epochs of linear learning-rate warm-up before the schedule.") var warmup: Int = 0
   @Option(help: "L2 weight decay.") var weightDecay: Float = 1e-4
-  @Option(help: "Learning-rate schedule: step (halve every epochs/5), cosine or constant.") var schedule: ScheduleKind = .step
+  @Option(help: "Learning-rate schedule: step (halve every epochs/5), cosine, constant or halving (halve after every epoch).") var schedule:
+    ScheduleKind = .step
 
   @Option(
     help: """
@@ -34,6 +35,8 @@ struct TrainingArguments: ParsableArguments {
   @Flag(help: "Continue the run saved in --out (same options) instead of starting anew.") var resume = false
   @Option(help: "Checkpoint file (.safetensors): model, optimizer state, normalizers, history.") var out: String
   @Option(help: "Write a PNG of the training (blue) and test (orange) relative L2 per epoch, log scale.") var png: String?
+  @Option(help: "Write TensorBoard event files here: losses, learning rate and seconds per epoch; the loss curves at the end.")
+  var logdir: String?
 
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
@@ -46,6 +49,7 @@ struct TrainingArguments: ParsableArguments {
     try OptionLimits.require(
       ["--epochs": epochs, "--batch": batch, "--warmup": warmup, "--checkpoint-every": checkpointEvery], atMost: OptionLimits.largestCount)
     try checkOutputs([OutputFile("--out", out, ["safetensors"]), OutputFile("--png", png, ["png"])], inputs: [])
+    try checkLogDirectory(logdir)
   }
 
   /// The run's options; `normalization` and `loss` are the model's choice (Gaussian
@@ -87,6 +91,7 @@ struct TrainingArguments: ParsableArguments {
     let batches = (train.count + batch - 1) / batch
     let resumedFrom = run.resumedAfter
     let root = Communicator.world.isRoot
+    let log = try RunLog(directory: root ? logdir : nil)
     if resumedFrom > 0 && !json { print("resuming \(run.checkpoint) after epoch \(resumedFrom)") }
     let evaluation = try namingLearningRateOption {
       try run.run(
@@ -95,6 +100,7 @@ struct TrainingArguments: ParsableArguments {
           switch event {
           case .batch(let epoch, let done, _): bar.update((epoch - 1 - resumedFrom) * batches + done, (epochs - resumedFrom) * batches)
           case .epoch(let summary):
+            log.record(summary, loss: loss)
             if !json && root {
               FileHandle.standardError.write(
                 Data(
@@ -110,12 +116,14 @@ struct TrainingArguments: ParsableArguments {
     let trainer = run.trainer
     let seconds = trainer.history.map(\.seconds)
     let checkpoint = run.checkpoint
+    let curves = LinePlot.render([
+      .init(values: trainer.history.map(\.trainLoss), colour: (31, 119, 180)),
+      .init(values: trainer.history.map(\.testRelativeL2), colour: (255, 127, 14)),
+    ])
+    log.image("curves/loss", curves.image, step: trainer.history.count)
+    try log.finish()
     guard printsReport && root else { return evaluation }
     if let png {
-      let curves = LinePlot.render([
-        .init(values: trainer.history.map(\.trainLoss), colour: (31, 119, 180)),
-        .init(values: trainer.history.map(\.testRelativeL2), colour: (255, 127, 14)),
-      ])
       try curves.image.write(to: png)
       if !json {
         print(

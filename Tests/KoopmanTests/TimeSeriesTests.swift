@@ -96,4 +96,41 @@ final class TimeSeriesTests: XCTestCase {
     XCTAssertLessThan(errors["seasonal_naive"]!, errors["repeat_last"]!, "\(errors)")
     print("CO2 baselines (lookback 104, horizon 26, normalized test MSE): \(errors)")
   }
+
+  /// Every spacing a forecasting CSV uses, continued across month, year and leap-day boundaries
+  /// in the series' own date style; checked against dates written out by hand.
+  func testTheCalendarInfersTheFrequencyAndContinuesTheDates() throws {
+    let cases: [([String], String, [String])] = [
+      (["2001-10-01", "2001-11-01", "2001-12-01"], "monthly", ["2002-01-01", "2002-02-01"]),
+      (["2000-11-30", "2000-12-31", "2001-01-31"], "monthly", ["2001-02-28", "2001-03-31"]),
+      (["2003-10-31", "2003-11-30", "2003-12-31"], "monthly", ["2004-01-31", "2004-02-29"]),
+      (["1959-01-01", "1959-04-01", "1959-07-01"], "quarterly", ["1959-10-01", "1960-01-01"]),
+      (["1706-01-01", "1707-01-01", "1708-01-01"], "yearly", ["1709-01-01", "1710-01-01"]),
+      (["1958-03-29", "1958-04-05", "1958-04-12"], "weekly", ["1958-04-19", "1958-04-26"]),
+      (["2024-02-27", "2024-02-28", "2024-02-29"], "daily", ["2024-03-01", "2024-03-02"]),
+      (["2016-12-31 22:00:00", "2016-12-31 23:00:00"], "hourly", ["2017-01-01 00:00:00", "2017-01-01 01:00:00"]),
+      (["2016-07-01T23:30", "2016-07-01T23:45"], "every 15 minutes", ["2016-07-02T00:00", "2016-07-02T00:15"]),
+      (["2000/12/30", "2000/12/31"], "daily", ["2001/01/01", "2001/01/02"]),
+      (["2019-11", "2019-12"], "monthly", ["2020-01", "2020-02"]),
+      (["1999", "2000"], "yearly", ["2001", "2002"]),
+    ]
+    for (dates, frequency, next) in cases {
+      let calendar = try SeriesCalendar(dates: dates, file: "s.csv")
+      XCTAssertEqual(calendar.frequency.name, frequency, "\(dates)")
+      XCTAssertEqual(calendar.dates(after: 2), next, "\(dates)")
+    }
+    for (dates, message) in [
+      (["2000-01-01"], "at least two dates"),
+      (["2000-01-01", "2000-02-30"], "data row 2: date '2000-02-30' is not"),
+      (
+        ["2000-01-01", "2000-01-02", "2000-01-04"],
+        "data row 3 ('2000-01-04') comes 2 days after the row before it, but the rows before step by 1 day"
+      ),
+      (["2000-01-01", "2000-01-01"], "data row 2 ('2000-01-01') comes 0 seconds after"),
+    ] {
+      XCTAssertThrowsError(try SeriesCalendar(dates: dates, file: "s.csv")) { error in
+        XCTAssertTrue("\(error)".hasPrefix("s.csv: ") && "\(error)".contains(message), "\(error)")
+      }
+    }
+  }
 }

@@ -69,6 +69,61 @@ final class TrainerTests: XCTestCase {
     try assertResumedTrainingEqualsUninterrupted(FNO(small, using: &g), options: options, train: train, test: test, checkpoint: checkpoint)
   }
 
+  /// Early stopping on a validation set whose targets are the negated training targets: the
+  /// better the model fits the training set, the worse it does there, so after the first epoch
+  /// the validation loss only rises. Training stops after `1 + patience` epochs, restores the
+  /// first epoch's parameters, and a checkpoint written mid-run resumes to the same end.
+  func testEarlyStoppingStopsAfterPatienceAndRestoresTheBestEpoch() throws {
+    let (train, test) = TrainerTests.darcy.split(testFraction: 0.2, seed: 5)
+    let contrary = try OperatorDataset(inputs: train.inputs, outputs: train.outputs * Tensor(repeating: -1, shape: [1]))
+    let options = TrainingOptions(epochs: 20, batchSize: 8, learningRate: 5e-3, seed: 3, patience: 2)
+    var g = SplitMix64(seed: 8)
+    var trainer = Trainer(model: FNO(small, using: &g), options: options, fittingNormalizersTo: train)
+    var afterFirstEpoch: [String: Tensor]?
+    try trainer.train(
+      on: train, testingOn: test, validatingOn: contrary,
+      afterEpoch: { trainer in if trainer.history.count == 1 { afterFirstEpoch = trainer.model.parameters } })
+    let losses = trainer.history.map { $0.validationLoss ?? .nan }
+    XCTAssertEqual(trainer.history.count, 3, "stops once 2 epochs in a row miss the first one's validation loss: \(losses)")
+    XCTAssertTrue(losses[1] > losses[0] && losses[2] > losses[0], "\(losses)")
+    XCTAssertEqual(trainer.epochsWithoutImprovement, 2)
+    for (path, value) in try XCTUnwrap(afterFirstEpoch) {
+      XCTAssertEqual(trainer.model.parameters[path]?.scalars, value.scalars, "the first epoch's \(path) is restored")
+    }
+    // The restored model is the one whose validation loss was recorded.
+    XCTAssertEqual(try trainer.evaluate(contrary).relativeL2, losses[0], accuracy: 1e-9 * losses[0])
+
+    // Without a validation set the option changes nothing: all 20 epochs run.
+    var g2 = SplitMix64(seed: 8)
+    var plain = Trainer(
+      model: FNO(small, using: &g2), options: TrainingOptions(epochs: 4, batchSize: 8, patience: 1), fittingNormalizersTo: train)
+    try plain.train(on: train, testingOn: test)
+    XCTAssertEqual(plain.history.count, 4)
+
+    // Interrupted after its second epoch (the best parameters live in the checkpoint under
+    // `best.`) and resumed: the same history and the same restored model.
+    let checkpoint = TrainerTests.directory.appendingPathComponent("early.safetensors").path
+    var g3 = SplitMix64(seed: 8)
+    var first = Trainer(model: FNO(small, using: &g3), options: options, fittingNormalizersTo: train)
+    struct Interrupt: Error {}
+    XCTAssertThrowsError(
+      try first.train(
+        on: train, testingOn: test, validatingOn: contrary,
+        afterEpoch: { trainer in
+          try trainer.writeCheckpoint(to: checkpoint)
+          if trainer.history.count == 2 { throw Interrupt() }
+        }))
+    var resumed = try Trainer<FNO>(checkpointAt: checkpoint)
+    XCTAssertNotNil(resumed.bestParameters)
+    try resumed.train(on: train, testingOn: test, validatingOn: contrary)
+    XCTAssertEqual(resumed.history.count, trainer.history.count)
+    assertClose(resumed.history.map { $0.validationLoss ?? .nan }, losses, rtol: 1e-6, atol: 0, "validation losses")
+    for (path, value) in trainer.model.parameters {
+      assertClose(
+        try XCTUnwrap(resumed.model.parameters[path]).scalars.map(Double.init), value.scalars.map(Double.init), rtol: 0, atol: 1e-6, path)
+    }
+  }
+
   func testCorruptCheckpointsAndBadDatasetsAreNamedErrors() throws {
     let dir = TrainerTests.directory
     var g = SplitMix64(seed: 7)

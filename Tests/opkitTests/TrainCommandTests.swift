@@ -59,6 +59,11 @@ final class TrainCommandTests: XCTestCase {
     let error = try XCTUnwrap(report["test_relative_l2"] as? Double)
     XCTAssertLessThan(error, 0.75 * (try meanPredictorRelativeL2(path("d16"))))
     XCTAssertTrue(trained.err.contains("fno [") && trained.err.contains("ETA"), "a progress bar on stderr")
+    // Before the first batch there is no rate: the bar says so instead of "0.0/s ETA 0s".
+    let firstBar = try XCTUnwrap(trained.err.split(separator: "\n").first { $0.contains("fno [") })
+    XCTAssertTrue(firstBar.hasSuffix("--/s  ETA --"), String(firstBar))
+    let lastBar = try XCTUnwrap(trained.err.split(separator: "\n").last { $0.contains("fno [") })
+    XCTAssertNotNil(lastBar.range(of: #"[0-9.]+/s  ETA [0-9]+s$"#, options: .regularExpression), String(lastBar))
     XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path("curve.png"))).prefix(4)), [0x89, 0x50, 0x4E, 0x47])
 
     // The same model at its own resolution and, zero-shot, at twice it.
@@ -217,14 +222,22 @@ final class TrainCommandTests: XCTestCase {
       let trained = try run(["train", "fno", "--data", data, "--epochs", "2", "--out", model, "--json"] + keys + small)
       XCTAssertEqual(trained.status, 0, trained.err)
       errors.append(try XCTUnwrap(try json(trained.out)["test_relative_l2"] as? Double))
-      let evaluated = try run(["evaluate", "--model", model, "--data", path("f16/data.h5"), "--input", "nu", "--output", "tensor", "--json"])
+      let evaluated = try run([
+        "evaluate", "--model", model, "--data", path("f16/data.h5"), "--input", "nu", "--output", "tensor", "--json",
+      ])
       XCTAssertEqual(evaluated.status, 0, evaluated.err)
     }
     XCTAssertEqual(errors[0], errors[1], accuracy: 1e-6, "the same data from a directory and from a .mat file")
     for (arguments, expected) in [
       (["train", "fno", "--data", path("f16.mat"), "--out", path("x.safetensors")], "name its arrays with --input and --output"),
-      (["train", "fno", "--data", path("f16.mat"), "--input", "a", "--output", "sol", "--out", path("x.safetensors")], "no variable 'a' (the file has: coeff, sol)"),
-      (["train", "fno", "--data", path("f16"), "--input", "a", "--output", "sol", "--out", path("x.safetensors")], "name arrays of an .h5/.hdf5/.mat"),
+      (
+        ["train", "fno", "--data", path("f16.mat"), "--input", "a", "--output", "sol", "--out", path("x.safetensors")],
+        "no variable 'a' (the file has: coeff, sol)"
+      ),
+      (
+        ["train", "fno", "--data", path("f16"), "--input", "a", "--output", "sol", "--out", path("x.safetensors")],
+        "name arrays of an .h5/.hdf5/.mat"
+      ),
     ] {
       let failed = try run(arguments)
       XCTAssertNotEqual(failed.status, 0, "\(arguments)")
