@@ -1,6 +1,6 @@
 # OperatorKit — the three jobs a user runs. Each installs missing Debian packages first.
 SHELL := /bin/bash
-DEBIAN_PACKAGES := libfftw3-dev libsuitesparse-dev libopenblas-dev liblapacke-dev libhdf5-dev zlib1g-dev pkg-config libopenmpi-dev openmpi-bin libpetsc-real-dev
+DEBIAN_PACKAGES := libfftw3-dev libsuitesparse-dev libopenblas-dev liblapacke-dev libhdf5-dev zlib1g-dev pkg-config libopenmpi-dev openmpi-bin libpetsc-real-dev libcairo2-dev fonts-dejavu-core
 SWIFT_RELEASE := swift build -c release
 OPKIT := .build/release/opkit
 OUT := out
@@ -57,7 +57,8 @@ test: deps python-deps
 ## then the accuracy against the reference implementations on identical data (MgNO against its
 ## PyTorch transcription, 30 epochs, two seeds; DeepONet against DeepXDE, installed on demand,
 ## 10,000 steps full batch and batch 20, two seeds), then Koopa's time per epoch and peak memory
-## on the shipped CO2 series, then the scale-out figures (PETSc GAMG and BoomerAMG beside our multigrid
+## on the shipped CO2 series and Koopa against its authors' code (thuml/Koopa, cloned on first use)
+## on four statsmodels series, then the scale-out figures (PETSc GAMG and BoomerAMG beside our multigrid
 ## on Poisson 1023², generation and FNO training at one process and at `mpirun -np 2`).
 bench: build
 	$(OPKIT) bench
@@ -66,6 +67,7 @@ bench: build
 	bash bench/compare-mgno.sh
 	bash bench/compare-deeponet.sh
 	bash bench/forecast-co2.sh
+	bash bench/koopa-authors.sh
 	bash bench/dcdm.sh
 	bash bench/scale-out.sh
 

@@ -22,6 +22,7 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
     .systemLibrary(name: "CPETSc", path: "Sources/CPETSc", pkgConfig: "PETSc", providers: [.apt(["libpetsc-real-dev"])]),
+    .systemLibrary(name: "CCairo", path: "Sources/CCairo", providers: [.apt(["libcairo2-dev"])]),
 
     // Floor 0.
     .target(name: "Parallelism", dependencies: ["CBLAS"]),
@@ -38,6 +39,7 @@ let package = Package(
     .target(name: "Spectral", dependencies: ["Tensors", "Parallelism", "CFFTW"]),
     .target(name: "Datasets", dependencies: ["Tensors", "Parallelism", "CHDF5", "CZlib"]),
     .target(name: "Distributed", dependencies: ["CMPI"]),
+    .target(name: "Figures", dependencies: ["CCairo"]),
     // Floor 2.
     .target(name: "Krylov", dependencies: ["Sparse", "Grids", "Parallelism", "CBLAS", "Distributed", "CMPI", "CPETSc"]),
     .target(name: "Training", dependencies: ["Layers", "Datasets", "Distributed", "Parallelism"]),
@@ -51,7 +53,7 @@ let package = Package(
       name: "OperatorKit",
       dependencies: [
         "Parallelism", "Grids", "Meshes", "Tensors", "Sparse", "Krylov", "Layers", "Datasets", "Distributed", "Training", "Spectral", "Operators", "PDEData", "Koopman",
-        "LearnedSolvers",
+        "LearnedSolvers", "Figures",
       ]),
     // Floor 5: the CLI and the examples.
     .executableTarget(
@@ -101,6 +103,7 @@ let package = Package(
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensors", "TestSupport"]),
     .testTarget(name: "TrainingTests", dependencies: ["Datasets", "Training", "Layers", "Operators", "PDEData", "TestSupport"]),
     .testTarget(name: "KrylovTests", dependencies: ["Krylov", "TestSupport"]),
+    .testTarget(name: "FiguresTests", dependencies: ["Figures", "TestSupport"]),
     .testTarget(
       name: "opkitTests",
       dependencies: ["opkit", "OperatorKit", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -2,6 +2,7 @@
 // `import OperatorKit` gives grids, meshes, sparse matrices, solvers and array files at once.
 @_exported import Datasets
 @_exported import Distributed
+@_exported import Figures
 @_exported import Grids
 @_exported import Koopman
 @_exported import Krylov

@@ -31,7 +31,8 @@ struct Evaluate: ParsableCommand {
     guard pictures >= 1 else { throw ValidationError("--pictures must be at least 1") }
     try OptionLimits.require(["--pictures": pictures], atMost: OptionLimits.largestSize)
     guard steps ?? 1 >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps ?? 0)") }
-    try checkOutputs([OutputFile("--predictions", predictions, ["npy"]), OutputFile("--png", png, ["png"])], inputs: [model, source.data])
+    try checkOutputs(
+      [OutputFile("--predictions", predictions, ["npy"]), OutputFile("--png", png, FigureFormat.extensions)], inputs: [model, source.data])
   }
 
   func run() throws {
@@ -80,18 +81,24 @@ struct Evaluate: ParsableCommand {
         let (u, p) = (field(shown.outputs, i), field(prediction, i))
         return (sameGrid ? [field(shown.inputs, i)] : []) + [u, p, zip(u, p).map { abs($0 - $1) }]
       }
+      let title = "\(trained.kind) on \((data as NSString).lastPathComponent), \(grid.map(String.init).joined(separator: "×"))"
       if grid.count == 1 {
-        // Curves: each shown sample's truth (blue) and prediction (orange).
+        // Curves: each shown sample's truth (solid) and prediction (dashed), one colour per sample.
         let series = (0..<shown.count).flatMap { i in
-          [
-            LinePlot.Series(values: field(shown.outputs, i), colour: (31, 119, 180)),
-            .init(values: field(prediction, i), colour: (255, 127, 14)),
+          let colour = Colour.cycle[i % Colour.cycle.count]
+          return [
+            LineChart.Series(values: field(shown.outputs, i), label: "truth, sample \(i)", colour: colour),
+            .init(values: field(prediction, i), label: "prediction, sample \(i)", colour: colour, dashed: true),
           ]
         }
-        try LinePlot.render(series, scale: .linear).image.write(to: png)
+        let x = (0..<points).map { Double($0) / Double(max(1, points - 1)) }
+        try LineChart(series, title: title, xLabel: "x", yLabel: "u", x: x).write(to: png)
       } else {
         let extent = grid.count == 2 ? (grid[0], grid[1]) : (1, points)
-        try FieldPanels(panels: rows, extent: extent, sharedColumns: sameGrid ? [1, 2] : [0, 1]).image().write(to: png)
+        try FieldGrid(
+          panels: rows, extent: extent, columnTitles: (sameGrid ? ["input"] : []) + ["truth", "prediction", "|error|"],
+          rowLabels: (0..<shown.count).map { "sample \($0)" }, sharedColumns: sameGrid ? [1, 2] : [0, 1], title: title
+        ).write(to: png)
       }
     }
     if let predictions { try writePredictions(of: trained, inputs: dataset.inputs, queries: dataset.queries, to: predictions) }
@@ -141,9 +148,14 @@ struct Evaluate: ParsableCommand {
       return [u, p, zip(u, p).map { abs($0 - $1) }]
     }
     let extent = grid.count == 2 ? (grid[0], grid[1]) : (1, points)
-    try FieldPanels(panels: rows, extent: extent, sharedColumns: [0, 1]).image().write(to: path)
-    let growth = LinePlot.render([.init(values: evaluation.relativeL2PerChannel, colour: (255, 127, 14))], scale: .linear)
-    try growth.image.write(to: Self.growthPath(path))
+    try FieldGrid(
+      panels: rows, extent: extent, columnTitles: ["truth", "prediction", "|error|"], rowLabels: shownSteps.map { "step \($0 + 1)" },
+      sharedColumns: [0, 1], title: "\(trained.kind) rollout, sample 0 of \((data as NSString).lastPathComponent)"
+    ).write(to: path)
+    let growth = LineChart(
+      [.init(values: evaluation.relativeL2PerChannel, label: "test relative L2", colour: .orange)],
+      title: "\(trained.kind): error over the rollout (\(dataset.count) samples)", xLabel: "rolled-out step", yLabel: "relative L2")
+    try growth.write(to: Self.growthPath(path))
   }
 
   /// Where the error-growth curve of a rollout goes: `path` with `-error-growth` before its extension.

@@ -49,7 +49,8 @@ struct Forecast: ParsableCommand {
   @Option(help: "Forecast with this trained checkpoint (.safetensors) instead of training one.") var model: String?
   @Option(help: "Write the forecast past the series' last row here (.csv: date column, one column per channel, original units).")
   var forecastOut: String?
-  @Option(help: "Write a PNG of the first test window: history and truth (blue), Koopa's forecast (orange).") var png: String?
+  @Option(help: "Draw the first test window here (.png, .svg or .pdf): the observed series and Koopa's forecast, against the dates.")
+  var png: String?
   @Option(
     help: "Write TensorBoard event files here: losses, learning rate and seconds per epoch; the first test window's forecast at the end.")
   var logdir: String?
@@ -84,7 +85,10 @@ struct Forecast: ParsableCommand {
     guard patience >= 0 else { throw ValidationError("--patience must be 0 (off) or more, got \(patience)") }
     guard lookback / (segment ?? max(1, lookback / 4)) >= 2 else { throw ValidationError("--segment must leave at least 2 segments") }
     try checkOutputs(
-      [OutputFile("--out", out, ["safetensors"]), OutputFile("--png", png, ["png"]), OutputFile("--forecast-out", forecastOut, ["csv"])],
+      [
+        OutputFile("--out", out, ["safetensors"]), OutputFile("--png", png, FigureFormat.extensions),
+        OutputFile("--forecast-out", forecastOut, ["csv"]),
+      ],
       inputs: [csv, model])
     try checkLogDirectory(logdir)
     if let extend, extend <= horizon { throw ValidationError("--extend must be more than --horizon (\(horizon)), got \(extend)") }
@@ -137,14 +141,23 @@ struct Forecast: ParsableCommand {
       let history = (0..<lookback).map { Double(windows.test.inputs.scalars[$0 * channels]) }
       let truth = (0..<horizon).map { Double(windows.test.targets.scalars[$0 * channels]) }
       let forecast = (0..<horizon).map { Double(prediction.scalars[$0 * channels]) }
-      var curves: [LinePlot.Series] = [
-        .init(values: history + (extended?.firstTruth ?? truth), colour: (31, 119, 180)),
-        .init(values: [Double](repeating: .nan, count: lookback) + (extended?.firstAdapted ?? forecast), colour: (255, 127, 14)),
+      // In the series' units, against its dates: the first test window starts `lookback` rows
+      // before the test part.
+      let (scale, shift) = (windows.standardDeviation[0], windows.mean[0])
+      let units = { (values: [Double]) in values.map { $0 * scale + shift } }
+      let gap = [Double](repeating: .nan, count: lookback)
+      var curves: [LineChart.Series] = [
+        .init(values: units(history + (extended?.firstTruth ?? truth)), label: "observed", colour: .blue),
+        .init(
+          values: gap + units(extended?.firstAdapted ?? forecast),
+          label: extended == nil ? "Koopa forecast" : "Koopa, operator adaptation", colour: .orange),
       ]
-      if let extended {
-        curves.append(.init(values: [Double](repeating: .nan, count: lookback) + extended.firstOwn, colour: (44, 160, 44)))
-      }
-      let image = LinePlot.render(curves, scale: .linear).image
+      if let extended { curves.append(.init(values: gap + units(extended.firstOwn), label: "Koopa on its own forecasts", colour: .green)) }
+      let start = series.count - Int(Double(series.count) * 0.2) - lookback
+      let dates = Array(series.dates[start..<min(series.count, start + curves[0].values.count)])
+      let image = LineChart(
+        curves, title: "Koopa, first test window of \((csv as NSString).lastPathComponent)", xLabel: "date", yLabel: series.columns[0],
+        xTickLabel: { dates[min($0, dates.count - 1)] })
       try png.map { try image.write(to: $0) }
       log.image("forecast/first_test_window", image, step: trainer.history.count)
     }

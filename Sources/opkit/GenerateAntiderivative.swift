@@ -44,13 +44,16 @@ struct GenerateAntiderivative: ParsableCommand {
     guard Communicator.world.isRoot else { return }
     try generator.generate(in: out)
     if let png {
-      let series = (0..<min(3, samples)).flatMap { i -> [LinePlot.Series] in
-        // The input (blue) and, when on the same grid, its antiderivative (orange).
+      let series = (0..<min(3, samples)).flatMap { i -> [LineChart.Series] in
+        // The input (solid) and, when on the same grid, its antiderivative (dashed), one colour per sample.
         let (u, _, s) = generator.sample(index: i)
-        return [.init(values: u, colour: (31, 119, 180))]
-          + (generator.queryPoints == points && !randomQueries ? [.init(values: s, colour: (255, 127, 14))] : [])
+        let colour = Colour.cycle[i % Colour.cycle.count]
+        return [.init(values: u, label: "u, sample \(i)", colour: colour)]
+          + (generator.queryPoints == points && !randomQueries
+            ? [.init(values: s, label: "∫u, sample \(i)", colour: colour, dashed: true)] : [])
       }
-      try LinePlot.render(series, scale: .linear).image.write(to: png)
+      let x = (0..<points).map { Double($0) / Double(max(1, points - 1)) }
+      try LineChart(series, title: "Antiderivative samples", xLabel: "x", yLabel: "value", x: x).write(to: png)
     }
     if global.json {
       print(try jsonLine(["samples": samples, "points": points], snakeCaseKeys: true))

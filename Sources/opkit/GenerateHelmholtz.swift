@@ -35,7 +35,7 @@ struct GenerateHelmholtz: ParsableCommand {
     guard resolution >= 3 else { throw ValidationError("--resolution must be at least 3, got \(resolution)") }
     guard resolution <= 65536 else { throw ValidationError("--resolution must be at most 65536, got \(resolution)") }
     guard kMin > 0, kMax >= kMin else { throw ValidationError("need 0 < --k-min ≤ --k-max, got \(kMin), \(kMax)") }
-    try checkOutputs([OutputFile("--png", png, ["png"])], inputs: [options.out])
+    try checkOutputs([OutputFile("--png", png, FigureFormat.extensions)], inputs: [options.out])
   }
 
   func run() throws {
@@ -67,7 +67,12 @@ struct GenerateHelmholtz: ParsableCommand {
         }
         return row
       }
-      try FieldPanels(panels: rows, extent: (resolution, resolution)).image().write(to: png)
+      let parts = ["Re", "Im", "|·|"]
+      let titles = ["wavenumber k"] + (0..<components).flatMap { c in parts.map { "\($0) u\(components > 1 ? String(c + 1) : "")" } }
+      try FieldGrid(
+        panels: rows, extent: (resolution, resolution), columnTitles: titles, rowLabels: rows.indices.map { "sample \($0)" },
+        title: "Helmholtz (\(geometry.rawValue)), \(resolution)×\(resolution)"
+      ).write(to: png)
     }
   }
 }

@@ -11,7 +11,7 @@ struct OperatorTrainingArguments: ParsableArguments {
 
   func validate() throws {
     try checkOutputs(
-      [OutputFile("--out", training.out, ["safetensors"]), OutputFile("--png", training.png, ["png"])],
+      [OutputFile("--out", training.out, ["safetensors"]), OutputFile("--png", training.png, FigureFormat.extensions)],
       inputs: [dataset.data, dataset.testData])
   }
 

@@ -142,8 +142,10 @@ struct PoissonProblem {
       }
     }
     if let png, let gridShape {
-      let image = Heatmap.render(solution, rows: gridShape[0], columns: gridShape[1])
-      try image.write(to: png)
+      try FieldGrid(
+        solution, rows: gridShape[0], columns: gridShape[1], title: "Poisson on a \(gridShape[0])×\(gridShape[1]) grid",
+        columnTitle: "solution u"
+      ).write(to: png)
     }
   }
 }

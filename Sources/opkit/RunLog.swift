@@ -18,12 +18,12 @@ final class RunLog {
     do { try log.record(summary, loss: loss) } catch { failure = error }
   }
 
-  /// Records a picture under `tag` at `step`.
-  func image(_ tag: String, _ image: PNGImage, step: Int) {
+  /// Records a figure, as PNG, under `tag` at `step`.
+  func image(_ tag: String, _ figure: some Figure, step: Int) {
     guard let log, failure == nil else { return }
-    do { try log.image(tag, png: [UInt8](image.encoded()), width: image.width, height: image.height, step: step) } catch {
-      failure = error
-    }
+    do {
+      try log.image(tag, png: [UInt8](try figure.encoded(as: .png)), width: figure.size.width, height: figure.size.height, step: step)
+    } catch { failure = error }
   }
 
   /// Throws the first failed write, if any.

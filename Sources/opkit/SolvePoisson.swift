@@ -94,7 +94,7 @@ struct SolvePoisson: ParsableCommand {
     guard restart >= 1 else { throw ValidationError("--restart must be at least 1") }
     try checkOutputs(
       [
-        OutputFile("--out", out, mesh == nil ? ["npy"] : ["npy", "vtu", "vtk"]), OutputFile("--png", png, ["png"]),
+        OutputFile("--out", out, mesh == nil ? ["npy"] : ["npy", "vtu", "vtk"]), OutputFile("--png", png, FigureFormat.extensions),
         OutputFile("--export-matrix", exportMatrix, ["mtx"]), OutputFile("--export-rhs", exportRhs, ["mtx", "npy"]),
       ], inputs: [coefficient, mask, mesh, model])
   }

@@ -108,7 +108,9 @@ struct GridFamilyOptions: ParsableArguments {
 
   /// Generates `problem`'s dataset with `options`, then the PNG if asked for.
   func generate(_ problem: some SampledSystemFamily, options: SystemGenerationOptions, global: GlobalOptions) throws {
-    do { try checkOutputs([OutputFile("--png", png, ["png"])], inputs: [options.out]) } catch { throw CommandFailure("\(error)") }
+    do { try checkOutputs([OutputFile("--png", png, FigureFormat.extensions)], inputs: [options.out]) } catch {
+      throw CommandFailure("\(error)")
+    }
     try options.generate(problem, seed: global.seed, json: global.json)
     if let png, Communicator.world.isRoot { try writeSample(of: options.out, to: png) }
   }

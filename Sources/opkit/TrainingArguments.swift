@@ -34,7 +34,8 @@ struct TrainingArguments: ParsableArguments {
   @Option(help: "Write the checkpoint every N epochs (and after the last).") var checkpointEvery: Int = 1
   @Flag(help: "Continue the run saved in --out (same options) instead of starting anew.") var resume = false
   @Option(help: "Checkpoint file (.safetensors): model, optimizer state, normalizers, history.") var out: String
-  @Option(help: "Write a PNG of the training (blue) and test (orange) relative L2 per epoch, log scale.") var png: String?
+  @Option(help: "Write the loss curves here (.png, .svg or .pdf): training loss and test relative L2 per epoch, log scale.")
+  var png: String?
   @Option(help: "Write TensorBoard event files here: losses, learning rate and seconds per epoch; the loss curves at the end.")
   var logdir: String?
 
@@ -48,7 +49,7 @@ struct TrainingArguments: ParsableArguments {
     guard warmup >= 0 else { throw ValidationError("--warmup must be non-negative, got \(warmup)") }
     try OptionLimits.require(
       ["--epochs": epochs, "--batch": batch, "--warmup": warmup, "--checkpoint-every": checkpointEvery], atMost: OptionLimits.largestCount)
-    try checkOutputs([OutputFile("--out", out, ["safetensors"]), OutputFile("--png", png, ["png"])], inputs: [])
+    try checkOutputs([OutputFile("--out", out, ["safetensors"]), OutputFile("--png", png, FigureFormat.extensions)], inputs: [])
     try checkLogDirectory(logdir)
   }
 
@@ -116,21 +117,18 @@ struct TrainingArguments: ParsableArguments {
     let trainer = run.trainer
     let seconds = trainer.history.map(\.seconds)
     let checkpoint = run.checkpoint
-    let curves = LinePlot.render([
-      .init(values: trainer.history.map(\.trainLoss), colour: (31, 119, 180)),
-      .init(values: trainer.history.map(\.testRelativeL2), colour: (255, 127, 14)),
-    ])
-    log.image("curves/loss", curves.image, step: trainer.history.count)
+    let curves = LineChart(
+      [
+        .init(values: trainer.history.map(\.trainLoss), label: "train \(loss.label)", colour: .blue),
+        .init(values: trainer.history.map(\.testRelativeL2), label: "test rel. L2", colour: .orange),
+      ], title: "\(Model.kind) training on \(train.count) samples", xLabel: "epoch", yLabel: "error (log scale)",
+      yScale: .logarithmic)
+    log.image("curves/loss", curves, step: trainer.history.count)
     try log.finish()
     guard printsReport && root else { return evaluation }
     if let png {
-      try curves.image.write(to: png)
-      if !json {
-        print(
-          String(
-            format: "wrote %@: train %@ (blue) and test relative L2 (orange), %.3g to %.3g, grey lines at powers of ten", png,
-            loss.label, curves.range.lowerBound, curves.range.upperBound))
-      }
+      try curves.write(to: png)
+      if !json { print("wrote \(png): train \(loss.label) and test relative L2 per epoch, log scale") }
     }
     let report = TrainingReport(
       model: Model.kind, parameters: trainer.model.parameterCount, epochs: trainer.history.count, trainSamples: train.count,

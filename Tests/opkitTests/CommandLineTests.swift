@@ -35,7 +35,7 @@ final class CommandLineTests: XCTestCase {
       assert png[:8] == b'\\x89PNG\\r\\n\\x1a\\n'
       import zlib, struct
       w, h = struct.unpack('>II', png[16:24])
-      assert w > 256 and h >= 256, (w, h)
+      assert 200 < w < h < 400, (w, h)  # a 40-row, 30-column field: a portrait panel
       print('ok')
       """)
     XCTAssertEqual(check.out.trimmingCharacters(in: .whitespacesAndNewlines), "ok", check.err)

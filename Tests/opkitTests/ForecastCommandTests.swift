@@ -128,6 +128,7 @@ final class ForecastCommandTests: XCTestCase {
       (["forecast", "--csv", csv, "--model", model, "--forecast-out", path("f.txt")], "--forecast-out"),
       (["forecast", "--csv", csv, "--out", path("y.safetensors"), "--logdir", path("file")], "--logdir"),
       (["forecast", "--csv", csv, "--out", path("y.safetensors"), "--patience", "-1"], "--patience"),
+      (["train", "fno", "--data", path("none"), "--out", path("z.safetensors"), "--logdir", path("file")], "--logdir"),
       (["forecast", "--csv", csv, "--model", path("missing.safetensors"), "--json"], "missing.safetensors"),
     ]
     let before = try Data(contentsOf: URL(fileURLWithPath: csv))

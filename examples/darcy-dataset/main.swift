@@ -28,5 +28,6 @@ print("sol.npy \(solutions.shape): max u = \(solutions.values.max() ?? 0)")
 
 // Look at the first sample's solution.
 let s = resolution
-try Heatmap.render(Array(solutions.values[0..<(s * s)]), rows: s, columns: s).write(to: directory + "/sample0.png")
+try FieldGrid(Array(solutions.values[0..<(s * s)]), rows: s, columns: s, title: "Darcy, sample 0", columnTitle: "solution u")
+  .write(to: directory + "/sample0.png")
 print("wrote \(directory)/sample0.png")

@@ -53,6 +53,9 @@ for (name, data) in [("32x32", test), ("64x64 (zero-shot)", test64)] {
 // 5. A picture of one 64x64 prediction next to the truth.
 let sample = test64.subset([0])
 let prediction = try trainer.predict(sample.inputs)
-try Heatmap.render((sample.outputs.scalars + prediction.scalars).map(Double.init), rows: 2 * 64, columns: 64)
-  .write(to: "\(root)/prediction64.png")
-print("wrote \(root)/fno.safetensors and \(root)/prediction64.png (top: truth, bottom: prediction)")
+let (truth, predicted) = (sample.outputs.scalars.map(Double.init), prediction.scalars.map(Double.init))
+try FieldGrid(
+  panels: [[truth, predicted, zip(truth, predicted).map { abs($0 - $1) }]], extent: (64, 64),
+  columnTitles: ["truth", "prediction", "|error|"], sharedColumns: [0, 1], title: "FNO trained at 32², evaluated at 64²"
+).write(to: "\(root)/prediction64.png")
+print("wrote \(root)/fno.safetensors and \(root)/prediction64.png (truth, prediction, |error|)")

@@ -39,7 +39,7 @@ func disks(_ n: Int) -> [Bool] {
     return centres.contains { ($0.0 - x) * ($0.0 - x) + ($0.1 - y) * ($0.1 - y) < $0.2 * $0.2 }
   }
 }
-var curves = [LinePlot.Series]()
+var curves = [LineChart.Series]()
 for (n, obstacles) in [(64, false), (128, false), (128, true)] {
   let solid = obstacles ? disks(n) : nil
   let a = try CSRMatrix.maskedPoisson(shape: [n, n], solid: solid)
@@ -55,14 +55,19 @@ for (n, obstacles) in [(64, false), (128, false), (128, true)] {
       result.setupSeconds + result.solveSeconds, result.relativeResidual)
     if n == 128 && obstacles {
       let history = result.report?.residualHistory ?? []
-      let colour: (UInt8, UInt8, UInt8) = ["cg": (31, 119, 180), "pcg-ic": (44, 160, 44), "dcdm": (255, 127, 14)][method]!
-      curves.append(.init(values: history.map { $0 / history[0] }, colour: colour))
+      let colour: Colour = ["cg": .blue, "pcg-ic": .green, "dcdm": .orange][method]!
+      curves.append(
+        .init(
+          values: history.map { $0 / history[0] }, label: "\(method), \(n)²\(obstacles ? ", obstacles" : "")", colour: colour,
+          dashed: n == 64))
       if method == "dcdm" {
-        try Heatmap.render(result.solution, rows: n, columns: n).write(to: "\(root)/obstacles-solution.png")
+        try FieldGrid(result.solution, rows: n, columns: n, title: "DCDM solution with obstacles", columnTitle: "u")
+          .write(to: "\(root)/obstacles-solution.png")
       }
     }
   }
   print(line)
 }
-try LinePlot.render(curves).image.write(to: "\(root)/convergence.png")
+try LineChart(curves, title: "Poisson: CG, IC(0)-PCG and DCDM", xLabel: "iteration", yLabel: "relative residual", yScale: .logarithmic)
+  .write(to: "\(root)/convergence.png")
 print("wrote \(root)/convergence.png (relative residual per iteration: CG blue, IC(0)-PCG green, DCDM orange) and obstacles-solution.png")

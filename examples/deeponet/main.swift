@@ -39,14 +39,15 @@ print(
 // Three test functions' antiderivatives (blue) and the predictions (orange).
 let shown = test.subset([0, 1, 2])
 let predicted = try trainer.predict(shown.inputs)
-let curves = (0..<3).flatMap { i -> [LinePlot.Series] in
+let curves = (0..<3).flatMap { i -> [LineChart.Series] in
   let range = (i * 100)..<((i + 1) * 100)
   return [
-    .init(values: shown.outputs.scalars[range].map(Double.init), colour: (31, 119, 180)),
-    .init(values: predicted.scalars[range].map(Double.init), colour: (255, 127, 14)),
+    .init(values: shown.outputs.scalars[range].map(Double.init), label: "truth \(i)", colour: Colour.cycle[i]),
+    .init(values: predicted.scalars[range].map(Double.init), label: "DeepONet \(i)", colour: Colour.cycle[i], dashed: true),
   ]
 }
-try LinePlot.render(curves, scale: .linear).image.write(to: "\(root)/antiderivative.png")
+try LineChart(curves, title: "Antiderivative: three test functions", xLabel: "point", yLabel: "s(x)")
+  .write(to: "\(root)/antiderivative.png")
 
 // 2. Helmholtz: −Δu − k(x)²u = f with an absorbing boundary; the complex field u is stored as
 //    complex64 and read as (real, imaginary) channels. The complex DeepONet computes in complex
@@ -72,13 +73,13 @@ print(
 let sample = wavesTest.subset([0])
 let field = try complexTrainer.predict(sample.inputs).scalars.map(Double.init)
 let truth = sample.outputs.scalars.map(Double.init)
-// Rows: truth, prediction; left half real part, right half imaginary part.
-let picture = (0..<64).flatMap { row -> [Double] in
-  let source = row < 32 ? truth : field
-  let r = row % 32
-  return Array(source[(r * 32)..<(r * 32 + 32)]) + Array(source[(1024 + r * 32)..<(1024 + r * 32 + 32)])
-}
-try Heatmap.render(picture, rows: 64, columns: 64).write(to: "\(root)/helmholtz.png")
+// Rows: truth, prediction; columns: real part, imaginary part (each 32×32).
+let parts = { (values: [Double]) in [Array(values[0..<1024]), Array(values[1024..<2048])] }
+try FieldGrid(
+  panels: [parts(truth), parts(field)], extent: (32, 32), columnTitles: ["Re u", "Im u"], rowLabels: ["truth", "DeepONet"],
+  title: "Helmholtz, complex DeepONet"
+)
+.write(to: "\(root)/helmholtz.png")
 
 // 3. A vector field with a boundary condition: TE waves in a waveguide with perfectly conducting
 //    plates at y = 0, 1. The electric field E = (E_x, E_y) is stored as (N, 2, s, s) complex64

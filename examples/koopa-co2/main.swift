@@ -46,10 +46,11 @@ for (lookback, horizon) in [(52, 8), (104, 52)] {
   let history = (0..<lookback).map { Double(windows.test.inputs.scalars[$0]) }
   let truth = (0..<horizon).map { Double(windows.test.targets.scalars[$0]) }
   let forecast = [Double](repeating: .nan, count: lookback) + (0..<horizon).map { Double(prediction.scalars[$0]) }
-  try LinePlot.render(
-    [.init(values: history + truth, colour: (31, 119, 180)), .init(values: forecast, colour: (255, 127, 14))], scale: .linear
-  )
-  .image.write(to: "\(root)/forecast-\(horizon).png")
+  try LineChart(
+    [.init(values: history + truth, label: "observed", colour: .blue), .init(values: forecast, label: "Koopa", colour: .orange)],
+    title: "CO₂ at Mauna Loa, first test window, horizon \(horizon) weeks", xLabel: "week of the window",
+    yLabel: "CO₂ (normalized)"
+  ).write(to: "\(root)/forecast-\(horizon).png")
   guard horizon < 52 else { continue }
   // Past the horizon: rounds of `horizon` steps up to 52 weeks over the test split.
   let year = try ForecastWindows(series, lookback: lookback, horizon: 52, file: csv).test

@@ -61,6 +61,9 @@ for boundary in boundaries.isEmpty ? [.neumann, .periodic] : boundaries {
   let truth = sample.outputs.scalars.map(Double.init), prediction = try trainer.predict(sample.inputs).scalars.map(Double.init)
   let error = zip(truth, prediction).map { $1 - $0 }
   let png = "\(root)/prediction-\(boundary.rawValue).png"
-  try Heatmap.render(truth + prediction + error, rows: 3 * resolution, columns: resolution).write(to: png)
+  try FieldGrid(
+    panels: [[truth, prediction, error]], extent: (resolution, resolution), columnTitles: ["truth", "prediction", "error"],
+    sharedColumns: [0, 1], title: "MgNO, \(boundary.rawValue) boundary"
+  ).write(to: png)
   print("  wrote \(root)/mgno-\(boundary.rawValue).safetensors and \(png) (truth, prediction, error)")
 }

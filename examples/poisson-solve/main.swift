@@ -27,7 +27,8 @@ print(
   "multigrid CG on \(n)x\(n): \(result.iterations) iterations, relative residual \(result.relativeResidual), \(String(format: "%.3f", result.setupSeconds + result.solveSeconds)) s"
 )
 try NumpyArray(shape: [n, n], values: result.solution).write(to: "\(outputDirectory)/darcy.npy")
-try Heatmap.render(result.solution, rows: n, columns: n).write(to: "\(outputDirectory)/darcy.png")
+try FieldGrid(result.solution, rows: n, columns: n, title: "Darcy flow, checkerboard coefficient", columnTitle: "u")
+  .write(to: "\(outputDirectory)/darcy.png")
 
 // 2. Factor once, solve many: a second load f = x, reusing the Cholesky factor.
 let factor = try CholeskyFactorization(matrix)
