@@ -30,8 +30,8 @@ public enum AxisScale: Sendable, Equatable {
   }
 
   /// Tick positions and labels inside `[lo, hi]` (positions): about `count` "nice" values
-  /// (1, 2 or 5 × 10^k apart) on a linear axis; powers of ten on a log axis, with 2× and 5×
-  /// between them when it spans fewer than three decades.
+  /// (1, 2 or 5 × 10^k apart, with the decimals the step needs) on a linear axis; powers of
+  /// ten on a log axis, with 2× and 5× between them when it spans fewer than three decades.
   func ticks(_ lo: Double, _ hi: Double, count: Int = 6) -> [(position: Double, label: String)] {
     switch self {
     case .linear:
@@ -40,9 +40,15 @@ public enum AxisScale: Sendable, Equatable {
       let magnitude = pow(10, Foundation.floor(log10(raw)))
       let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
       let first = Foundation.ceil(lo / step)
+      // As many decimals as the step needs, so neighbouring ticks never read the same.
+      let decimals = max(0, Int(-Foundation.floor(log10(step) + 1e-9)))
+      let largest = max(abs(lo), abs(hi))
       return stride(from: first, through: Foundation.floor(hi / step), by: 1).map { k in
-        let v = k * step
-        return (v, Self.label(abs(v) < step * 1e-9 ? 0 : v))
+        let v = abs(k * step) < step * 1e-9 ? 0 : k * step
+        let text =
+          decimals > 5 || largest >= 1e6
+          ? String(format: "%.\(max(1, Int(log10(largest / step))))e", v) : String(format: "%.\(decimals)f", v)
+        return (v, text)
       }
     case .logarithmic:
       let factors: [Double] = hi - lo < 3 ? [1, 2, 5] : [1]

@@ -52,9 +52,9 @@ public struct FieldGrid: Figure {
     let (w, h) = panelSize
     let label = rowLabels.isEmpty ? 0.0 : 20
     let rows = Double(panels.count)
-    // The last column's colorbar labels need about 50 points.
+    // The last column's colorbar labels need about 60 points.
     return (
-      Int(Self.leftMargin + label + columns * (w + Self.colorbarGap + Self.colorbarWidth) + (columns - 1) * Self.columnGap + 50),
+      Int(Self.leftMargin + label + columns * (w + Self.colorbarGap + Self.colorbarWidth) + (columns - 1) * Self.columnGap + 60),
       Int(Self.topMargin + rows * h + (rows - 1) * Self.rowGap + Self.bottomMargin)
     )
   }

@@ -96,20 +96,33 @@ public struct LineChart: Figure {
     canvas.outline(x: left, y: top, width: right - left, height: bottom - top, .grey)
     canvas.text(xLabel, x: (left + right) / 2, y: height - 18, size: 12, alignX: 0.5)
     canvas.text(yLabel, x: 8, y: (top + bottom) / 2, size: 12, alignX: 0.5, rotated: true)
+    var drawn = [(Double, Double)]()
     for curve in series {
       let points = curve.values.enumerated().map { i, v -> (Double, Double)? in
         guard i < xs.count, let p = yScale.position(v) else { return nil }
         return (plotX(xs[i]), plotY(p))
       }
       canvas.polyline(points, curve.colour, dashed: curve.dashed)
+      drawn += points.compactMap { $0 }
     }
-    // The legend, top right inside the plot.
+    // The legend, in the corner of the plot its box hides the fewest points of (top right first).
     let entries = series.filter { !$0.label.isEmpty }
     guard !entries.isEmpty else { return }
     let legendWidth = (entries.map { canvas.textWidth($0.label, size: 11) }.max() ?? 0) + 40
-    let (legendX, legendY) = (right - legendWidth - 8, top + 8)
-    canvas.fill(x: legendX, y: legendY, width: legendWidth, height: Double(entries.count) * 17 + 6, .white)
-    canvas.outline(x: legendX, y: legendY, width: legendWidth, height: Double(entries.count) * 17 + 6, .lightGrey)
+    let legendHeight = Double(entries.count) * 17 + 6
+    let corners = [
+      (right - legendWidth - 8, top + 8), (left + 8, top + 8), (right - legendWidth - 8, bottom - legendHeight - 8),
+      (left + 8, bottom - legendHeight - 8),
+    ]
+    let hidden = corners.map { corner in
+      drawn.filter {
+        $0.0 >= corner.0 - 4 && $0.0 <= corner.0 + legendWidth + 4 && $0.1 >= corner.1 - 4 && $0.1 <= corner.1 + legendHeight + 4
+      }
+      .count
+    }
+    let (legendX, legendY) = corners[hidden.firstIndex(of: hidden.min()!)!]
+    canvas.fill(x: legendX, y: legendY, width: legendWidth, height: legendHeight, .white)
+    canvas.outline(x: legendX, y: legendY, width: legendWidth, height: legendHeight, .lightGrey)
     for (i, entry) in entries.enumerated() {
       let y = legendY + 11 + Double(i) * 17
       canvas.polyline([(legendX + 6, y), (legendX + 28, y)], entry.colour, lineWidth: 2, dashed: entry.dashed)

@@ -65,41 +65,11 @@ struct Evaluate: ParsableCommand {
     if png != nil, dataset.queries != nil {
       throw CommandFailure("\(data): unaligned data (queries.npy) has no grid to draw; evaluate on a grid dataset for --png")
     }
-    if let png, trained.rolloutSteps != nil {
-      try drawRollout(of: trained, on: dataset, evaluation: evaluation, to: png)
-    } else if let png {
-      let shown = dataset.subset(Array(0..<min(pictures, dataset.count)))
-      let prediction = try trained.predict(shown.inputs, queries: nil)
-      // Channel 0 of each field; the input panel only when inputs and outputs share the grid.
-      let (grid, points) = (dataset.outputSpatialShape, dataset.outputSpatialShape.reduce(1, *))
-      let sameGrid = dataset.spatialShape == grid
-      let field = { (t: Tensor, i: Int) in
-        let size = t.shape.dropFirst(2).reduce(1, *), start = i * t.shape[1] * size
-        return t.scalars[start..<(start + size)].map(Double.init)
-      }
-      let rows = (0..<shown.count).map { i -> [[Double]] in
-        let (u, p) = (field(shown.outputs, i), field(prediction, i))
-        return (sameGrid ? [field(shown.inputs, i)] : []) + [u, p, zip(u, p).map { abs($0 - $1) }]
-      }
-      let title = "\(trained.kind) on \((data as NSString).lastPathComponent), \(grid.map(String.init).joined(separator: "×"))"
-      if grid.count == 1 {
-        // Curves: each shown sample's truth (solid) and prediction (dashed), one colour per sample.
-        let series = (0..<shown.count).flatMap { i in
-          let colour = Colour.cycle[i % Colour.cycle.count]
-          return [
-            LineChart.Series(values: field(shown.outputs, i), label: "truth, sample \(i)", colour: colour),
-            .init(values: field(prediction, i), label: "prediction, sample \(i)", colour: colour, dashed: true),
-          ]
-        }
-        let x = (0..<points).map { Double($0) / Double(max(1, points - 1)) }
-        try LineChart(series, title: title, xLabel: "x", yLabel: "u", x: x).write(to: png)
-      } else {
-        let extent = grid.count == 2 ? (grid[0], grid[1]) : (1, points)
-        try FieldGrid(
-          panels: rows, extent: extent, columnTitles: (sameGrid ? ["input"] : []) + ["truth", "prediction", "|error|"],
-          rowLabels: (0..<shown.count).map { "sample \($0)" }, sharedColumns: sameGrid ? [1, 2] : [0, 1], title: title
-        ).write(to: png)
-      }
+    if let png {
+      let figures = try EvaluationFigures(
+        of: trained, on: dataset, named: (data as NSString).lastPathComponent, evaluation: evaluation, pictures: pictures)
+      try figures.samples.write(to: png)
+      try figures.errorGrowth?.write(to: Self.growthPath(png))
     }
     if let predictions { try writePredictions(of: trained, inputs: dataset.inputs, queries: dataset.queries, to: predictions) }
     guard evaluation.relativeL2.isFinite, evaluation.mse.isFinite else {
@@ -128,34 +98,6 @@ struct Evaluate: ParsableCommand {
           } ?? ""))
       if let perStep { print("relative L2 per step: " + perStep.map { String(format: "%.4f", $0) }.joined(separator: " ")) }
     }
-  }
-
-  /// A rollout's pictures: truth, prediction and |error| of the first sample at up to
-  /// `--pictures` evenly spaced steps (first and last included), and beside `path` the
-  /// relative L2 error of every step (`…-error-growth.png`, linear scale).
-  private func drawRollout(of trained: any InferenceModel, on dataset: OperatorDataset, evaluation: Evaluation, to path: String) throws {
-    let first = dataset.subset([0])
-    let prediction = try trained.predict(first.inputs, queries: nil)
-    let (steps, grid) = (first.outputs.shape[1], dataset.outputSpatialShape)
-    let points = grid.reduce(1, *)
-    let shown = min(pictures, steps)
-    let shownSteps = (0..<shown).map { k in shown > 1 ? k * (steps - 1) / (shown - 1) : 0 }
-    let rows = shownSteps.map { t -> [[Double]] in
-      let (u, p) = (
-        first.outputs.scalars[(t * points)..<((t + 1) * points)].map(Double.init),
-        prediction.scalars[(t * points)..<((t + 1) * points)].map(Double.init)
-      )
-      return [u, p, zip(u, p).map { abs($0 - $1) }]
-    }
-    let extent = grid.count == 2 ? (grid[0], grid[1]) : (1, points)
-    try FieldGrid(
-      panels: rows, extent: extent, columnTitles: ["truth", "prediction", "|error|"], rowLabels: shownSteps.map { "step \($0 + 1)" },
-      sharedColumns: [0, 1], title: "\(trained.kind) rollout, sample 0 of \((data as NSString).lastPathComponent)"
-    ).write(to: path)
-    let growth = LineChart(
-      [.init(values: evaluation.relativeL2PerChannel, label: "test relative L2", colour: .orange)],
-      title: "\(trained.kind): error over the rollout (\(dataset.count) samples)", xLabel: "rolled-out step", yLabel: "relative L2")
-    try growth.write(to: Self.growthPath(path))
   }
 
   /// Where the error-growth curve of a rollout goes: `path` with `-error-growth` before its extension.

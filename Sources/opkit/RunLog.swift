@@ -12,6 +12,9 @@ final class RunLog {
   /// A log in `directory`, or none without one.
   init(directory: String?) throws { log = try directory.map { try TensorBoardLog(directory: $0) } }
 
+  /// Whether anything is written (a directory was given).
+  var isActive: Bool { log != nil }
+
   /// Records a finished epoch (``TensorBoardLog/record(_:loss:)``).
   func record(_ summary: EpochSummary, loss: LossKind) {
     guard let log, failure == nil else { return }

@@ -36,7 +36,8 @@ struct TrainingArguments: ParsableArguments {
   @Option(help: "Checkpoint file (.safetensors): model, optimizer state, normalizers, history.") var out: String
   @Option(help: "Write the loss curves here (.png, .svg or .pdf): training loss and test relative L2 per epoch, log scale.")
   var png: String?
-  @Option(help: "Write TensorBoard event files here: losses, learning rate and seconds per epoch; the loss curves at the end.")
+  @Option(
+    help: "Write TensorBoard event files here: losses, learning rate and seconds per epoch; the loss curves and test panels at the end.")
   var logdir: String?
 
   func validate() throws {
@@ -124,6 +125,11 @@ struct TrainingArguments: ParsableArguments {
       ], title: "\(Model.kind) training on \(train.count) samples", xLabel: "epoch", yLabel: "error (log scale)",
       yScale: .logarithmic)
     log.image("curves/loss", curves, step: trainer.history.count)
+    if log.isActive, let data = test as? OperatorDataset, data.queries == nil {
+      let figures = try EvaluationFigures(of: trainer.trained, on: data, named: "the test set", evaluation: evaluation, pictures: 4)
+      log.image("evaluation/samples", figures.samples, step: trainer.history.count)
+      if let growth = figures.errorGrowth { log.image("evaluation/error_growth", growth, step: trainer.history.count) }
+    }
     try log.finish()
     guard printsReport && root else { return evaluation }
     if let png {

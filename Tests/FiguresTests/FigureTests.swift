@@ -114,8 +114,10 @@ final class FigureTests: XCTestCase {
   }
 
   func testTicksAreNiceNumbersInsideTheRange() {
-    XCTAssertEqual(AxisScale.linear.ticks(0, 1, count: 5).map(\.label), ["0", "0.2", "0.4", "0.6", "0.8", "1"])
+    XCTAssertEqual(AxisScale.linear.ticks(0, 1, count: 5).map(\.label), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
     XCTAssertEqual(AxisScale.linear.ticks(-0.05, 52.5, count: 6).map(\.label), ["0", "10", "20", "30", "40", "50"])
+    // Close values keep apart: a rollout's errors between 0.9987 and 1.0005.
+    XCTAssertEqual(AxisScale.linear.ticks(0.9986, 1.0006, count: 6).map(\.label), ["0.9990", "0.9995", "1.0000", "1.0005"])
     XCTAssertEqual(AxisScale.logarithmic.ticks(-2, 0).map(\.label), ["0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1"])
     XCTAssertEqual(AxisScale.logarithmic.ticks(-6, 0).map(\.label), ["1e-06", "1e-05", "1e-04", "0.001", "0.01", "0.1", "1"])
   }

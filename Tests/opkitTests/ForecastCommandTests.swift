@@ -94,6 +94,23 @@ final class ForecastCommandTests: XCTestCase {
     XCTAssertEqual(try EventFile(contentsOf: logs + "/" + events[0]).imageTags, ["forecast/first_test_window"])
   }
 
+  /// The shipped weekly CO₂ record: the next 52 weeks after 2001-12-29, in ppm.
+  func testTheCO2ForecastContinuesWeekByWeekInPartsPerMillion() throws {
+    let csv = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/koopa-co2/co2.csv").path
+    let (model, future) = (path("co2.safetensors"), path("co2-future.csv"))
+    for old in [model, future] { try? FileManager.default.removeItem(atPath: old) }
+    let result = try run([
+      "forecast", "--csv", csv, "--lookback", "104", "--horizon", "52", "--epochs", "2", "--out", model, "--forecast-out", future,
+    ])
+    XCTAssertEqual(result.status, 0, result.err)
+    XCTAssertTrue(result.out.contains("forecast: 52 weekly steps, 2002-01-05 to 2002-12-28, 1 channel(s)"), result.out)
+    let (header, rows) = try forecastRows(future)
+    XCTAssertEqual(header, "date,co2")
+    XCTAssertEqual(rows.count, 52)
+    // The record ends at 371.5 ppm and rises about 1.5 ppm a year with a ±3 ppm season.
+    XCTAssertTrue(rows.allSatisfy { (365...380).contains($0.1[0]) }, "\(rows.map { $0.1[0] })")
+  }
+
   func testBadDatesAndMismatchedModelsAreOneLineErrors() throws {
     let csv = try writeSeasonalTrend("short.csv", months: 120)
     let model = path("short.safetensors")
@@ -154,7 +171,7 @@ final class ForecastCommandTests: XCTestCase {
 /// A TensorBoard event file decoded from the definitions alone: TFRecord framing (length,
 /// masked CRC-32C of the length, data, masked CRC-32C of the data, every CRC checked, computed
 /// bit by bit here) and the protocol-buffer fields of `Event`, `Summary` and `Summary.Value`.
-private struct EventFile {
+struct EventFile {
   var scalars = [String: [(step: Int, value: Float)]]()
   var imageTags = [String]()
   var fileVersion: String?

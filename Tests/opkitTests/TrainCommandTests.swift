@@ -47,8 +47,11 @@ final class TrainCommandTests: XCTestCase {
     try generate("d32", resolution: 32, samples: 8, seed: 2)
     let model = path("fno.safetensors")
     try? FileManager.default.removeItem(atPath: model)
+    let logs = path("fno-logs")
+    try? FileManager.default.removeItem(atPath: logs)
     let trained = try run(
-      ["train", "fno", "--data", path("d16"), "--epochs", "15", "--out", model, "--json", "--png", path("curve.png")] + small)
+      ["train", "fno", "--data", path("d16"), "--epochs", "15", "--out", model, "--json", "--png", path("curve.png"), "--logdir", logs]
+        + small)
     XCTAssertEqual(trained.status, 0, trained.err)
     let report = try json(trained.out)
     XCTAssertEqual(report["epochs"] as? Int, 15)
@@ -65,6 +68,12 @@ final class TrainCommandTests: XCTestCase {
     let lastBar = try XCTUnwrap(trained.err.split(separator: "\n").last { $0.contains("fno [") })
     XCTAssertNotNil(lastBar.range(of: #"[0-9.]+/s  ETA [0-9]+s$"#, options: .regularExpression), String(lastBar))
     XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path("curve.png"))).prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+    // TensorBoard: every epoch's losses, and at the end the loss curves and the test panels.
+    let eventFile = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: logs).first { $0.hasPrefix("events.out.tfevents.") })
+    let events = try EventFile(contentsOf: logs + "/" + eventFile)
+    XCTAssertEqual(events.scalars["train/relative_l2"]?.map(\.step), Array(1...15))
+    XCTAssertEqual(Double(try XCTUnwrap(events.scalars["test/relative_l2"]?.last?.value)), error, accuracy: 1e-6)
+    XCTAssertEqual(events.imageTags, ["curves/loss", "evaluation/samples"])
 
     // The same model at its own resolution and, zero-shot, at twice it.
     for (data, picture) in [("d16", "eval16.png"), ("d32", "eval32.png")] {
