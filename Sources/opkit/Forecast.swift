@@ -14,7 +14,8 @@ struct Forecast: ParsableCommand {
       by the shared trainer; the test MSE and MAE (normalized data) are printed beside those of \
       repeating the last value, repeating the last season and a linear model on the lookback. \
       --forecast-out writes the --horizon steps after the last row: the dates continued at the \
-      series' own frequency (inferred from its dates), the values in the CSV's units. With \
+      series' own frequency (inferred from its dates), the values in the CSV's units (--json \
+      reports them as `forecast`). With \
       --model, a trained checkpoint forecasts from the last lookback of --csv without training.
       """)
 
@@ -162,11 +163,16 @@ struct Forecast: ParsableCommand {
       log.image("forecast/first_test_window", image, step: trainer.history.count)
     }
     try log.finish()
-    let future = try forecastOut.map { path in
-      let forecast = try SeriesForecast(continuing: series, lookback: lookback, horizon: horizon, file: csv) { try trainer.predict($0) }
-      try forecast.write(to: path)
-      return forecast
+    // The forecast past the end: written with --forecast-out (its errors end the command),
+    // otherwise only reported by --json, and skipped with a note when the dates do not allow it.
+    let future: SeriesForecast?
+    do {
+      future = try SeriesForecast(continuing: series, lookback: lookback, horizon: horizon, file: csv) { try trainer.predict($0) }
+    } catch let error as TimeSeriesError where forecastOut == nil {
+      if global.json { FileHandle.standardError.write(Data("note: no forecast past the end in --json: \(error)\n".utf8)) }
+      future = nil
     }
+    if let forecastOut, let future { try future.write(to: forecastOut) }
     let secondsPerEpoch = median(trainer.history.map(\.seconds))
     let report = ForecastReport(
       testMSE: koopa.mse, testMAE: koopa.mae, secondsPerEpoch: secondsPerEpoch, peakMemoryMB: peakResidentMegabytes(),
