@@ -127,6 +127,14 @@ struct Forecast: ParsableCommand {
       }
     }
     let trainer = run.trainer
+    if trainer.history.count < epochs, !global.json, let best = trainer.history.indices.dropLast(trainer.epochsWithoutImprovement).last {
+      FileHandle.standardError.write(
+        Data(
+          String(
+            format: "\nearly stopping after epoch %d: the validation MSE last fell in epoch %d (%.4g), whose model is kept\n",
+            trainer.history.count, best + 1, trainer.history[best].validationLoss ?? .nan
+          ).utf8))
+    }
     let prediction = try trainer.predict(windows.test.inputs)
     let koopa = ForecastMetrics(prediction: prediction, target: windows.test.targets)
     let period = series.dominantPeriod(maxPeriod: lookback, prefix: Int(Double(series.count) * 0.7))
