@@ -110,6 +110,9 @@ public final class Canvas {
 
   /// Runs `draw` on a white canvas of `width × height` and returns the encoded file.
   static func render(width: Int, height: Int, format: FigureFormat, _ draw: (Canvas) -> Void) throws -> Data {
+    guard width <= 32_767, height <= 32_767 else {
+      throw FigureError(path: "", message: "a \(width)×\(height) figure exceeds the 32,767-point side of an image; draw fewer panels")
+    }
     let sink = Sink()
     let closure = Unmanaged.passUnretained(sink).toOpaque()
     let write: cairo_write_func_t = { closure, data, length in
@@ -123,10 +126,11 @@ public final class Canvas {
       case .svg: cairo_svg_surface_create_for_stream(write, closure, Double(width), Double(height))
       case .pdf: cairo_pdf_surface_create_for_stream(write, closure, Double(width), Double(height))
       }
-    guard let surface, cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let context = cairo_create(surface) else {
+    guard let surface else { throw FigureError(path: "", message: "cannot create a \(width)×\(height) \(format.rawValue) surface") }
+    defer { cairo_surface_destroy(surface) }
+    guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let context = cairo_create(surface) else {
       throw FigureError(path: "", message: "cannot create a \(width)×\(height) \(format.rawValue) surface")
     }
-    defer { cairo_surface_destroy(surface) }
     let canvas = Canvas(context: context)
     canvas.fill(x: 0, y: 0, width: Double(width), height: Double(height), .white)
     draw(canvas)

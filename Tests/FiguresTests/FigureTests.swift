@@ -113,6 +113,17 @@ final class FigureTests: XCTestCase {
     XCTAssertEqual(report, "\(figure.size.width) \(figure.size.height) 8", "8-bit RGB or RGBA")
   }
 
+  /// Cairo's images stop at 32,767 points a side: a taller figure is a clear error, not a crash
+  /// or an empty file.
+  func testAFigureTooLargeForAnImageIsAnError() {
+    let tall = FieldGrid(panels: Array(repeating: [[0, 1, 2, 3]], count: 200), extent: (2, 2), columnTitles: ["u"], title: "tall")
+    XCTAssertGreaterThan(tall.size.height, 32_767)
+    XCTAssertThrowsError(try tall.write(to: path("tall.png"))) { error in
+      XCTAssertTrue("\(error)".contains("tall.png: a ") && "\(error)".contains("exceeds the 32,767-point side"), "\(error)")
+    }
+    XCTAssertFalse(FileManager.default.fileExists(atPath: path("tall.png")))
+  }
+
   func testTicksAreNiceNumbersInsideTheRange() {
     XCTAssertEqual(AxisScale.linear.ticks(0, 1, count: 5).map(\.label), ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"])
     XCTAssertEqual(AxisScale.linear.ticks(-0.05, 52.5, count: 6).map(\.label), ["0", "10", "20", "30", "40", "50"])

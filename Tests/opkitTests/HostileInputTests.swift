@@ -15,7 +15,8 @@ final class HostileInputTests: XCTestCase {
   /// Runs `arguments` and checks the one-line refusal containing `message`.
   private func assertRefused(_ arguments: [String], _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
     let result = try opkit(arguments)
-    XCTAssertTrue([1, 64].contains(result.status), "\(arguments): status \(result.status), stderr \(result.err.prefix(300))", file: file, line: line)
+    XCTAssertTrue(
+      [1, 64].contains(result.status), "\(arguments): status \(result.status), stderr \(result.err.prefix(300))", file: file, line: line)
     let lines = result.err.split(separator: "\n")
     XCTAssertEqual(lines.count, 1, "\(arguments): \(result.err.prefix(600))", file: file, line: line)
     XCTAssertTrue(result.err.hasPrefix("opkit: error: "), "\(arguments): \(result.err.prefix(300))", file: file, line: line)
@@ -68,11 +69,14 @@ final class HostileInputTests: XCTestCase {
     try assertRefused(
       [
         "evaluate", "--data", data, "--model",
-        try safetensors("huge.safetensors", entries: #"{"w":{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,16]}}"#, dataBytes: 16),
+        try safetensors(
+          "huge.safetensors", entries: #"{"w":{"dtype":"F32","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,16]}}"#,
+          dataBytes: 16),
       ], "do not fit")
     try assertRefused(["solve", "poisson", "--grid", "4294967296x4294967296"], "needs more than 2^64 bytes")
     try assertRefused(["solve", "poisson", "--grid", "100000x100000"], "this machine has")
-    try assertRefused(["generate", "darcy", "--resolution", "100000", "--samples", "1", "--out", path("d1")], "--resolution must be at most")
+    try assertRefused(
+      ["generate", "darcy", "--resolution", "100000", "--samples", "1", "--out", path("d1")], "--resolution must be at most")
     try assertRefused(["generate", "darcy", "--resolution", "16", "--samples", "100000000000", "--out", path("d2")], "this machine has")
     try assertRefused(["generate", "antiderivative", "--points", "10000000", "--samples", "2", "--out", path("d3")], "this machine has")
     let header = "$MeshFormat\n2.2 0 8\n$EndMeshFormat\n"
@@ -104,8 +108,10 @@ final class HostileInputTests: XCTestCase {
   func testSizesThatUsedToHangAreRefused() throws {
     let data = try dataset()
     let model = path("hang.safetensors")
-    try assertRefused(["train", "mgno", "--data", data, "--pre-smoothing", "1000000", "--out", model], "--pre-smoothing must be at most 65536")
-    try assertRefused(["train", "mgno", "--data", data, "--pre-smoothing", "65536", "--width", "65536", "--out", model], "this machine has")
+    try assertRefused(
+      ["train", "mgno", "--data", data, "--pre-smoothing", "1000000", "--out", model], "--pre-smoothing must be at most 65536")
+    try assertRefused(
+      ["train", "mgno", "--data", data, "--pre-smoothing", "65536", "--width", "65536", "--out", model], "this machine has")
     try assertRefused(["train", "fno", "--data", data, "--layers", "10000000", "--out", model], "--layers must be at most")
     try assertRefused(["train", "deeponet", "--data", data, "--width", "10000000", "--out", model], "--width must be at most 65536")
     try assertRefused(["train", "deeponet", "--data", data, "--width", "65536", "--depth", "65536", "--out", model], "this machine has")
@@ -131,7 +137,8 @@ final class HostileInputTests: XCTestCase {
       import numpy as np
       np.save('\(path("complex.npy"))', (np.ones((33, 33)) + 0j).astype(np.complex64))
       """)
-    try assertRefused(["solve", "poisson", "--grid", "31x31", "--coefficient", path("complex.npy")], "(complex); a(x) must be a real array")
+    try assertRefused(
+      ["solve", "poisson", "--grid", "31x31", "--coefficient", path("complex.npy")], "(complex); a(x) must be a real array")
     try assertRefused(
       [
         "evaluate", "--data", data, "--model",
@@ -156,6 +163,8 @@ final class HostileInputTests: XCTestCase {
     }
     try assertRefused(["evaluate", "--data", data, "--model", path("bad-modes.safetensors")], "this machine has")
     try assertRefused(["evaluate", "--data", data, "--model", path("bad-width.safetensors")], "got -5")
+    // A taller column of panels than an image can hold.
+    try assertRefused(["evaluate", "--data", data, "--model", path("bad-width.safetensors"), "--pictures", "101"], "between 1 and 100")
     try runPython(
       """
       import numpy as np, os
@@ -190,7 +199,8 @@ final class HostileInputTests: XCTestCase {
     try assertRefused(["evaluate", "--model", model, "--data", data, "--predictions", "\(data)/sol.npy"], "would overwrite")
     try assertRefused(["predict", "--model", model, "--input", data, "--out", "\(data)/coeff.npy"], "would overwrite")
     try assertRefused(["train", "fno", "--data", data, "--epochs", "1", "--out", "\(data)/sol.npy"], "--out writes .safetensors")
-    try assertRefused(["generate", "darcy", "--resolution", "16", "--samples", "12", "--out", data, "--png", "\(data)/coeff.npy"], "--png writes .png")
+    try assertRefused(
+      ["generate", "darcy", "--resolution", "16", "--samples", "12", "--out", data, "--png", "\(data)/coeff.npy"], "--png writes .png")
     XCTAssertEqual(try bytes("\(data)/sol.npy"), truth)
     XCTAssertEqual(try bytes("\(data)/coeff.npy"), inputs)
 
@@ -283,7 +293,8 @@ final class HostileInputTests: XCTestCase {
     // A resume with other options names the differing option, not a struct.
     let resumed = path("resume.safetensors")
     try? FileManager.default.removeItem(atPath: resumed)
-    XCTAssertEqual(try opkit(["train", "fno", "--data", data, "--epochs", "1", "--modes", "2", "--width", "4", "--out", resumed]).status, 0)
+    XCTAssertEqual(
+      try opkit(["train", "fno", "--data", data, "--epochs", "1", "--modes", "2", "--width", "4", "--out", resumed]).status, 0)
     try assertRefused(
       ["train", "fno", "--data", data, "--epochs", "1", "--modes", "2", "--width", "4", "--batch", "3", "--out", resumed, "--resume"],
       "was trained with other options (batchSize: 20 → 3); pass the same ones to --resume")
@@ -336,7 +347,10 @@ final class HostileInputTests: XCTestCase {
       ["generate", "burgers", "--resolution", "16", "--solver-resolution", "32", "--samples", "2", "--time", huge, "--out", path("b")],
       "needs 9.223372036854776e+21 steps; at most 2147483647 are allowed")
     try assertRefused(
-      ["generate", "navier-stokes", "--resolution", "8", "--solver-resolution", "16", "--samples", "2", "--time", huge, "--out", path("ns")],
+      [
+        "generate", "navier-stokes", "--resolution", "8", "--solver-resolution", "16", "--samples", "2", "--time", huge, "--out",
+        path("ns"),
+      ],
       "at most 2147483647 are allowed")
     // Below the caps, a model that cannot fit is refused with the bytes it needs.
     try runPython(
