@@ -2,7 +2,7 @@ import Foundation
 
 /// A TensorBoard event file: scalars and PNG images by tag and step, for `tensorboard --logdir`.
 ///
-/// The file is `DIR/events.out.tfevents.<seconds>.<host>.<pid>`, a sequence of records — a
+/// The file is `DIR/events.out.tfevents.<seconds>.<host>.<pid>` (never an existing file), a sequence of records — a
 /// little-endian `UInt64` length, its masked CRC-32C, the bytes of one `Event` protocol-buffer
 /// message, their masked CRC-32C — the TFRecord framing TensorBoard reads. The first event
 /// carries the file version `brain.Event:2`; each later one a `Summary` with one value. Every
@@ -26,7 +26,9 @@ public final class TensorBoardLog {
     }
     let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
     let name = "events.out.tfevents.\(Int(Date().timeIntervalSince1970)).\(host).\(ProcessInfo.processInfo.processIdentifier)"
-    path = (directory as NSString).appendingPathComponent(name)
+    // A second log of the same process in the same second gets a suffix, never the first's file.
+    let base = (directory as NSString).appendingPathComponent(name)
+    path = (0...).lazy.map { $0 == 0 ? base : "\(base).\($0)" }.first { !FileManager.default.fileExists(atPath: $0) }!
     guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
       throw TensorBoardLogError(path: path, message: "cannot create the event file")
     }

@@ -132,7 +132,7 @@ struct TrainFNO: ParsableCommand {
     var second = try startRun(
       refined.configuration, as: FNOSpaceTime.self, options: refining, train: train, checkpoint: training.out, resume: resumes,
       every: training.checkpointEvery, startingFrom: refined)
-    try training.run(&second, train: train, test: test, json: common.global.json, perStep: true, before: before)
+    try training.run(&second, train: train, test: test, json: common.global.json, perStep: true, before: before, logRun: "refine")
   }
 
   /// The training and test trajectories cut into `--steps-in` given and `--steps-out` predicted

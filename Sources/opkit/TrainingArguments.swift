@@ -82,18 +82,21 @@ struct TrainingArguments: ParsableArguments {
   /// trajectory).
   ///
   /// With `report: false` (a first phase) it prints no summary and returns the test evaluation;
-  /// `before` is the test relative L2 before a fine-tuning run, reported beside the final one.
+  /// `before` is the test relative L2 before a fine-tuning run, reported beside the final one;
+  /// `logRun` names the subdirectory of `--logdir` a later phase logs into.
   @discardableResult
   func run<Model: ConfiguredModel, Samples: SupervisedDataset>(
     _ run: inout TrainingRun<Model>, train: Samples, test: Samples, json: Bool, perStep: Bool = false, report printsReport: Bool = true,
-    before: Double? = nil
+    before: Double? = nil, logRun: String? = nil
   ) throws -> Evaluation {
     let (loss, epochs) = (run.trainer.options.loss, run.trainer.options.epochs)
     let bar = ProgressBar(label: Model.kind)
     let batches = (train.count + batch - 1) / batch
     let resumedFrom = run.resumedAfter
     let root = Communicator.world.isRoot
-    let log = try RunLog(directory: root ? logdir : nil)
+    // A later phase (`logRun`) logs as a run of its own in a subdirectory, so its epochs, which
+    // count from 1 again, do not overlay the first phase's in TensorBoard.
+    let log = try RunLog(directory: root ? logdir.map { dir in logRun.map { (dir as NSString).appendingPathComponent($0) } ?? dir } : nil)
     if resumedFrom > 0 && !json { print("resuming \(run.checkpoint) after epoch \(resumedFrom)") }
     let evaluation = try namingLearningRateOption {
       try run.run(

@@ -63,7 +63,10 @@ final class RolloutCommandTests: XCTestCase {
         ["predict", "--model", model, "--input", data, "--out", path("x.npy"), "--steps", "1000000000000"],
         "need more than the"
       ),
-      (["predict", "--model", model, "--input", path("ns/coeff.npy"), "--out", path("x.npy")], "expected real (N, T, s, s) snapshots of 2D fields, got shape [30, 16, 16]"),
+      (
+        ["predict", "--model", model, "--input", path("ns/coeff.npy"), "--out", path("x.npy")],
+        "expected real (N, T, s, s) snapshots of 2D fields, got shape [30, 16, 16]"
+      ),
     ] {
       let result = try run(arguments)
       XCTAssertEqual(result.status, 1, "\(arguments): \(result.err)")
@@ -94,7 +97,15 @@ final class RolloutCommandTests: XCTestCase {
       "train", "fno", "--mode", "space-time", "--data", data, "--steps-in", "4", "--steps-out", "6", "--modes", "4", "--width", "8",
       "--time-padding", "2", "--epochs", "3", "--refine", "2", "--batch", "5", "--out", refinedModel, "--json",
     ]
-    let refined = try json(try run(refining))
+    let logs = path("refine-logs")
+    try? FileManager.default.removeItem(atPath: logs)
+    let refined = try json(try run(refining + ["--logdir", logs]))
+    // Each phase its own TensorBoard run: the first in the directory, the refinement in `refine/`.
+    for (directory, tag, epochs) in [(logs, "train/relative_l2", 3), (logs + "/refine", "train/relative_h_minus_1", 2)] {
+      let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("events.out.tfevents.") }
+      XCTAssertEqual(files.count, 1, directory)
+      XCTAssertEqual(try EventFile(contentsOf: directory + "/" + files[0]).scalars[tag]?.map(\.step), Array(1...epochs), directory)
+    }
     XCTAssertNotNil(refined["test_relative_l2_before_refining"] as? Double)
     XCTAssertNotNil(refined["train_relative_h_minus_1"] as? Double)
     XCTAssertEqual(refined["epochs"] as? Int, 2)
