@@ -5,25 +5,28 @@ import Sparse
 import Tensors
 
 /// Time-harmonic waves radiating from a fixed source through a random medium: the complex field
-/// `u` with `−Δu − k(x)² u = f` in `[0, 1]²` and the first-order absorbing (impedance) condition
-/// `∂u/∂n − i k u = 0` on the boundary (outgoing waves for the `e^{−iωt}` convention) — on the
-/// sides of the ``absorbingAxes``; the other sides are insulated (`∂u/∂n = 0`).
+/// `u` with `−Δu − k(x)² u = f` in `[0, 1]^d` (`d` = 2 or 3) and the first-order absorbing
+/// (impedance) condition `∂u/∂n − i k u = 0` on the boundary (outgoing waves for the `e^{−iωt}`
+/// convention) — on the sides of the ``absorbingAxes``; the other sides are insulated
+/// (`∂u/∂n = 0`).
 ///
 /// The wavenumber field is `k(x) = k̄ (1 + ½ c g(x) / max|g|)` with `g` a
 /// ``GaussianRandomField`` sample, contrast `c = 0.4` (±20%), and mean `k̄` drawn uniformly from
-/// `wavenumbers` per sample. The source is a Gaussian bump of width 0.05 at `(0.3, 0.4)`
-/// (`x` along the first array axis) with unit integral. Fields live on the `s × s` vertex grid
-/// including the boundary, `h = 1/(s − 1)`; every vertex is an unknown.
+/// `wavenumbers` per sample. The source is a Gaussian bump of width 0.05 at `(0.3, 0.4)`, or
+/// `(0.3, 0.4, 0.5)` in 3D (`x` along the first array axis), with unit integral. Fields live on
+/// the `s^d` vertex grid including the boundary, `h = 1/(s − 1)`; every vertex is an unknown.
 ///
 /// Discretization: the finite-volume Laplacian of ``GridSystem/helmholtz(grid:wavenumber:source:boundary:)``
-/// with insulated sides (half and quarter control volumes on the boundary), to which each
-/// boundary face adds `−i k · (face area / cell volume)` on the diagonal. The complex system
-/// `(A − iC) u = f` is solved in the real block form `[[A, C], [−C, A]] [Re u; Im u] = [f; 0]`
-/// by UMFPACK.
+/// with insulated sides (half, quarter and eighth control volumes on the boundary), to which each
+/// absorbing boundary face adds `−i k · (face area / h^d)` on the diagonal. The complex system
+/// `(A − iC) u = f` is solved in the real block form `[[A, C], [−C, A]] [Re u; Im u] = [f; 0]`:
+/// by UMFPACK in 2D, by SKR with ILU(0) on the cube (``fastestSolver``).
 public struct HelmholtzProblem: SampledSystemFamily {
   public static let family = DatasetFamily.helmholtz
   /// Grid points per side `s`.
   public let resolution: Int
+  /// Space dimension `d`: 2 (the unit square) or 3 (the unit cube).
+  public let dimension: Int
   /// The range of the mean wavenumber `k̄`.
   public let wavenumbers: ClosedRange<Double>
   /// Relative contrast of the wavenumber field (peak to peak).
@@ -34,32 +37,45 @@ public struct HelmholtzProblem: SampledSystemFamily {
   /// insulated. All axes: radiation into open space; `[0]`: a channel open at both ends.
   public let absorbingAxes: [Int]
 
-  /// A family at resolution `s ≥ 3` with `0 < k̄_min ≤ k̄_max`, absorbing on the sides of
-  /// `absorbingAxes` (a non-empty subset of `[0, 1]`: without absorption the problem resonates).
+  /// A family on `[0, 1]^dimension` (2 or 3) at resolution `s ≥ 3` with
+  /// `0 < k̄_min ≤ k̄_max`, absorbing on the sides of `absorbingAxes` (a non-empty subset of
+  /// `0..<dimension`, default all: without absorption the problem resonates).
   /// - Throws: ``DatasetError/invalidParameter(_:)`` otherwise.
   public init(
-    resolution: Int, wavenumbers: ClosedRange<Double> = 8...16, contrast: Double = 0.4, absorbingAxes: [Int] = [0, 1]
+    resolution: Int, wavenumbers: ClosedRange<Double> = 8...16, contrast: Double = 0.4, absorbingAxes: [Int]? = nil,
+    dimension: Int = 2
   ) throws {
+    guard dimension == 2 || dimension == 3 else {
+      throw DatasetError.invalidParameter("Helmholtz runs in 2 or 3 dimensions, got \(dimension)")
+    }
+    let absorbingAxes = absorbingAxes ?? Array(0..<dimension)
     guard resolution >= 3 else { throw DatasetError.invalidParameter("resolution must be at least 3, got \(resolution)") }
     guard wavenumbers.lowerBound > 0, wavenumbers.upperBound.isFinite else {
       throw DatasetError.invalidParameter("wavenumbers must be positive and finite, got \(wavenumbers)")
     }
     guard (0..<2).contains(contrast) else { throw DatasetError.invalidParameter("contrast must be in [0, 2), got \(contrast)") }
-    guard !absorbingAxes.isEmpty, absorbingAxes.allSatisfy({ (0..<2).contains($0) }) else {
-      throw DatasetError.invalidParameter("absorbing axes must be a non-empty subset of [0, 1], got \(absorbingAxes)")
+    guard !absorbingAxes.isEmpty, absorbingAxes.allSatisfy({ (0..<dimension).contains($0) }) else {
+      throw DatasetError.invalidParameter("absorbing axes must be a non-empty subset of 0..<\(dimension), got \(absorbingAxes)")
     }
     self.absorbingAxes = absorbingAxes
+    self.dimension = dimension
     self.resolution = resolution
     self.wavenumbers = wavenumbers
     self.contrast = contrast
-    field = GaussianRandomField(size: resolution)
+    field = GaussianRandomField(size: resolution, dimension: dimension)
   }
 
-  /// The wavenumber field of sample `index` under `seed`, `s × s` row-major.
+  /// `[s, s]` or `[s, s, s]`.
+  public var fieldShape: [Int] { Array(repeating: resolution, count: dimension) }
+
+  /// Grid points, `s^d`.
+  var points: Int { fieldShape.reduce(1, *) }
+
+  /// The wavenumber field of sample `index` under `seed`, `s^d` row-major.
   public func wavenumber(index: Int, seed: UInt64) -> [Double] { medium(index: index, seed: seed).field }
 
   /// The medium of sample `index` under `seed`: the mean wavenumber `k̄` (the frequency `ω` in
-  /// units where the background speed is 1) and the field `k(x)`, `s × s` row-major.
+  /// units where the background speed is 1) and the field `k(x)`, `s^d` row-major.
   public func medium(index: Int, seed: UInt64) -> (mean: Double, field: [Double]) {
     var generator = SplitMix64(seed: seed &+ 0x632B_E59B_D9B4_E019 &* UInt64(index + 1))
     let mean = Double.random(in: wavenumbers, using: &generator)
@@ -68,30 +84,43 @@ public struct HelmholtzProblem: SampledSystemFamily {
     return (mean, g.map { mean * (1 + 0.5 * contrast * $0 / peak) })
   }
 
-  /// The source `f` at the grid points.
+  /// The source `f` at the grid points: the unit-integral Gaussian bump of width 0.05 at
+  /// `(0.3, 0.4)` or `(0.3, 0.4, 0.5)`.
   public var source: [Double] {
     let s = resolution, h = 1 / Double(s - 1), width = 0.05
-    return (0..<(s * s)).map { p in
-      let (x, y) = (Double(p / s) * h - 0.3, Double(p % s) * h - 0.4)
-      return exp(-(x * x + y * y) / (2 * width * width)) / (2 * .pi * width * width)
+    let centre = [0.3, 0.4, 0.5].prefix(dimension)
+    let normalization = pow(2 * .pi * width * width, Double(dimension) / 2)
+    return (0..<points).map { p in
+      var (rest, squared) = (p, 0.0)
+      for c in centre.reversed() {
+        let x = Double(rest % s) * h - c
+        squared += x * x
+        rest /= s
+      }
+      return exp(-squared / (2 * width * width)) / normalization
     }
   }
 
-  /// Unknowns: real and imaginary parts at every vertex, `2 s²`.
-  public var unknowns: Int { 2 * resolution * resolution }
+  /// Unknowns: real and imaginary parts at every vertex, `2 s^d`.
+  public var unknowns: Int { 2 * points }
   /// Complex symmetric, so its real block form is nonsymmetric (and indefinite).
   public var isSymmetricPositiveDefinite: Bool { false }
   public var hasGridLayout: Bool { false }
   public var solutionIsComplex: Bool { true }
-  /// The fastest solver of the generation benchmark (`opkit bench --suite generation --samples
-  /// 200`, mean wavenumbers 2–6): UMFPACK (1.1 s at 32², 5.0 s at 64²; SKR 1.5 s and 8.0 s,
-  /// GMRES(40) 4.0 s and no convergence).
-  public var fastestSolver: DatasetSolver { .independent(.umfpack) }
+  /// The fastest solver of the generation benchmark (`opkit bench --suite generation`, mean
+  /// wavenumbers 2–6): in 2D UMFPACK (1.1 s per 200 samples at 32², 5.0 s at 64²; SKR 1.5 s and
+  /// 8.0 s, GMRES(40) 4.0 s and no convergence); on the cube SKR with ILU(0), whose lead over
+  /// UMFPACK grows with the fill (per sample at 48³: 4.2 s against 112 s and 8.4 GB) — for mean
+  /// wavenumbers up to 6. Above, ILU(0) fails as a preconditioner (at 8–16 on 32³ SKR took 300 s
+  /// for one sample) and UMFPACK is faster again.
+  public var fastestSolver: DatasetSolver {
+    dimension == 3 && wavenumbers.upperBound <= 6 ? .recycling : .independent(.umfpack)
+  }
 
   /// The wavenumber field `k` of sample `index` (the parameter field SKR sorts by).
   public func coefficient(index: Int, seed: UInt64) -> [Double] { wavenumber(index: index, seed: seed) }
 
-  /// The real form of the complex system `(A − iC) u = f` for the wavenumber field `k` (`s × s`,
+  /// The real form of the complex system `(A − iC) u = f` for the wavenumber field `k` (`s^d`,
   /// positive): unknowns interleaved per grid point, `x[2p] = Re u_p`, `x[2p+1] = Im u_p`, so
   /// each complex entry `a − ib` is the 2×2 block `[[a, b], [−b, a]]`. Every block of the
   /// pattern is stored whole (explicit zeros included), which makes ILU(0) of this matrix the
@@ -99,24 +128,15 @@ public struct HelmholtzProblem: SampledSystemFamily {
   /// - Throws: ``DatasetError/invalidParameter(_:)`` for a field of the wrong size; `GridError`
   ///   from assembly.
   public func system(coefficient k: [Double]) throws -> SampledSystem {
-    let s = resolution, n = s * s, h = 1 / Double(s - 1)
-    guard k.count == n else { throw DatasetError.invalidParameter("wavenumber field has \(k.count) values, expected \(s)² = \(n)") }
-    let grid = try UniformGrid(cellCounts: [s - 1, s - 1])
-    let helmholtz = try GridSystem.helmholtz(
-      grid: grid, wavenumber: .values(k), source: .values(source), boundary: .all(.neumann(0), dimension: 2))
-    let a = CSRMatrix(helmholtz.matrix)
-    // Impedance: each boundary face of vertex p contributes k_p · (face area / cell volume); on
-    // a side of axis 0 the face spans the vertex's extent along axis 1 (half a cell at corners).
-    var impedance = [Double](repeating: 0, count: n)
-    let (absorbs0, absorbs1) = (absorbingAxes.contains(0), absorbingAxes.contains(1))
-    for i in 0..<s {
-      for j in 0..<s {
-        let onRow = i == 0 || i == s - 1, onColumn = j == 0 || j == s - 1
-        if onRow && absorbs0 { impedance[i * s + j] += (onColumn ? 0.5 : 1) / h }
-        if onColumn && absorbs1 { impedance[i * s + j] += (onRow ? 0.5 : 1) / h }
-        impedance[i * s + j] *= k[i * s + j]
-      }
+    let s = resolution, n = points, d = dimension, h = 1 / Double(s - 1)
+    guard k.count == n else {
+      throw DatasetError.invalidParameter("wavenumber field has \(k.count) values, expected \(s)^\(d) = \(n)")
     }
+    let grid = try UniformGrid(cellCounts: Array(repeating: s - 1, count: d))
+    let helmholtz = try GridSystem.helmholtz(
+      grid: grid, wavenumber: .values(k), source: .values(source), boundary: .all(.neumann(0), dimension: d))
+    let a = CSRMatrix(helmholtz.matrix)
+    let impedance = impedance(wavenumber: k)
     var blocks = COOMatrix(rowCount: 2 * n, columnCount: 2 * n, reserve: 4 * a.values.count)
     for row in 0..<n {
       for e in Int(a.rowPointers[row])..<Int(a.rowPointers[row + 1]) {
@@ -132,24 +152,47 @@ public struct HelmholtzProblem: SampledSystemFamily {
     return SampledSystem(matrix: try CSRMatrix(blocks), rightHandSide: rhs, layout: nil)
   }
 
+  /// The diagonal `C` of the absorbing boundary: each absorbing face of vertex `p` contributes
+  /// `k_p · (face area / h^d)`, where the face on a side of axis `a` spans the vertex's control
+  /// volume along the other axes (half a cell on their sides), so `k_p Π_{b≠a} w_b / h`.
+  func impedance(wavenumber k: [Double]) -> [Double] {
+    let s = resolution, h = 1 / Double(s - 1)
+    var impedance = [Double](repeating: 0, count: points)
+    for p in 0..<points {
+      var (rest, onSide) = (p, [Bool](repeating: false, count: dimension))
+      for axis in (0..<dimension).reversed() {
+        onSide[axis] = rest % s == 0 || rest % s == s - 1
+        rest /= s
+      }
+      for a in absorbingAxes where onSide[a] {
+        let face = (0..<dimension).reduce(1.0) { area, b in b == a || !onSide[b] ? area : area * 0.5 }
+        impedance[p] += face / h
+      }
+      impedance[p] *= k[p]
+    }
+    return impedance
+  }
+
   /// The complex field from the interleaved unknowns: (real, imaginary) per grid point, as is.
   public func fullField(unknowns x: [Double]) -> [Double] { x }
 
   public func describe(_ metadata: inout DatasetMetadata) {
-    metadata.boundary = absorbingAxes == [0, 1] ? .absorbing : .absorbingEnds
+    metadata.boundary = absorbingAxes.count == dimension ? .absorbing : .absorbingEnds
+    if dimension == 3 { metadata.dimension = 3 }
     metadata.geometry = .open
     metadata.alpha = field.alpha
     metadata.tau = field.tau
-    metadata.coefficient = "float32 k (N, s, s) = k̄(1 + ½ c g/max|g|), k̄ uniform in [k_min, k_max]"
-    metadata.solution = "complex64 u (N, s, s) with -Δu - k²u = f, ∂u/∂n - iku = 0"
+    let axes = dimension == 3 ? "s, s, s" : "s, s"
+    metadata.coefficient = "float32 k (N, \(axes)) = k̄(1 + ½ c g/max|g|), k̄ uniform in [k_min, k_max]"
+    metadata.solution = "complex64 u (N, \(axes)) with -Δu - k²u = f, ∂u/∂n - iku = 0"
     metadata.parameters = ["k_min": wavenumbers.lowerBound, "k_max": wavenumbers.upperBound, "contrast": contrast]
   }
 
-  /// Solves for the complex field by UMFPACK: real and imaginary parts, each `s × s` row-major.
+  /// Solves for the complex field by UMFPACK: real and imaginary parts, each `s^d` row-major.
   /// - Throws: `GridError`/`SparseError` from assembly or the factorization;
   ///   ``DatasetError/solveFailed(sample:message:)`` if the residual exceeds `1e-8`.
   public func solve(wavenumber k: [Double], sample: Int = 0) throws -> (real: [Double], imaginary: [Double]) {
-    let n = resolution * resolution
+    let n = points
     let system = try system(coefficient: k)
     let (matrix, rhs) = (system.matrix, system.rightHandSide)
     let x = try LUFactorization(matrix).solve(rhs)

@@ -28,6 +28,14 @@ struct Bench: ParsableCommand {
   @Option(help: "Helmholtz resolutions of the generation figures (comma-separated; Darcy and thermal run at 64 and 128).")
   var helmholtzResolutions: String = "32,64"
 
+  @Option(
+    name: .customLong("helmholtz-3d-resolutions"),
+    help: "3D Helmholtz resolutions of the generation figures (s³ grids, comma-separated; empty for none).")
+  var helmholtz3DResolutions: String = "24,32,48"
+
+  @Option(name: .customLong("samples-3d"), help: "Samples per 3D Helmholtz dataset in the generation figures.")
+  var samples3D: Int = 20
+
   @Option(name: .customLong("dcdm-2d"), help: "2D DCDM network (opkit train dcdm) for the dcdm figures.") var dcdm2d: String?
   @Option(name: .customLong("dcdm-3d"), help: "3D DCDM network for the dcdm figures.") var dcdm3d: String?
 
@@ -49,7 +57,9 @@ struct Bench: ParsableCommand {
     guard size >= 2 else { throw ValidationError("--size must be at least 2") }
     guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
+    guard samples3D >= 1 else { throw ValidationError("--samples-3d must be at least 1") }
     _ = try parsedHelmholtzResolutions()
+    _ = try resolutions(helmholtz3DResolutions, option: "--helmholtz-3d-resolutions", range: 3...256, allowsNone: true)
     for pair in surrogate where pair.split(separator: "=", omittingEmptySubsequences: false).count != 2 {
       throw ValidationError("--surrogate takes MODEL=DIR (a checkpoint and its dataset directory), got '\(pair.prefix(80))'")
     }
@@ -57,10 +67,17 @@ struct Bench: ParsableCommand {
 
   /// `--helmholtz-resolutions` as numbers, each in 3…1024; anything else is a usage error.
   func parsedHelmholtzResolutions() throws -> [Int] {
-    try helmholtzResolutions.split(separator: ",", omittingEmptySubsequences: false).map { item in
+    try resolutions(helmholtzResolutions, option: "--helmholtz-resolutions", range: 3...1024)
+  }
+
+  /// A comma-separated list of resolutions in `range` (empty text: none, where `allowsNone`).
+  private func resolutions(_ list: String, option: String, range: ClosedRange<Int>, allowsNone: Bool = false) throws -> [Int] {
+    if list.trimmingCharacters(in: .whitespaces).isEmpty && allowsNone { return [] }
+    return try list.split(separator: ",", omittingEmptySubsequences: false).map { item in
       let text = item.trimmingCharacters(in: .whitespaces)
-      guard let n = Int(text), (3...1024).contains(n) else {
-        throw ValidationError("--helmholtz-resolutions takes comma-separated resolutions in 3…1024, got '\(text.prefix(80))'")
+      guard let n = Int(text), range.contains(n) else {
+        throw ValidationError(
+          "\(option) takes comma-separated resolutions in \(range.lowerBound)…\(range.upperBound), got '\(text.prefix(80))'")
       }
       return n
     }
@@ -75,7 +92,9 @@ struct Bench: ParsableCommand {
       [.generation, .all].contains(suite)
       ? try GenerationBenchmarkSuite(
         resolutions: [64, 128], helmholtzResolutions: try parsedHelmholtzResolutions(),
-        samples: samples, json: global.json
+        helmholtz3DResolutions: try resolutions(
+          helmholtz3DResolutions, option: "--helmholtz-3d-resolutions", range: 3...256, allowsNone: true),
+        samples: samples, samples3D: samples3D, json: global.json
       ).run()
       : nil
     let trajectories =

@@ -183,7 +183,7 @@ struct Forecast: ParsableCommand {
     if let forecastOut, let future { try future.write(to: forecastOut) }
     let secondsPerEpoch = median(trainer.history.map(\.seconds))
     let report = ForecastReport(
-      testMSE: koopa.mse, testMAE: koopa.mae, secondsPerEpoch: secondsPerEpoch, peakMemoryMB: peakResidentMegabytes(),
+      testMSE: koopa.mse, testMAE: koopa.mae, secondsPerEpoch: secondsPerEpoch, peakMemoryMB: ResidentMemory.peakMegabytes,
       baselines: baselines, extended: extended?.report,
       parameters: trainer.model.parameterCount, testWindows: windows.test.count, seasonalPeriod: period, checkpoint: out,
       forecast: future.map(FutureReport.init))
@@ -257,16 +257,6 @@ struct FutureReport: Encodable {
 struct ModelForecastReport: Encodable {
   let checkpoint: String
   let forecast: FutureReport
-}
-
-/// Peak resident memory of this process in MB (Linux `VmHWM` in `/proc/self/status`), 0 where
-/// unavailable.
-func peakResidentMegabytes() -> Int {
-  guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-    let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-    let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
-  else { return 0 }
-  return kilobytes / 1024
 }
 
 /// What `opkit forecast --json` prints.

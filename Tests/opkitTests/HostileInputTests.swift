@@ -116,6 +116,8 @@ final class HostileInputTests: XCTestCase {
     try assertRefused(["train", "deeponet", "--data", data, "--width", "10000000", "--out", model], "--width must be at most 65536")
     try assertRefused(["train", "deeponet", "--data", data, "--width", "65536", "--depth", "65536", "--out", model], "this machine has")
     try assertRefused(["bench", "--suite", "generation", "--helmholtz-resolutions", "abc"], "--helmholtz-resolutions takes")
+    try assertRefused(["bench", "--suite", "generation", "--helmholtz-3d-resolutions", "24,1000"], "--helmholtz-3d-resolutions takes")
+    try assertRefused(["bench", "--suite", "generation", "--samples-3d", "0"], "--samples-3d must be at least 1")
   }
 
   func testZeroOptionsAreRefused() throws {
