@@ -27,7 +27,10 @@ extension Tensor {
       )
       .addingChannelBias(bias)
     }
-    var out = [Float](repeating: 0, count: outShape.reduce(1, *))
+    // The bias is the GEMM's starting value (one pass over the output instead of two).
+    var out =
+      bias.map { Self.channelPlanes($0.scalars, planes: batch, planeSize: geometry.outputSize) }
+      ?? [Float](repeating: 0, count: outShape.reduce(1, *))
     var columns = [Float](repeating: 0, count: geometry.isPointwise ? 1 : geometry.rows * geometry.outputSize)
     scalars.withUnsafeBufferPointer { x in
       weight.scalars.withUnsafeBufferPointer { w in
@@ -44,14 +47,15 @@ extension Tensor {
               // Y_b = W · cols
               gemm(
                 w.baseAddress!, transposeA: false, lowered, transposeB: false, y.baseAddress! + b * outChannels * geometry.outputSize,
-                m: outChannels, n: geometry.outputSize, k: geometry.rows, accumulate: false)
+                m: outChannels, n: geometry.outputSize, k: geometry.rows, accumulate: bias != nil)
             }
           }
         }
       }
     }
     let (input, filter) = (self.detached, weight.detached)
-    let result = GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [self, weight]) { g in
+    let inputs = [self, weight] + (bias.map { [$0] } ?? [])
+    return GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: inputs) { g in
       var dx = [Float](repeating: 0, count: input.count)
       var dw = [Float](repeating: 0, count: filter.count)
       // One scratch element for pointwise kernels, which need no lowering.
@@ -88,9 +92,24 @@ extension Tensor {
           }
         }
       }
-      return [Tensor(unchecked: input.shape, dx), Tensor(unchecked: filter.shape, dw)]
+      let gradients = [Tensor(unchecked: input.shape, dx), Tensor(unchecked: filter.shape, dw)]
+      guard bias != nil else { return gradients }
+      // ∂bias_c = Σ over batch and output positions of g[b, c, …].
+      return try gradients + [g.summed(alongAxes: [0] + Array(2..<g.rank))]
     }
-    return try result.addingChannelBias(bias)
+  }
+
+  /// `[planes, values.count, planeSize]` with `out[b, c, p] = values[c]`, written once.
+  static func channelPlanes(_ values: [Float], planes: Int, planeSize: Int) -> [Float] {
+    [Float](unsafeUninitializedCapacity: planes * values.count * planeSize) { y, initialized in
+      for b in 0..<planes {
+        for (c, v) in values.enumerated() {
+          let start = (b * values.count + c) * planeSize
+          (y.baseAddress! + start).initialize(repeating: v, count: planeSize)
+        }
+      }
+      initialized = planes * values.count * planeSize
+    }
   }
 
   /// A unit-stride convolution by ``ShiftedConvolution`` (no bias), with its gradient.

@@ -2,6 +2,7 @@ import Datasets
 import Distributed
 import Foundation
 import Layers
+import Parallelism
 import Tensors
 
 /// A model with the normalizers it was trained with: all that prediction and evaluation need,
@@ -22,16 +23,36 @@ public struct TrainedModel<Model: ConfiguredModel>: Sendable {
     (self.model, self.inputNormalizer, self.outputNormalizer) = (model, inputNormalizer, outputNormalizer)
   }
 
-  /// The model's prediction in data units: `decode(model(encode(inputs)))`.
+  /// The model's prediction in data units: `decode(model(encode(inputs)))`, the batch split
+  /// into one shard of consecutive samples per worker (``shardedOverBatch(_:_:_:)``).
   public func predict(_ inputs: Tensor) throws -> Tensor {
-    try outputNormalizer.decode(model(inputNormalizer.encode(inputs)))
+    try shardedOverBatch(inputs, nil) { x, _ in try outputNormalizer.decode(model(inputNormalizer.encode(x))) }
   }
 
   /// The prediction at per-sample query points `[B, P, d]` (unaligned data, see
   /// ``OperatorDataset/queries``), or on the grid when `queries` is nil.
   public func predict(_ inputs: Tensor, queries: Tensor?) throws -> Tensor {
     guard let queries else { return try predict(inputs) }
-    return try outputNormalizer.decode(model(inputNormalizer.encode(inputs), queries: queries))
+    return try shardedOverBatch(inputs, queries) { x, q in
+      try outputNormalizer.decode(model(inputNormalizer.encode(x), queries: q!))
+    }
+  }
+
+  /// `body` on one shard of consecutive samples per worker, concurrently, the outputs joined
+  /// in order — the trainer's data parallelism applied to inference: each shard runs its
+  /// kernels serially, which on small grids beats splitting every kernel across the cores
+  /// (Navier–Stokes rollouts at 32², batch 50: 1.9× faster per sample on 2 cores). Every model
+  /// here treats the samples of a batch independently, so the result does not depend on the
+  /// split beyond floating-point summation order.
+  private func shardedOverBatch(_ inputs: Tensor, _ queries: Tensor?, _ body: (Tensor, Tensor?) throws -> Tensor) throws -> Tensor {
+    let batch = inputs.rank > 0 ? inputs.shape[0] : 0
+    let shards = min(Parallel.availableWorkers, batch)
+    if shards <= 1 { return try body(inputs, queries) }
+    let parts = try Parallel.map(count: shards) { shard in
+      let rows = Array((batch * shard / shards)..<(batch * (shard + 1) / shards))
+      return try body(inputs.rows(rows), queries?.rows(rows))
+    }
+    return try Tensor.concatenated(parts, alongAxis: 0)
   }
 
   /// Mean relative L2 and H1 errors and the mean squared error of the model on `data`,
