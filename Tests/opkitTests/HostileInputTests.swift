@@ -118,6 +118,8 @@ final class HostileInputTests: XCTestCase {
     try assertRefused(["bench", "--suite", "generation", "--helmholtz-resolutions", "abc"], "--helmholtz-resolutions takes")
     try assertRefused(["bench", "--suite", "generation", "--helmholtz-3d-resolutions", "24,1000"], "--helmholtz-3d-resolutions takes")
     try assertRefused(["bench", "--suite", "generation", "--samples-3d", "0"], "--samples-3d must be at least 1")
+    try assertRefused(["bench", "--suite", "generation", "--helmholtz-3d-resolutions", "24,,abc"], "--helmholtz-3d-resolutions takes")
+    try assertRefused(["generate", "helmholtz", "--dim", "99999999999", "--out", path("h")], "--dim must be 2 or 3")
   }
 
   func testZeroOptionsAreRefused() throws {
