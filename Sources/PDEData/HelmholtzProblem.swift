@@ -128,7 +128,7 @@ public struct HelmholtzProblem: SampledSystemFamily {
   /// - Throws: ``DatasetError/invalidParameter(_:)`` for a field of the wrong size; `GridError`
   ///   from assembly.
   public func system(coefficient k: [Double]) throws -> SampledSystem {
-    let s = resolution, n = points, d = dimension, h = 1 / Double(s - 1)
+    let s = resolution, n = points, d = dimension
     guard k.count == n else {
       throw DatasetError.invalidParameter("wavenumber field has \(k.count) values, expected \(s)^\(d) = \(n)")
     }
