@@ -59,7 +59,7 @@ struct Bench: ParsableCommand {
     guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
     guard samples3D >= 1 else { throw ValidationError("--samples-3d must be at least 1") }
     _ = try parsedHelmholtzResolutions()
-    _ = try resolutions(helmholtz3DResolutions, option: "--helmholtz-3d-resolutions", range: 3...256, allowsNone: true)
+    _ = try parsedHelmholtz3DResolutions()
     for pair in surrogate where pair.split(separator: "=", omittingEmptySubsequences: false).count != 2 {
       throw ValidationError("--surrogate takes MODEL=DIR (a checkpoint and its dataset directory), got '\(pair.prefix(80))'")
     }
@@ -68,6 +68,11 @@ struct Bench: ParsableCommand {
   /// `--helmholtz-resolutions` as numbers, each in 3…1024; anything else is a usage error.
   func parsedHelmholtzResolutions() throws -> [Int] {
     try resolutions(helmholtzResolutions, option: "--helmholtz-resolutions", range: 3...1024)
+  }
+
+  /// `--helmholtz-3d-resolutions` as numbers, each in 3…256; empty text for none.
+  func parsedHelmholtz3DResolutions() throws -> [Int] {
+    try resolutions(helmholtz3DResolutions, option: "--helmholtz-3d-resolutions", range: 3...256, allowsNone: true)
   }
 
   /// A comma-separated list of resolutions in `range` (empty text: none, where `allowsNone`).
@@ -92,8 +97,7 @@ struct Bench: ParsableCommand {
       [.generation, .all].contains(suite)
       ? try GenerationBenchmarkSuite(
         resolutions: [64, 128], helmholtzResolutions: try parsedHelmholtzResolutions(),
-        helmholtz3DResolutions: try resolutions(
-          helmholtz3DResolutions, option: "--helmholtz-3d-resolutions", range: 3...256, allowsNone: true),
+        helmholtz3DResolutions: try parsedHelmholtz3DResolutions(),
         samples: samples, samples3D: samples3D, json: global.json
       ).run()
       : nil

@@ -131,7 +131,6 @@ struct GenerationBenchmarkSuite {
         preconditioner: solver.usesPreconditioner ? preconditioner.rawValue : nil, samples: summary.samples, seconds: summary.seconds,
         secondsPerSample: perSample(summary), peakMemoryMB: memory, matvecs: summary.matvecs, meanIterations: summary.meanIterations,
         maxRelativeResidual: summary.maxRelativeResidual, speedupOverGMRES: baseline / perSample(summary))
-      func right(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
       log(
         Family.name.padding(toLength: 9, withPad: " ", startingAt: 0) + " "
           + right(dimension == 3 ? "\(row.resolution)³" : "\(row.resolution)", 4)
@@ -143,3 +142,6 @@ struct GenerationBenchmarkSuite {
     }
   }
 }
+
+/// `text` right-aligned in `width` characters (Foundation's `%5@` does not pad on Linux).
+private func right(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }

@@ -120,6 +120,11 @@ final class HostileInputTests: XCTestCase {
     try assertRefused(["bench", "--suite", "generation", "--samples-3d", "0"], "--samples-3d must be at least 1")
     try assertRefused(["bench", "--suite", "generation", "--helmholtz-3d-resolutions", "24,,abc"], "--helmholtz-3d-resolutions takes")
     try assertRefused(["generate", "helmholtz", "--dim", "99999999999", "--out", path("h")], "--dim must be 2 or 3")
+    try assertRefused(["generate", "helmholtz", "--dim", "0", "--out", path("h")], "--dim must be 2 or 3")
+    try assertRefused(["generate", "helmholtz", "--dim", "three", "--out", path("h")], "--dim")
+    try assertRefused(["bench", "--suite", "generation", "--samples-3d", "-5"], "--samples-3d must be at least 1")
+    try assertRefused(["bench", "--suite", "generation", "--samples-3d", "1e3"], "--samples-3d")
+    try assertRefused(["bench", "--suite", "generation", "--helmholtz-3d-resolutions", "2"], "--helmholtz-3d-resolutions takes")
   }
 
   func testZeroOptionsAreRefused() throws {
