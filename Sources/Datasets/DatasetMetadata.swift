@@ -116,4 +116,5 @@ public enum SolverName: String, Codable, Sendable, CaseIterable {
 public enum PreconditionerName: String, Codable, Sendable, CaseIterable {
   case none, jacobi, ic, ilu
   case multigrid = "mg"
+  case shiftedLaplacian = "shifted-laplacian"
 }

@@ -11,6 +11,9 @@ import Sparse
 ///   on every level.
 /// - Smoother: Gauss–Seidel, forward sweeps before the coarse correction and backward sweeps
 ///   after, which makes the cycle a symmetric positive definite `M⁻¹` for SPD `A` (usable in CG).
+///   With two unknowns per grid point (a complex operator in real interleaved form,
+///   ``Options/componentsPerPoint``), each point's 2×2 block is solved exactly: complex
+///   Gauss–Seidel, the smoother of the complex shifted Laplacian (``ShiftedLaplacian``).
 ///   With several workers each takes a contiguous block of rows and reads the other blocks'
 ///   values from before the sweep ("hybrid" Gauss–Seidel, as in hypre), so results do not
 ///   depend on thread timing.
@@ -26,14 +29,18 @@ public final class MultigridPreconditioner: Preconditioner {
     /// Gauss–Seidel sweeps after the coarse correction (default 1; equal to `preSmoothing`
     /// keeps the cycle symmetric).
     public var postSmoothing: Int
-    /// Stop coarsening once a level has at most this many unknowns (default 256).
+    /// Stop coarsening once a level has at most this many grid points (default 256).
     public var coarsestUnknowns: Int
+    /// Unknowns per grid point: 1, or 2 for a complex operator in real interleaved form
+    /// (`x[2p] = Re u_p`, `x[2p+1] = Im u_p`; transfers act on both parts alike).
+    public var componentsPerPoint: Int
 
     /// Options with the documented defaults.
-    public init(preSmoothing: Int = 1, postSmoothing: Int = 1, coarsestUnknowns: Int = 256) {
+    public init(preSmoothing: Int = 1, postSmoothing: Int = 1, coarsestUnknowns: Int = 256, componentsPerPoint: Int = 1) {
       self.preSmoothing = preSmoothing
       self.postSmoothing = postSmoothing
       self.coarsestUnknowns = coarsestUnknowns
+      self.componentsPerPoint = componentsPerPoint
     }
   }
 
@@ -42,23 +49,30 @@ public final class MultigridPreconditioner: Preconditioner {
   private let options: Options
 
   /// Builds the hierarchy for `matrix`, assembled on `layout`.
-  /// - Throws: ``KrylovError/dimensionMismatch(_:)`` if the matrix does not fit the layout;
-  ///   ``KrylovError/preconditionerFailed(_:)`` for a zero diagonal; SuiteSparse errors from the
-  ///   coarsest factorization.
+  /// - Throws: ``KrylovError/dimensionMismatch(_:)`` if the matrix does not fit the layout (times
+  ///   the components per point, 1 or 2); ``KrylovError/preconditionerFailed(_:)`` for a zero
+  ///   diagonal (singular diagonal block); SuiteSparse errors from the coarsest factorization.
   public init(matrix: CSRMatrix, layout: GridLayout, options: Options = Options()) throws {
-    guard matrix.rowCount == layout.unknownCount, matrix.columnCount == layout.unknownCount else {
-      throw KrylovError.dimensionMismatch("matrix \(matrix.rowCount)x\(matrix.columnCount) on a grid of \(layout.unknownCount) unknowns")
+    let components = options.componentsPerPoint
+    guard components == 1 || components == 2 else {
+      throw KrylovError.dimensionMismatch("multigrid takes 1 or 2 unknowns per grid point, got \(components)")
+    }
+    let unknowns = layout.unknownCount * components
+    guard matrix.rowCount == unknowns, matrix.columnCount == unknowns else {
+      throw KrylovError.dimensionMismatch(
+        "matrix \(matrix.rowCount)x\(matrix.columnCount) on a grid of \(layout.unknownCount) points x \(components) unknowns")
     }
     self.options = options
     var levels: [MultigridLevel] = []
     var a = matrix
     for transfer in GridTransfer.hierarchy(for: layout, coarsestUnknowns: options.coarsestUnknowns) {
-      let p = try prolongation(transfer)
+      var p = try prolongation(transfer)
+      if components > 1 { p = KroneckerProduct(factors: p.factors + [CSRMatrix.identity(components)]) }
       let r = p.transposed()
-      levels.append(try MultigridLevel(matrix: a, prolongation: p, restriction: r))
+      levels.append(try MultigridLevel(matrix: a, prolongation: p, restriction: r, componentsPerPoint: components))
       a = try a.galerkinProduct(restriction: r, prolongation: p.assembled())
     }
-    levels.append(try MultigridLevel(matrix: a, prolongation: nil, restriction: nil))
+    levels.append(try MultigridLevel(matrix: a, prolongation: nil, restriction: nil, componentsPerPoint: components))
     self.levels = levels
     coarseSolver = try LUFactorization(a)
   }
@@ -134,7 +148,11 @@ final class MultigridLevel {
   let restriction: KroneckerProduct?
   /// Intermediate tensors of the transfers.
   let transferWorkspace = KroneckerWorkspace()
+  /// `1 / a_ii` per row, or with two unknowns per point the inverse 2×2 diagonal blocks (4
+  /// values per point, ``inversePairBlocks(_:)``).
   let inverseDiagonal: [Double]
+  /// Unknowns per grid point (1 or 2).
+  let componentsPerPoint: Int
   /// The largest `|i − j|` over the entries `a_ij`: how far a row's residual lags the sweep.
   let bandwidth: Int
   /// The level's solution and right-hand side: its own buffers, or for the duration of
@@ -148,16 +166,23 @@ final class MultigridLevel {
   private let ownX: UnsafeMutableBufferPointer<Double>
   private let ownB: UnsafeMutableBufferPointer<Double>
 
-  init(matrix: CSRMatrix, prolongation: KroneckerProduct?, restriction: KroneckerProduct?) throws {
-    var d = matrix.diagonal()
-    if let i = d.firstIndex(where: { $0 == 0 || !$0.isFinite }) {
-      throw KrylovError.preconditionerFailed("multigrid smoother needs a nonzero diagonal; A[\(i), \(i)] = \(d[i])")
+  init(
+    matrix: CSRMatrix, prolongation: KroneckerProduct?, restriction: KroneckerProduct?, componentsPerPoint: Int = 1
+  ) throws {
+    if componentsPerPoint == 2 {
+      inverseDiagonal = try inversePairBlocks(matrix)
+    } else {
+      var d = matrix.diagonal()
+      if let i = d.firstIndex(where: { $0 == 0 || !$0.isFinite }) {
+        throw KrylovError.preconditionerFailed("multigrid smoother needs a nonzero diagonal; A[\(i), \(i)] = \(d[i])")
+      }
+      for i in d.indices { d[i] = 1 / d[i] }
+      inverseDiagonal = d
     }
-    for i in d.indices { d[i] = 1 / d[i] }
+    self.componentsPerPoint = componentsPerPoint
     self.matrix = matrix
     self.prolongation = prolongation
     self.restriction = restriction
-    inverseDiagonal = d
     bandwidth = matrix.bandwidth
     // Allocated, not filled: every entry is written before it is read (b by the restriction or
     // the caller, x by the first sweep from zero or the coarse solve, the residual by the fused
@@ -211,6 +236,11 @@ final class MultigridLevel {
   func smooth(forward: Bool, fromZero: Bool, computingResidual: Bool = false) {
     precondition(!fromZero || forward, "a sweep from zero runs forward")
     precondition(!computingResidual || forward, "the residual follows a forward sweep")
+    if componentsPerPoint == 2 {
+      smoothPairs(forward: forward, fromZero: fromZero)
+      if computingResidual { computeResidual() }
+      return
+    }
     let n = matrix.rowCount
     let workers = Parallel.workers(forWork: matrix.nonzeroCount, perWorker: 50_000)
     let block = { (w: Int) in (n * w / workers)..<(n * (w + 1) / workers) }
@@ -236,6 +266,35 @@ final class MultigridLevel {
             if computingResidual {
               Parallel.forEach(count: workers) { w in sweep.residualRowsLeft(by: block(w)) }
             }
+          }
+        }
+      }
+    }
+  }
+}
+
+extension MultigridLevel {
+  /// One complex (point-block) Gauss–Seidel sweep over the grid points, two unknowns each
+  /// (``PairGaussSeidelSweep``), blocks of points split among workers as in the scalar sweep.
+  fileprivate func smoothPairs(forward: Bool, fromZero: Bool) {
+    let points = matrix.rowCount / 2
+    let workers = Parallel.workers(forWork: matrix.nonzeroCount, perWorker: 50_000)
+    let block = { (w: Int) in (points * w / workers)..<(points * (w + 1) / workers) }
+    if workers > 1 && !fromZero {
+      for w in 1..<workers {
+        let edge = 2 * block(w).lowerBound
+        for i in max(0, edge - bandwidth)..<min(matrix.rowCount, edge + bandwidth) { previous[i] = x[i] }
+      }
+    }
+    matrix.rowPointers.withUnsafeBufferPointer { rp in
+      matrix.columnIndices.withUnsafeBufferPointer { ci in
+        matrix.values.withUnsafeBufferPointer { v in
+          inverseDiagonal.withUnsafeBufferPointer { blocks in
+            let sweep = PairGaussSeidelSweep(
+              rowPointers: rp.baseAddress!, columns: ci.baseAddress!, values: v.baseAddress!, inverseBlocks: blocks.baseAddress!,
+              b: UnsafePointer(b.baseAddress!), old: UnsafePointer(previous.baseAddress!), x: x.baseAddress!,
+              bandwidth: bandwidth)
+            Parallel.forEach(count: workers) { w in sweep.run(points: block(w), forward: forward, fromZero: fromZero) }
           }
         }
       }

@@ -35,6 +35,9 @@ public enum PreconditionerKind: String, Sendable, CaseIterable, Codable {
   case ilu
   /// Geometric multigrid V-cycle (structured grids).
   case multigrid = "mg"
+  /// A multigrid V-cycle on the complex shifted Laplacian of a Helmholtz system
+  /// (``ShiftedLaplacian``); only where the problem supplies that operator.
+  case shiftedLaplacian = "shifted-laplacian"
 }
 
 /// The outcome of ``SystemSolver/solve(_:rightHandSide:method:options:layout:preconditioner:)``.
@@ -77,11 +80,13 @@ public enum SystemSolver {
   ///   - layout: the grid the matrix was assembled on; required by multigrid.
   ///   - preconditioner: for ``SolveMethod/gmres`` only; default multigrid on grids, Jacobi
   ///     otherwise.
+  ///   - shiftedLaplacian: the operator of the ``PreconditionerKind/shiftedLaplacian``
+  ///     preconditioner (Helmholtz systems).
   /// - Throws: ``KrylovError`` for a missing grid or size mismatch, `SparseError` from the
   ///   factorizations (not positive definite, singular…).
   public static func solve(
     _ matrix: CSRMatrix, rightHandSide b: [Double], method: SolveMethod, options: SolverOptions = SolverOptions(),
-    layout: GridLayout? = nil, preconditioner: PreconditionerKind? = nil
+    layout: GridLayout? = nil, preconditioner: PreconditionerKind? = nil, shiftedLaplacian: ShiftedLaplacian? = nil
   ) throws -> SystemSolution {
     try checkSizes(matrix, b)
     var clock = Stopwatch()
@@ -108,12 +113,13 @@ public enum SystemSolver {
       report = try ConjugateGradient(size: b.count, options: options).solve(matrix, b, &x, preconditioner: m)
     case .gmres:
       kind = preconditioner ?? (layout == nil ? .jacobi : .multigrid)
-      let m = try makePreconditioner(kind!, matrix, layout)
+      let m = try makePreconditioner(kind!, matrix, layout, shiftedLaplacian: shiftedLaplacian)
       setup = clock.seconds
       clock = Stopwatch()
       report = try GMRES(size: b.count, options: options).solve(matrix, b, &x, preconditioner: m)
     }
-    return try finished(matrix, b, x, report: report, setupSeconds: setup, solveSeconds: clock.seconds, options: options, preconditioner: kind)
+    return try finished(
+      matrix, b, x, report: report, setupSeconds: setup, solveSeconds: clock.seconds, options: options, preconditioner: kind)
   }
 
   /// Solves `matrix · x = rightHandSide` (SPD) by conjugate directions from a residual-to-direction
@@ -155,9 +161,9 @@ public enum SystemSolver {
   }
 
   /// Builds the preconditioner `kind` for `matrix` (nil for ``PreconditionerKind/none``).
-  public static func makePreconditioner(_ kind: PreconditionerKind, _ matrix: CSRMatrix, _ layout: GridLayout?) throws -> (
-    any Preconditioner
-  )? {
+  public static func makePreconditioner(
+    _ kind: PreconditionerKind, _ matrix: CSRMatrix, _ layout: GridLayout?, shiftedLaplacian: ShiftedLaplacian? = nil
+  ) throws -> (any Preconditioner)? {
     switch kind {
     case .none: return nil
     case .jacobi: return try JacobiPreconditioner(matrix)
@@ -165,9 +171,20 @@ public enum SystemSolver {
     case .ilu: return try IncompleteLU(matrix)
     case .multigrid:
       guard let layout else {
-        throw KrylovError.preconditionerFailed("geometric multigrid needs a structured grid (solve on a grid, or choose another method on meshes)")
+        throw KrylovError.preconditionerFailed(
+          "geometric multigrid needs a structured grid (solve on a grid, or choose another method on meshes)")
       }
       return try MultigridPreconditioner(matrix: matrix, layout: layout)
+    case .shiftedLaplacian:
+      guard let shiftedLaplacian else {
+        throw KrylovError.preconditionerFailed(
+          "the shifted-Laplacian preconditioner needs a Helmholtz system (choose another preconditioner)")
+      }
+      guard shiftedLaplacian.matrix.rowCount == matrix.rowCount else {
+        throw KrylovError.dimensionMismatch(
+          "shifted Laplacian of \(shiftedLaplacian.matrix.rowCount) unknowns for a system of \(matrix.rowCount)")
+      }
+      return try shiftedLaplacian.multigridCycle()
     }
   }
 

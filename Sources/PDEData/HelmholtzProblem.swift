@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Grids
+import Krylov
 import Sparse
 import Tensors
 
@@ -20,7 +21,9 @@ import Tensors
 /// with insulated sides (half, quarter and eighth control volumes on the boundary), to which each
 /// absorbing boundary face adds `−i k · (face area / h^d)` on the diagonal. The complex system
 /// `(A − iC) u = f` is solved in the real block form `[[A, C], [−C, A]] [Re u; Im u] = [f; 0]`:
-/// by UMFPACK in 2D, by SKR with ILU(0) on the cube (``fastestSolver``).
+/// by UMFPACK in 2D, on the cube by GMRES(40) preconditioned with a multigrid cycle on the
+/// complex shifted Laplacian `−Δ − (1 + ½i) k²` (``ShiftedLaplacian``), which each system
+/// carries (``fastestSolver``, ``fastestPreconditioner``).
 public struct HelmholtzProblem: SampledSystemFamily {
   public static let family = DatasetFamily.helmholtz
   /// Grid points per side `s`.
@@ -106,16 +109,19 @@ public struct HelmholtzProblem: SampledSystemFamily {
   /// Complex symmetric, so its real block form is nonsymmetric (and indefinite).
   public var isSymmetricPositiveDefinite: Bool { false }
   public var hasGridLayout: Bool { false }
+  /// Every system carries its complex shifted Laplacian.
+  public var hasShiftedLaplacian: Bool { true }
   public var solutionIsComplex: Bool { true }
-  /// The fastest solver of the generation benchmark (`opkit bench --suite generation`, mean
-  /// wavenumbers 2–6): in 2D UMFPACK (1.1 s per 200 samples at 32², 5.0 s at 64²; SKR 1.5 s and
-  /// 8.0 s, GMRES(40) 4.0 s and no convergence); on the cube SKR with ILU(0), whose lead over
-  /// UMFPACK grows with the fill (per sample at 48³: 4.2 s against 112 s and 8.4 GB) — for mean
-  /// wavenumbers up to 6. Above, ILU(0) fails as a preconditioner (at 8–16 on 32³ SKR took 300 s
-  /// for one sample) and UMFPACK is faster again.
-  public var fastestSolver: DatasetSolver {
-    dimension == 3 && wavenumbers.upperBound <= 6 ? .recycling : .independent(.umfpack)
-  }
+  /// The fastest solver of the generation benchmark (`opkit bench --suite generation`): in 2D
+  /// UMFPACK (at mean wavenumbers 2–6, 1.1 s per 200 samples at 32², 5.0 s at 64²; SKR 1.5 s and
+  /// 8.0 s; at 8–16 GMRES with the shifted Laplacian only ties it at 64² and 128²); on the cube
+  /// GMRES(40) with the shifted-Laplacian cycle (``fastestPreconditioner``), at any wavenumber:
+  /// ILU(0) fails there from mean wavenumbers 8 on (one sample at 32³ took SKR 300 s), and
+  /// UMFPACK's fill grows as `n^{4/3}` (112 s and 8.4 GB per sample at 48³).
+  public var fastestSolver: DatasetSolver { dimension == 3 ? .independent(.gmres) : .independent(.umfpack) }
+
+  /// The shifted-Laplacian multigrid cycle on the cube, ILU(0) in 2D.
+  public var fastestPreconditioner: PreconditionerKind { dimension == 3 ? .shiftedLaplacian : .ilu }
 
   /// The wavenumber field `k` of sample `index` (the parameter field SKR sorts by).
   public func coefficient(index: Int, seed: UInt64) -> [Double] { wavenumber(index: index, seed: seed) }
@@ -125,9 +131,16 @@ public struct HelmholtzProblem: SampledSystemFamily {
   /// each complex entry `a − ib` is the 2×2 block `[[a, b], [−b, a]]`. Every block of the
   /// pattern is stored whole (explicit zeros included), which makes ILU(0) of this matrix the
   /// complex ILU(0) of `A − iC` — on the `[[A, C], [−C, A]]` ordering ILU(0) stalls GMRES.
+  /// The system's ``SampledSystem/shiftedLaplacian`` is `A − i(C + β k² V)` in the same form
+  /// (`V` the control volumes, `β` = ``ShiftedLaplacian/standardShift``).
   /// - Throws: ``DatasetError/invalidParameter(_:)`` for a field of the wrong size; `GridError`
   ///   from assembly.
   public func system(coefficient k: [Double]) throws -> SampledSystem {
+    try system(coefficient: k, shift: ShiftedLaplacian.standardShift)
+  }
+
+  /// The system with its shifted Laplacian damped by `shift` (β).
+  func system(coefficient k: [Double], shift beta: Double) throws -> SampledSystem {
     let s = resolution, n = points, d = dimension
     guard k.count == n else {
       throw DatasetError.invalidParameter("wavenumber field has \(k.count) values, expected \(s)^\(d) = \(n)")
@@ -136,33 +149,54 @@ public struct HelmholtzProblem: SampledSystemFamily {
     let helmholtz = try GridSystem.helmholtz(
       grid: grid, wavenumber: .values(k), source: .values(source), boundary: .all(.neumann(0), dimension: d))
     let a = CSRMatrix(helmholtz.matrix)
-    let impedance = impedance(wavenumber: k)
-    var blocks = COOMatrix(rowCount: 2 * n, columnCount: 2 * n, reserve: 4 * a.values.count)
-    for row in 0..<n {
-      for e in Int(a.rowPointers[row])..<Int(a.rowPointers[row + 1]) {
-        let column = Int(a.columnIndices[e])
-        let c = column == row ? impedance[row] : 0
-        blocks.append(row: 2 * row, column: 2 * column, value: a.values[e])
-        blocks.append(row: 2 * row, column: 2 * column + 1, value: c)
-        blocks.append(row: 2 * row + 1, column: 2 * column, value: -c)
-        blocks.append(row: 2 * row + 1, column: 2 * column + 1, value: a.values[e])
+    let (impedance, volume) = diagonalTerms(wavenumber: k)
+    let matrix = try Self.interleaved(a, imaginaryDiagonal: impedance)
+    // The shifted operator differs only in the off-diagonal entries of the diagonal blocks.
+    var shifted = matrix
+    for p in 0..<n {
+      let damping = beta * k[p] * k[p] * volume[p]
+      for (row, column, sign) in [(2 * p, 2 * p + 1, 1.0), (2 * p + 1, 2 * p, -1.0)] {
+        for e in Int(matrix.rowPointers[row])..<Int(matrix.rowPointers[row + 1]) where Int(matrix.columnIndices[e]) == column {
+          shifted.values[e] += sign * damping
+        }
       }
     }
     let rhs = helmholtz.rightHandSide.flatMap { [$0, 0.0] }
-    return SampledSystem(matrix: try CSRMatrix(blocks), rightHandSide: rhs, layout: nil)
+    return SampledSystem(
+      matrix: matrix, rightHandSide: rhs, layout: nil,
+      shiftedLaplacian: ShiftedLaplacian(matrix: shifted, layout: helmholtz.layout, shift: beta))
   }
 
-  /// The diagonal `C` of the absorbing boundary: each absorbing face of vertex `p` contributes
-  /// `k_p · (face area / h^d)`, where the face on a side of axis `a` spans the vertex's control
-  /// volume along the other axes (half a cell on their sides), so `k_p Π_{b≠a} w_b / h`.
-  func impedance(wavenumber k: [Double]) -> [Double] {
+  /// The real interleaved form of the complex matrix `A − i diag(c)` (`A` real): each entry
+  /// `a − ib` becomes the whole 2×2 block `[[a, b], [−b, a]]`.
+  private static func interleaved(_ a: CSRMatrix, imaginaryDiagonal c: [Double]) throws -> CSRMatrix {
+    var blocks = COOMatrix(rowCount: 2 * a.rowCount, columnCount: 2 * a.columnCount, reserve: 4 * a.values.count)
+    for row in 0..<a.rowCount {
+      for e in Int(a.rowPointers[row])..<Int(a.rowPointers[row + 1]) {
+        let column = Int(a.columnIndices[e])
+        let b = column == row ? c[row] : 0
+        blocks.append(row: 2 * row, column: 2 * column, value: a.values[e])
+        blocks.append(row: 2 * row, column: 2 * column + 1, value: b)
+        blocks.append(row: 2 * row + 1, column: 2 * column, value: -b)
+        blocks.append(row: 2 * row + 1, column: 2 * column + 1, value: a.values[e])
+      }
+    }
+    return try CSRMatrix(blocks)
+  }
+
+  /// The diagonal `C` of the absorbing boundary and the control volumes `V / h^d` of the
+  /// vertices (`Π_a w_a`, `w_a` = ½ on a side of axis `a`, else 1). Each absorbing face of vertex
+  /// `p` contributes `k_p · (face area / h^d)` to `C`, where the face on a side of axis `a` spans
+  /// the control volume along the other axes, so `k_p Π_{b≠a} w_b / h`.
+  func diagonalTerms(wavenumber k: [Double]) -> (impedance: [Double], volume: [Double]) {
     let s = resolution, h = 1 / Double(s - 1)
-    var impedance = [Double](repeating: 0, count: points)
+    var impedance = [Double](repeating: 0, count: points), volume = [Double](repeating: 1, count: points)
     for p in 0..<points {
       var (rest, onSide) = (p, [Bool](repeating: false, count: dimension))
       for axis in (0..<dimension).reversed() {
         onSide[axis] = rest % s == 0 || rest % s == s - 1
         rest /= s
+        if onSide[axis] { volume[p] *= 0.5 }
       }
       for a in absorbingAxes where onSide[a] {
         let face = (0..<dimension).reduce(1.0) { area, b in b == a || !onSide[b] ? area : area * 0.5 }
@@ -170,7 +204,7 @@ public struct HelmholtzProblem: SampledSystemFamily {
       }
       impedance[p] *= k[p]
     }
-    return impedance
+    return (impedance, volume)
   }
 
   /// The complex field from the interleaved unknowns: (real, imaginary) per grid point, as is.

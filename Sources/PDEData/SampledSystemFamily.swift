@@ -1,5 +1,6 @@
 import Datasets
 import Grids
+import Krylov
 import Sparse
 
 /// A problem family for dataset generation: each sample is a parameter field on the `s × s`
@@ -23,11 +24,17 @@ public protocol SampledSystemFamily: Sendable {
   var isSymmetricPositiveDefinite: Bool { get }
   /// Whether the systems come with a structured-grid layout (geometric multigrid applies).
   var hasGridLayout: Bool { get }
+  /// Whether the systems come with a complex shifted Laplacian (``SampledSystem/shiftedLaplacian``;
+  /// the `shifted-laplacian` preconditioner applies). Default false.
+  var hasShiftedLaplacian: Bool { get }
   /// Whether `sol.npy` is complex (`complex64`; ``fullField(unknowns:)`` interleaves real and
   /// imaginary parts) rather than `float32`.
   var solutionIsComplex: Bool { get }
   /// What the generation benchmark found fastest for this family and size (`--solver auto`).
   var fastestSolver: DatasetSolver { get }
+  /// The preconditioner of that benchmark's fastest Krylov runs (the default of
+  /// `--preconditioner`). Default: IC(0) for SPD families, ILU(0) otherwise.
+  var fastestPreconditioner: PreconditionerKind { get }
   /// The parameter field of sample `index` under `seed`, `s × s` row-major; depends on nothing else.
   func coefficient(index: Int, seed: UInt64) -> [Double]
   /// The linear system of a parameter field.
@@ -51,6 +58,10 @@ extension SampledSystemFamily {
   /// `1/(s − 1)`: the vertex grid of the unit square or cube.
   public var spacing: Double { 1 / Double(resolution - 1) }
   public func solutionField(unknowns: [Double], index: Int, seed: UInt64) -> [Double] { fullField(unknowns: unknowns) }
+  /// No shifted Laplacian.
+  public var hasShiftedLaplacian: Bool { false }
+  /// IC(0) for SPD families, ILU(0) otherwise.
+  public var fastestPreconditioner: PreconditionerKind { isSymmetricPositiveDefinite ? .ic : .ilu }
   /// The command-line name.
   public static var name: String { family.rawValue }
 }
@@ -64,11 +75,15 @@ public struct SampledSystem: Sendable {
   /// The structured-grid layout of the unknowns, for geometric multigrid (nil when the family
   /// has none).
   public var layout: GridLayout?
+  /// For Helmholtz families, the complex shifted Laplacian the `shifted-laplacian`
+  /// preconditioner is built from; nil otherwise.
+  public var shiftedLaplacian: ShiftedLaplacian?
 
   /// A system.
-  public init(matrix: CSRMatrix, rightHandSide: [Double], layout: GridLayout?) {
+  public init(matrix: CSRMatrix, rightHandSide: [Double], layout: GridLayout?, shiftedLaplacian: ShiftedLaplacian? = nil) {
     self.matrix = matrix
     self.rightHandSide = rightHandSide
     self.layout = layout
+    self.shiftedLaplacian = shiftedLaplacian
   }
 }

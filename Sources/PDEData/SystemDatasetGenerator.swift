@@ -1,8 +1,8 @@
 import Datasets
 import Distributed
 import Foundation
-import Parallelism
 import Krylov
+import Parallelism
 import Sparse
 import Tensors
 
@@ -55,6 +55,11 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
         throw DatasetError.invalidParameter(
           "\(family) systems are not symmetric positive definite; IC(0) needs them (use the ILU(0) or Jacobi preconditioner)")
       }
+    }
+    guard problem.hasShiftedLaplacian || preconditioner != .shiftedLaplacian || !solver.usesPreconditioner else {
+      throw DatasetError.invalidParameter(
+        "these \(family) systems carry no shifted Laplacian (it is built for helmholtz on the open square or cube); use another preconditioner"
+      )
     }
     let needsMultigrid = solver == .independent(.pcgMultigrid) || (preconditioner == .multigrid && solver.usesPreconditioner)
     guard problem.hasGridLayout || !needsMultigrid else {
@@ -131,7 +136,8 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
     if communicator.isRoot { try generation.write(outcome, metadata: meta, to: layout) }
     return Summary(
       samples: samples, solvedNow: outcome.producedNow, seconds: (ContinuousClock.now - start) / .seconds(1), ranks: communicator.size,
-      samplesPerRank: outcome.producedPerRank, matvecs: outcome.matvecs, meanIterations: Double(outcome.iterations.reduce(0, +)) / Double(samples),
+      samplesPerRank: outcome.producedPerRank, matvecs: outcome.matvecs,
+      meanIterations: Double(outcome.iterations.reduce(0, +)) / Double(samples),
       maxRelativeResidual: outcome.residuals.max() ?? 0)
   }
 
@@ -148,13 +154,13 @@ public struct SystemDatasetGenerator<Family: SampledSystemFamily>: Sendable {
     switch solver {
     case .recycling, .recycledCG:
       var x = [Double](repeating: 0, count: matrix.rowCount)
-      let m = try SystemSolver.makePreconditioner(preconditioner, matrix, system.layout)
+      let m = try SystemSolver.makePreconditioner(preconditioner, matrix, system.layout, shiftedLaplacian: system.shiftedLaplacian)
       let r = try recycler!.solve(matrix, system.rightHandSide, &x, preconditioner: m, monitor: nil)
       (solution, report, residual) = (x, r, try SystemSolver.trueRelativeResidual(matrix, x, system.rightHandSide))
     case .independent(let method):
       let result = try SystemSolver.solve(
         matrix, rightHandSide: system.rightHandSide, method: method, options: iterativeOptions, layout: system.layout,
-        preconditioner: preconditioner)
+        preconditioner: preconditioner, shiftedLaplacian: system.shiftedLaplacian)
       (solution, report, residual) = (result.solution, result.report, result.relativeResidual)
     }
     guard report?.converged ?? true, residual <= Swift.max(rtol, 1e-10) * 1.01 else {
@@ -261,6 +267,7 @@ extension PreconditionerKind {
     case .ic: .ic
     case .ilu: .ilu
     case .multigrid: .multigrid
+    case .shiftedLaplacian: .shiftedLaplacian
     }
   }
 }

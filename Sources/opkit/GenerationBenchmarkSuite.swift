@@ -8,7 +8,9 @@ import OperatorKit
 /// and once with Jacobi; then what a user would otherwise pick (recycled CG, IC(0)-PCG,
 /// multigrid PCG and CHOLMOD for the SPD families, UMFPACK for Helmholtz) — in matvecs and
 /// wall time. Then 3D Helmholtz on the cube, where a direct solver's fill grows as `n^{4/3}`:
-/// SKR and GMRES(40) with ILU(0), and UMFPACK, with each run's peak resident memory.
+/// SKR and GMRES(40) with ILU(0) and with the shifted-Laplacian multigrid cycle, and UMFPACK,
+/// with each run's peak resident memory — at mean wavenumbers 2–6, where ILU(0) still works, and
+/// at the family's default 8–16, where only the shifted Laplacian does.
 struct GenerationBenchmarkSuite {
   /// Darcy and thermal resolutions.
   let resolutions: [Int]
@@ -53,11 +55,14 @@ struct GenerationBenchmarkSuite {
   /// The Helmholtz family of the benchmark: mean wavenumbers 2–6 (GMRES(40) with ILU(0) still
   /// converges; at 8–16 it stagnates).
   static let helmholtzWavenumbers: ClosedRange<Double> = 2...6
+  /// The Helmholtz family's default mean wavenumbers, measured on the cube with the
+  /// shifted-Laplacian preconditioner only (with ILU(0), one sample at 32³ took 300 s).
+  static let helmholtzHighWavenumbers: ClosedRange<Double> = 8...16
 
   func run() throws -> [Row] {
     let log: (String) -> Void = { line in if !json { print(line) } }
     log("Data generation, \(samples) samples per dataset, rtol 1e-8 (seconds on all cores; speedup = GMRES time / time, per sample)")
-    log("family     s solver  precond.  seconds  s/sample   MB    matvecs it/sample speedup")
+    log("family     s solver  precond.           seconds  s/sample   MB    matvecs it/sample speedup")
     var rows = [Row]()
     for s in resolutions {
       rows += try measure(
@@ -74,31 +79,42 @@ struct GenerationBenchmarkSuite {
       rows += try measure(
         HelmholtzProblem(resolution: s, wavenumbers: Self.helmholtzWavenumbers), strong: .ilu, others: [.independent(.umfpack)], log: log)
     }
-    if !helmholtz3DResolutions.isEmpty {
+    for wavenumbers in [Self.helmholtzWavenumbers, Self.helmholtzHighWavenumbers] where !helmholtz3DResolutions.isEmpty {
       log(
-        "Helmholtz on the cube, mean wavenumbers \(Self.helmholtzWavenumbers): \(samples3D) samples per Krylov dataset, "
+        "Helmholtz on the cube, mean wavenumbers \(wavenumbers): \(samples3D) samples per Krylov dataset, "
           + "\(min(samples3D, Self.directSamples3D)) for UMFPACK; MB = peak resident memory of the run")
-    }
-    for s in helmholtz3DResolutions {
-      rows += try measure(
-        HelmholtzProblem(resolution: s, wavenumbers: Self.helmholtzWavenumbers, dimension: 3), samples: samples3D,
-        directSamples: min(samples3D, Self.directSamples3D), strong: .ilu, withJacobi: false, others: [.independent(.umfpack)], log: log)
+      for s in helmholtz3DResolutions {
+        rows += try measure(
+          HelmholtzProblem(resolution: s, wavenumbers: wavenumbers, dimension: 3), samples: samples3D,
+          directSamples: min(samples3D, Self.directSamples3D),
+          preconditioners: wavenumbers == Self.helmholtzWavenumbers ? [.ilu, .shiftedLaplacian] : [.shiftedLaplacian],
+          others: [.independent(.umfpack)], log: log)
+      }
     }
     return rows
   }
 
-  /// SKR and GMRES with `strong` (and with Jacobi if `withJacobi`), then `others` (with `strong`
-  /// where they take a preconditioner), `samples` each (default: the suite's; direct solvers
-  /// `directSamples` if given).
+  /// SKR and GMRES with `strong` and Jacobi, then `others` (with `strong` where they take a
+  /// preconditioner); as ``measure(_:samples:directSamples:preconditioners:others:log:)``.
   private func measure<Family: SampledSystemFamily>(
-    _ problem: Family, samples: Int? = nil, directSamples: Int? = nil, strong: PreconditionerKind, withJacobi: Bool = true,
+    _ problem: Family, strong: PreconditionerKind, others: [DatasetSolver], log: (String) -> Void
+  ) throws -> [Row] {
+    try measure(problem, preconditioners: [strong, .jacobi], others: others, log: log)
+  }
+
+  /// SKR and GMRES with each of `preconditioners`, then `others` (with the first preconditioner
+  /// where they take one), `samples` each (default: the suite's; direct solvers `directSamples`
+  /// if given).
+  private func measure<Family: SampledSystemFamily>(
+    _ problem: Family, samples: Int? = nil, directSamples: Int? = nil, preconditioners: [PreconditionerKind],
     others: [DatasetSolver], log: (String) -> Void
   ) throws -> [Row] {
+    let strong = preconditioners[0]
     let krylovSamples = samples ?? self.samples
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("opkit-bench-\(getpid())").path
     defer { try? FileManager.default.removeItem(atPath: scratch) }
     var runs: [(DatasetSolver, PreconditionerKind)] = []
-    for preconditioner in withJacobi ? [strong, .jacobi] : [strong] {
+    for preconditioner in preconditioners {
       runs += [(.recycling, preconditioner), (.independent(.gmres), preconditioner)]
     }
     runs += others.map { ($0, strong) }
@@ -135,7 +151,7 @@ struct GenerationBenchmarkSuite {
         Family.name.padding(toLength: 9, withPad: " ", startingAt: 0) + " "
           + right(dimension == 3 ? "\(row.resolution)³" : "\(row.resolution)", 4)
           + " " + row.solver.padding(toLength: 7, withPad: " ", startingAt: 0) + " "
-          + (row.preconditioner ?? "-").padding(toLength: 8, withPad: " ", startingAt: 0)
+          + (row.preconditioner ?? "-").padding(toLength: 17, withPad: " ", startingAt: 0)
           + String(format: " %8.2f %9.3f ", row.seconds, row.secondsPerSample) + right(memory.map { "\($0)" } ?? "-", 5)
           + String(format: " %10d %9.1f %7.2f", row.matvecs, row.meanIterations, row.speedupOverGMRES))
       return row

@@ -44,7 +44,12 @@ struct SystemGenerationOptions: ParsableArguments {
   )
   var solver: SolverChoice = .automatic
 
-  @Option(help: "Preconditioner of gmres, skr and rcg: none, jacobi, ic, ilu, mg (default: ic for SPD families, ilu otherwise).")
+  @Option(
+    help: """
+      Preconditioner of gmres, skr and rcg: none, jacobi, ic, ilu, mg, shifted-laplacian (Helmholtz) (default: the family's \
+      fastest: ic for SPD families, shifted-laplacian for Helmholtz on the cube, ilu otherwise).
+      """
+  )
   var preconditioner: PreconditionerKind?
 
   @Option(help: "Relative tolerance of iterative solvers.") var rtol: Double = 1e-8
@@ -66,7 +71,7 @@ struct SystemGenerationOptions: ParsableArguments {
   func generate<Family: SampledSystemFamily>(_ problem: Family, seed: UInt64, json: Bool) throws {
     let generator = try SystemDatasetGenerator(
       problem: problem, samples: samples, seed: seed, solver: solver.resolved(for: problem),
-      preconditioner: preconditioner ?? (problem.isSymmetricPositiveDefinite ? .ic : .ilu), rtol: rtol, shardSize: shardSize)
+      preconditioner: preconditioner ?? problem.fastestPreconditioner, rtol: rtol, shardSize: shardSize)
     let bar = ProgressBar(label: "\(Family.name) \(problem.fieldShape.map(String.init).joined(separator: "×"))")
     let world = Communicator.world
     let summary = try resumingGeneration(in: out) {

@@ -141,8 +141,7 @@ final class TrainCommandTests: XCTestCase {
     ])
     XCTAssertEqual(helmholtz.status, 0, helmholtz.err)
     let helmholtzCube = try run([
-      "generate", "helmholtz", "--dim", "3", "--resolution", "7", "--samples", "2", "--k-min", "2", "--k-max", "4", "--solver", "skr",
-      "--out", path("h7"), "--png", path("h7.png"),
+      "generate", "helmholtz", "--dim", "3", "--resolution", "7", "--samples", "2", "--out", path("h7"), "--png", path("h7.png"),
     ])
     XCTAssertEqual(helmholtzCube.status, 0, helmholtzCube.err)
     // The waveguide goes through the same generator, with any suitable solver.
@@ -157,10 +156,12 @@ final class TrainCommandTests: XCTestCase {
       print(np.load('\(path("t12/sol.npy"))').shape, np.load('\(path("d9/sol.npy"))').shape, np.load('\(path("h12/sol.npy"))').dtype,
             json.load(open('\(path("h12/meta.json"))'))['preconditioner'], np.load('\(path("w12/sol.npy"))').shape,
             json.load(open('\(path("w12/meta.json"))'))['conducting_walls'], np.load('\(path("h7/sol.npy"))').shape,
-            json.load(open('\(path("h7/meta.json"))'))['dimension'])
+            json.load(open('\(path("h7/meta.json"))'))['dimension'], json.load(open('\(path("h7/meta.json"))'))['solver'],
+            json.load(open('\(path("h7/meta.json"))'))['preconditioner'])
       """)
     XCTAssertEqual(
-      shapes.trimmingCharacters(in: .whitespacesAndNewlines), "(6, 12, 12) (3, 9, 9, 9) complex64 ilu (3, 2, 12, 12) ['y'] (2, 7, 7, 7) 3")
+      shapes.trimmingCharacters(in: .whitespacesAndNewlines),
+      "(6, 12, 12) (3, 9, 9, 9) complex64 ilu (3, 2, 12, 12) ['y'] (2, 7, 7, 7) 3 gmres shifted-laplacian")
     XCTAssertTrue(FileManager.default.fileExists(atPath: path("h7.png")))
     for (arguments, expected) in [
       (["generate", "helmholtz", "--solver", "cholmod", "--out", path("x")], "not symmetric positive definite"),
@@ -169,6 +170,17 @@ final class TrainCommandTests: XCTestCase {
       (["generate", "helmholtz", "--dim", "3", "--geometry", "waveguide", "--out", path("x")], "waveguide is two-dimensional"),
       (["generate", "helmholtz", "--dim", "4", "--out", path("x")], "--dim must be 2 or 3"),
       (["generate", "helmholtz", "--dim", "3", "--resolution", "5000", "--out", path("x")], "at most 1024 with --dim 3"),
+      (
+        ["generate", "darcy", "--solver", "gmres", "--preconditioner", "shifted-laplacian", "--out", path("x")],
+        "carry no shifted Laplacian"
+      ),
+      (
+        [
+          "generate", "helmholtz", "--geometry", "waveguide", "--solver", "skr", "--preconditioner", "shifted-laplacian", "--out",
+          path("x"),
+        ],
+        "carry no shifted Laplacian"
+      ),
     ] {
       let failed = try run(arguments)
       XCTAssertNotEqual(failed.status, 0)
