@@ -242,15 +242,7 @@ final class MultigridLevel {
       return
     }
     let n = matrix.rowCount
-    let workers = Parallel.workers(forWork: matrix.nonzeroCount, perWorker: 50_000)
-    let block = { (w: Int) in (n * w / workers)..<(n * (w + 1) / workers) }
-    if workers > 1 && !fromZero {
-      // Workers read other blocks only within `bandwidth` of their own: copy those halos.
-      for w in 1..<workers {
-        let edge = block(w).lowerBound
-        for i in max(0, edge - bandwidth)..<min(n, edge + bandwidth) { previous[i] = x[i] }
-      }
-    }
+    let (workers, block) = workerBlocks(fromZero: fromZero)
     matrix.rowPointers.withUnsafeBufferPointer { rp in
       matrix.columnIndices.withUnsafeBufferPointer { ci in
         matrix.values.withUnsafeBufferPointer { v in
@@ -274,18 +266,27 @@ final class MultigridLevel {
 }
 
 extension MultigridLevel {
-  /// One complex (point-block) Gauss–Seidel sweep over the grid points, two unknowns each
-  /// (``PairGaussSeidelSweep``), blocks of points split among workers as in the scalar sweep.
-  fileprivate func smoothPairs(forward: Bool, fromZero: Bool) {
-    let points = matrix.rowCount / 2
+  /// The grid points (``componentsPerPoint`` unknowns each) split into one contiguous block per
+  /// worker. For a sweep that reads `x` as it was (not from zero), the values within `bandwidth`
+  /// of each boundary between blocks — the only ones another worker reads — are first copied
+  /// into `previous`.
+  fileprivate func workerBlocks(fromZero: Bool) -> (count: Int, block: (Int) -> Range<Int>) {
+    let points = matrix.rowCount / componentsPerPoint
     let workers = Parallel.workers(forWork: matrix.nonzeroCount, perWorker: 50_000)
     let block = { (w: Int) in (points * w / workers)..<(points * (w + 1) / workers) }
     if workers > 1 && !fromZero {
       for w in 1..<workers {
-        let edge = 2 * block(w).lowerBound
+        let edge = componentsPerPoint * block(w).lowerBound
         for i in max(0, edge - bandwidth)..<min(matrix.rowCount, edge + bandwidth) { previous[i] = x[i] }
       }
     }
+    return (workers, block)
+  }
+
+  /// One complex (point-block) Gauss–Seidel sweep over the grid points, two unknowns each
+  /// (``PairGaussSeidelSweep``), blocks of points split among workers as in the scalar sweep.
+  fileprivate func smoothPairs(forward: Bool, fromZero: Bool) {
+    let (workers, block) = workerBlocks(fromZero: fromZero)
     matrix.rowPointers.withUnsafeBufferPointer { rp in
       matrix.columnIndices.withUnsafeBufferPointer { ci in
         matrix.values.withUnsafeBufferPointer { v in
