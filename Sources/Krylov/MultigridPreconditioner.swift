@@ -243,23 +243,16 @@ final class MultigridLevel {
     }
     let n = matrix.rowCount
     let (workers, block) = workerBlocks(fromZero: fromZero)
-    matrix.rowPointers.withUnsafeBufferPointer { rp in
-      matrix.columnIndices.withUnsafeBufferPointer { ci in
-        matrix.values.withUnsafeBufferPointer { v in
-          inverseDiagonal.withUnsafeBufferPointer { dinv in
-            let sweep = GaussSeidelSweep(
-              rowPointers: rp.baseAddress!, columns: ci.baseAddress!, values: v.baseAddress!, inverseDiagonal: dinv.baseAddress!,
-              b: UnsafePointer(b.baseAddress!), old: UnsafePointer(previous.baseAddress!), x: x.baseAddress!,
-              residual: residual.baseAddress!,
-              bandwidth: bandwidth, rowCount: n)
-            Parallel.forEach(count: workers) { w in
-              sweep.run(rows: block(w), forward: forward, fromZero: fromZero, computingResidual: computingResidual)
-            }
-            if computingResidual {
-              Parallel.forEach(count: workers) { w in sweep.residualRowsLeft(by: block(w)) }
-            }
-          }
-        }
+    withSweepPointers { rowPointers, columns, values, inverseDiagonal in
+      let sweep = GaussSeidelSweep(
+        rowPointers: rowPointers, columns: columns, values: values, inverseDiagonal: inverseDiagonal,
+        b: UnsafePointer(b.baseAddress!), old: UnsafePointer(previous.baseAddress!), x: x.baseAddress!,
+        residual: residual.baseAddress!, bandwidth: bandwidth, rowCount: n)
+      Parallel.forEach(count: workers) { w in
+        sweep.run(rows: block(w), forward: forward, fromZero: fromZero, computingResidual: computingResidual)
+      }
+      if computingResidual {
+        Parallel.forEach(count: workers) { w in sweep.residualRowsLeft(by: block(w)) }
       }
     }
   }
@@ -287,16 +280,23 @@ extension MultigridLevel {
   /// (``PairGaussSeidelSweep``), blocks of points split among workers as in the scalar sweep.
   fileprivate func smoothPairs(forward: Bool, fromZero: Bool) {
     let (workers, block) = workerBlocks(fromZero: fromZero)
+    withSweepPointers { rowPointers, columns, values, inverseBlocks in
+      let sweep = PairGaussSeidelSweep(
+        rowPointers: rowPointers, columns: columns, values: values, inverseBlocks: inverseBlocks,
+        b: UnsafePointer(b.baseAddress!), old: UnsafePointer(previous.baseAddress!), x: x.baseAddress!, bandwidth: bandwidth)
+      Parallel.forEach(count: workers) { w in sweep.run(points: block(w), forward: forward, fromZero: fromZero) }
+    }
+  }
+
+  /// `body` with base pointers to the matrix's row pointers, columns and values and to
+  /// ``inverseDiagonal``, which the sweeps read.
+  fileprivate func withSweepPointers(
+    _ body: (UnsafePointer<Int32>, UnsafePointer<Int32>, UnsafePointer<Double>, UnsafePointer<Double>) -> Void
+  ) {
     matrix.rowPointers.withUnsafeBufferPointer { rp in
       matrix.columnIndices.withUnsafeBufferPointer { ci in
         matrix.values.withUnsafeBufferPointer { v in
-          inverseDiagonal.withUnsafeBufferPointer { blocks in
-            let sweep = PairGaussSeidelSweep(
-              rowPointers: rp.baseAddress!, columns: ci.baseAddress!, values: v.baseAddress!, inverseBlocks: blocks.baseAddress!,
-              b: UnsafePointer(b.baseAddress!), old: UnsafePointer(previous.baseAddress!), x: x.baseAddress!,
-              bandwidth: bandwidth)
-            Parallel.forEach(count: workers) { w in sweep.run(points: block(w), forward: forward, fromZero: fromZero) }
-          }
+          inverseDiagonal.withUnsafeBufferPointer { d in body(rp.baseAddress!, ci.baseAddress!, v.baseAddress!, d.baseAddress!) }
         }
       }
     }
