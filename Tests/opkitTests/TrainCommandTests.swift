@@ -170,6 +170,8 @@ final class TrainCommandTests: XCTestCase {
       (["generate", "helmholtz", "--dim", "3", "--geometry", "waveguide", "--out", path("x")], "waveguide is two-dimensional"),
       (["generate", "helmholtz", "--dim", "4", "--out", path("x")], "--dim must be 2 or 3"),
       (["generate", "helmholtz", "--dim", "3", "--resolution", "5000", "--out", path("x")], "at most 1024 with --dim 3"),
+      (["generate", "helmholtz", "--dim", "3", "--preconditioner", "shifted_laplacian", "--out", path("x")], "shifted-laplacian"),
+      (["generate", "helmholtz", "--dim", "3", "--preconditioner", "", "--out", path("x")], "choose one of"),
       (
         ["generate", "darcy", "--solver", "gmres", "--preconditioner", "shifted-laplacian", "--out", path("x")],
         "carry no shifted Laplacian"
