@@ -1,5 +1,8 @@
-/// Convolutions in 1, 2 and 3 dimensions and their transposes, channel-first, lowered to GEMM
-/// by im2col (see `ConvolutionGeometry`).
+/// Convolutions in 1, 2 and 3 dimensions and their transposes, channel-first, lowered to GEMM:
+/// 3×3 unit-stride 2-D kernels by Winograd F(2×2, 3×3) (``WinogradConvolution``), other kernels
+/// with more than one tap (strided ones in polyphase form, and the transposes) by one GEMM per
+/// tap (``ShiftedConvolution``), pointwise kernels by one GEMM (im2col where a 1×…×1 kernel is
+/// strided or padded).
 extension Tensor {
   /// Cross-correlation (deep learning's "convolution"), PyTorch's `conv1d/2d/3d`.
   ///
@@ -21,6 +24,12 @@ extension Tensor {
       padding: padding ?? Array(repeating: 0, count: d), operation: "convolved")
     let (batch, outChannels) = (shape[0], weight.shape[0])
     let outShape = [batch, outChannels] + Array(geometry.output.suffix(d))
+    if WinogradConvolution.applies(to: geometry) {
+      return try winogradConvolved(
+        with: weight, plan: WinogradConvolution(batch: batch, geometry: geometry, outChannels: outChannels), outShape: outShape
+      )
+      .addingChannelBias(bias)
+    }
     if ShiftedConvolution.applies(to: geometry) {
       return try shiftedConvolved(
         with: weight, geometry: ShiftedConvolution(geometry: geometry, outChannels: outChannels), outShape: outShape
@@ -112,37 +121,97 @@ extension Tensor {
     }
   }
 
-  /// A unit-stride convolution by ``ShiftedConvolution`` (no bias), with its gradient.
-  private func shiftedConvolved(with weight: Tensor, geometry shifted: ShiftedConvolution, outShape: [Int]) throws -> Tensor {
-    let batch = shape[0]
-    let taps = weight.scalars.withUnsafeBufferPointer { shifted.taps($0.baseAddress!) }
-    var out = [Float](repeating: 0, count: outShape.reduce(1, *))
-    scalars.withUnsafeBufferPointer { x in
-      taps.withUnsafeBufferPointer { w in
-        out.withUnsafeMutableBufferPointer { y in shifted.forward(x.baseAddress!, taps: w.baseAddress!, y.baseAddress!, batch: batch) }
+  /// A 3×3 unit-stride 2-D convolution by ``WinogradConvolution`` (no bias), with its gradient.
+  private func winogradConvolved(with weight: Tensor, plan: WinogradConvolution, outShape: [Int]) throws -> Tensor {
+    let kernels = weight.scalars.withUnsafeBufferPointer { plan.transformedKernels($0.baseAddress!) }
+    let out = [Float](unsafeUninitializedCapacity: outShape.reduce(1, *)) { y, count in
+      scalars.withUnsafeBufferPointer { x in
+        kernels.withUnsafeBufferPointer { u in plan.forward(x.baseAddress!, kernels: u.baseAddress!, y.baseAddress!) }
       }
+      count = y.count
     }
     let (input, filter) = (self.detached, weight.detached)
     return GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [self, weight]) { g in
-      var dx = [Float](repeating: 0, count: input.count)
-      var dTaps = [Float](repeating: 0, count: filter.count)
-      input.scalars.withUnsafeBufferPointer { x in
-        taps.withUnsafeBufferPointer { w in
-          g.scalars.withUnsafeBufferPointer { gy in
-            dx.withUnsafeMutableBufferPointer { dxb in
-              dTaps.withUnsafeMutableBufferPointer { dt in
-                shifted.backward(
-                  x.baseAddress!, taps: w.baseAddress!, gy.baseAddress!, dx: dxb.baseAddress!, dTaps: dt.baseAddress!, batch: batch)
-              }
-            }
+      // ∂x: the adjoint convolution of g (flipped kernels, channels swapped).
+      let adjoint = plan.adjoint
+      let dx = [Float](unsafeUninitializedCapacity: input.count) { dx, count in
+        g.scalars.withUnsafeBufferPointer { gy in
+          kernels.withUnsafeBufferPointer { u in adjoint.forward(gy.baseAddress!, kernels: u.baseAddress!, adjointOf: true, dx.baseAddress!)
           }
         }
+        count = dx.count
       }
-      // [taps, out, in] back to the weight layout [out, in, taps].
-      let k = shifted.tapOffsets.count, block = filter.count / k
-      var dw = [Float](repeating: 0, count: filter.count)
-      for t in 0..<k { for oi in 0..<block { dw[oi * k + t] = dTaps[t * block + oi] } }
+      let dw = [Float](unsafeUninitializedCapacity: filter.count) { dw, count in
+        input.scalars.withUnsafeBufferPointer { x in
+          g.scalars.withUnsafeBufferPointer { gy in plan.kernelGradient(x.baseAddress!, outputGradient: gy.baseAddress!, dw.baseAddress!) }
+        }
+        count = dw.count
+      }
       return [Tensor(unchecked: input.shape, dx), Tensor(unchecked: filter.shape, dw)]
+    }
+  }
+
+  /// A convolution by ``ShiftedConvolution`` (no bias), with its gradient.
+  private func shiftedConvolved(with weight: Tensor, geometry shifted: ShiftedConvolution, outShape: [Int]) throws -> Tensor {
+    let batch = shape[0]
+    let taps = weight.scalars.withUnsafeBufferPointer { shifted.taps($0.baseAddress!) }
+    let out = [Float](unsafeUninitializedCapacity: outShape.reduce(1, *)) { y, count in
+      scalars.withUnsafeBufferPointer { x in
+        taps.withUnsafeBufferPointer { w in shifted.forward(x.baseAddress!, taps: w.baseAddress!, y.baseAddress!, batch: batch) }
+      }
+      count = y.count
+    }
+    let (input, filter) = (self.detached, weight.detached)
+    return GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [self, weight]) { g in
+      let dx = [Float](unsafeUninitializedCapacity: input.count) { dx, count in
+        g.scalars.withUnsafeBufferPointer { gy in
+          taps.withUnsafeBufferPointer { w in shifted.dataGradient(gy.baseAddress!, taps: w.baseAddress!, dx: dx.baseAddress!, batch: batch)
+          }
+        }
+        count = dx.count
+      }
+      let dTaps = [Float](unsafeUninitializedCapacity: filter.count) { dt, count in
+        input.scalars.withUnsafeBufferPointer { x in
+          g.scalars.withUnsafeBufferPointer { gy in
+            shifted.tapGradient(x.baseAddress!, outputGradient: gy.baseAddress!, dTaps: dt.baseAddress!, batch: batch)
+          }
+        }
+        count = dt.count
+      }
+      return [Tensor(unchecked: input.shape, dx), Tensor(unchecked: filter.shape, shifted.weightLayout(dTaps))]
+    }
+  }
+
+  /// A transposed convolution as the adjoint of the ``ShiftedConvolution`` `shifted` (whose
+  /// input is this output and whose output is this input; no bias), with its gradient: the
+  /// gradient of the input is the convolution of the output gradient, and the weight gradient
+  /// is the convolution's, with the roles of input and output gradient exchanged.
+  private func shiftedTransposedConvolved(with weight: Tensor, geometry shifted: ShiftedConvolution, outShape: [Int]) -> Tensor {
+    let batch = shape[0]
+    let taps = weight.scalars.withUnsafeBufferPointer { shifted.taps($0.baseAddress!) }
+    let out = [Float](unsafeUninitializedCapacity: outShape.reduce(1, *)) { y, count in
+      scalars.withUnsafeBufferPointer { x in
+        taps.withUnsafeBufferPointer { w in shifted.dataGradient(x.baseAddress!, taps: w.baseAddress!, dx: y.baseAddress!, batch: batch) }
+      }
+      count = y.count
+    }
+    let (input, filter) = (self.detached, weight.detached)
+    return GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [self, weight]) { g in
+      let dx = [Float](unsafeUninitializedCapacity: input.count) { dx, count in
+        g.scalars.withUnsafeBufferPointer { gy in
+          taps.withUnsafeBufferPointer { w in shifted.forward(gy.baseAddress!, taps: w.baseAddress!, dx.baseAddress!, batch: batch) }
+        }
+        count = dx.count
+      }
+      let dTaps = [Float](unsafeUninitializedCapacity: filter.count) { dt, count in
+        g.scalars.withUnsafeBufferPointer { gy in
+          input.scalars.withUnsafeBufferPointer { x in
+            shifted.tapGradient(gy.baseAddress!, outputGradient: x.baseAddress!, dTaps: dt.baseAddress!, batch: batch)
+          }
+        }
+        count = dt.count
+      }
+      return [Tensor(unchecked: input.shape, dx), Tensor(unchecked: filter.shape, shifted.weightLayout(dTaps))]
     }
   }
 
@@ -186,6 +255,12 @@ extension Tensor {
       throw TensorError.invalidShape(operation: "transposedConvolved", message: "geometry mismatch for input \(shape)")
     }
     let outShape = [batch, outChannels] + spatial
+    if ShiftedConvolution.applies(to: geometry) {
+      return try shiftedTransposedConvolved(
+        with: weight, geometry: ShiftedConvolution(geometry: geometry, outChannels: inChannels), outShape: outShape
+      )
+      .addingChannelBias(bias)
+    }
     var out = [Float](repeating: 0, count: outShape.reduce(1, *))
     var columns = [Float](repeating: 0, count: geometry.rows * inputSize)
     scalars.withUnsafeBufferPointer { x in

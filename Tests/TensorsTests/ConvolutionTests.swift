@@ -106,3 +106,45 @@ final class PointwiseConvolutionTests: XCTestCase {
     try checkGradients([x, w, randomTensor([6], seed: 32)]) { try $0[0].convolved(with: $0[1], bias: $0[2]) }
   }
 }
+
+/// Strided convolutions run in polyphase form (one GEMM per tap on phase grids): rows wide
+/// enough for the 8-wide deinterleaving, odd and even extents, padding 0 and 1.
+final class PolyphaseConvolutionTests: XCTestCase {
+  func testStrideTwoMatchesADirectLoopAndTheTransposeIsItsAdjoint() throws {
+    for (rows, columns, padding) in [(9, 37, 1), (8, 40, 0), (17, 18, 1)] {
+      let x = randomTensor([2, 3, rows, columns], seed: 31), w = randomTensor([4, 3, 3, 3], seed: 32)
+      let y = try x.convolved(with: w, stride: [2, 2], padding: [padding, padding])
+      let (outRows, outColumns) = ((rows + 2 * padding - 3) / 2 + 1, (columns + 2 * padding - 3) / 2 + 1)
+      XCTAssertEqual(y.shape, [2, 4, outRows, outColumns])
+      var worst = 0.0
+      for b in 0..<2 {
+        for o in 0..<4 {
+          for i in 0..<outRows {
+            for j in 0..<outColumns {
+              var sum = 0.0
+              for c in 0..<3 {
+                for r in 0..<3 {
+                  for s in 0..<3 {
+                    let (u, v) = (2 * i + r - padding, 2 * j + s - padding)
+                    guard u >= 0, u < rows, v >= 0, v < columns else { continue }
+                    sum += Double(w.scalars[((o * 3 + c) * 3 + r) * 3 + s]) * Double(x.scalars[((b * 3 + c) * rows + u) * columns + v])
+                  }
+                }
+              }
+              worst = max(worst, abs(Double(y.scalars[((b * 4 + o) * outRows + i) * outColumns + j]) - sum))
+            }
+          }
+        }
+      }
+      XCTAssertLessThan(worst, 1e-5, "\(rows)x\(columns), padding \(padding)")
+      // ⟨conv(x), z⟩ = ⟨x, convᵀ(z)⟩
+      let z = randomTensor(y.shape, seed: 33)
+      let extra = [(rows + 2 * padding - 3) % 2, (columns + 2 * padding - 3) % 2]
+      let back = try z.transposedConvolved(with: w, stride: [2, 2], padding: [padding, padding], outputPadding: extra)
+      XCTAssertEqual(back.shape, x.shape)
+      let lhs = zip(y.scalars, z.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+      let rhs = zip(x.scalars, back.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+      assertClose(lhs, rhs, rtol: 1e-5)
+    }
+  }
+}

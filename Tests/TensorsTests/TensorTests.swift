@@ -76,4 +76,20 @@ final class TensorTests: XCTestCase {
       XCTAssertEqual("\(error)", "conv2d input: non-finite value nan at index [1, 0]")
     }
   }
+
+  func testEveryNonFinitePositionIsFoundAndLargeFiniteValuesPass() throws {
+    // 37 elements: four 8-wide steps and a tail of 5; the largest finite floats have all
+    // exponent bits but one set.
+    let finite = (0..<37).map { i in i % 3 == 0 ? Float.greatestFiniteMagnitude : -Float.leastNonzeroMagnitude * Float(i) }
+    XCTAssertNoThrow(try Tensor(shape: [37], scalars: finite).checkFinite("finite"))
+    for position in [0, 7, 8, 20, 31, 32, 36] {
+      for bad in [Float.nan, .infinity, -.infinity] {
+        var values = finite
+        values[position] = bad
+        XCTAssertThrowsError(try Tensor(shape: [37], scalars: values).checkFinite("x")) { error in
+          XCTAssertEqual("\(error)", "x: non-finite value \(bad) at index [\(position)]")
+        }
+      }
+    }
+  }
 }
