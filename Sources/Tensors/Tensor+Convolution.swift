@@ -32,7 +32,7 @@ extension Tensor {
     }
     if ShiftedConvolution.applies(to: geometry) {
       return try shiftedConvolved(
-        with: weight, geometry: ShiftedConvolution(geometry: geometry, outChannels: outChannels), outShape: outShape
+        with: weight, geometry: ShiftedConvolution(geometry: geometry, outChannels: outChannels), outShape: outShape, transposed: false
       )
       .addingChannelBias(bias)
     }
@@ -151,62 +151,37 @@ extension Tensor {
     }
   }
 
-  /// A convolution by ``ShiftedConvolution`` (no bias), with its gradient.
-  private func shiftedConvolved(with weight: Tensor, geometry shifted: ShiftedConvolution, outShape: [Int]) throws -> Tensor {
+  /// A convolution by ``ShiftedConvolution`` (no bias), or with `transposed` its transpose
+  /// (the adjoint in the input: `shifted`'s input is then this output), with its gradient. The
+  /// convolution and its adjoint exchange roles between the value and the input gradient, and
+  /// the weight gradient is the convolution's with input and output gradient exchanged.
+  private func shiftedConvolved(with weight: Tensor, geometry shifted: ShiftedConvolution, outShape: [Int], transposed: Bool) -> Tensor {
     let batch = shape[0]
     let taps = weight.scalars.withUnsafeBufferPointer { shifted.taps($0.baseAddress!) }
-    let out = [Float](unsafeUninitializedCapacity: outShape.reduce(1, *)) { y, count in
-      scalars.withUnsafeBufferPointer { x in
-        taps.withUnsafeBufferPointer { w in shifted.forward(x.baseAddress!, taps: w.baseAddress!, y.baseAddress!, batch: batch) }
-      }
-      count = y.count
-    }
-    let (input, filter) = (self.detached, weight.detached)
-    return GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [self, weight]) { g in
-      let dx = [Float](unsafeUninitializedCapacity: input.count) { dx, count in
-        g.scalars.withUnsafeBufferPointer { gy in
-          taps.withUnsafeBufferPointer { w in shifted.dataGradient(gy.baseAddress!, taps: w.baseAddress!, dx: dx.baseAddress!, batch: batch)
+    // The convolution of `x` (`count` outputs), or its adjoint.
+    func applied(to x: [Float], adjoint: Bool, count: Int) -> [Float] {
+      [Float](unsafeUninitializedCapacity: count) { y, initialized in
+        x.withUnsafeBufferPointer { x in
+          taps.withUnsafeBufferPointer { w in
+            if adjoint {
+              shifted.dataGradient(x.baseAddress!, taps: w.baseAddress!, dx: y.baseAddress!, batch: batch)
+            } else {
+              shifted.forward(x.baseAddress!, taps: w.baseAddress!, y.baseAddress!, batch: batch)
+            }
           }
         }
-        count = dx.count
+        initialized = count
       }
+    }
+    let out = applied(to: scalars, adjoint: transposed, count: outShape.reduce(1, *))
+    let (input, filter) = (self.detached, weight.detached)
+    return GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [self, weight]) { g in
+      let dx = applied(to: g.scalars, adjoint: !transposed, count: input.count)
+      let (convolutionInput, outputGradient) = transposed ? (g.scalars, input.scalars) : (input.scalars, g.scalars)
       let dTaps = [Float](unsafeUninitializedCapacity: filter.count) { dt, count in
-        input.scalars.withUnsafeBufferPointer { x in
-          g.scalars.withUnsafeBufferPointer { gy in
+        convolutionInput.withUnsafeBufferPointer { x in
+          outputGradient.withUnsafeBufferPointer { gy in
             shifted.tapGradient(x.baseAddress!, outputGradient: gy.baseAddress!, dTaps: dt.baseAddress!, batch: batch)
-          }
-        }
-        count = dt.count
-      }
-      return [Tensor(unchecked: input.shape, dx), Tensor(unchecked: filter.shape, shifted.weightLayout(dTaps))]
-    }
-  }
-
-  /// A transposed convolution as the adjoint of the ``ShiftedConvolution`` `shifted` (whose
-  /// input is this output and whose output is this input; no bias), with its gradient: the
-  /// gradient of the input is the convolution of the output gradient, and the weight gradient
-  /// is the convolution's, with the roles of input and output gradient exchanged.
-  private func shiftedTransposedConvolved(with weight: Tensor, geometry shifted: ShiftedConvolution, outShape: [Int]) -> Tensor {
-    let batch = shape[0]
-    let taps = weight.scalars.withUnsafeBufferPointer { shifted.taps($0.baseAddress!) }
-    let out = [Float](unsafeUninitializedCapacity: outShape.reduce(1, *)) { y, count in
-      scalars.withUnsafeBufferPointer { x in
-        taps.withUnsafeBufferPointer { w in shifted.dataGradient(x.baseAddress!, taps: w.baseAddress!, dx: y.baseAddress!, batch: batch) }
-      }
-      count = y.count
-    }
-    let (input, filter) = (self.detached, weight.detached)
-    return GradientTape.recorded(Tensor(unchecked: outShape, out), inputs: [self, weight]) { g in
-      let dx = [Float](unsafeUninitializedCapacity: input.count) { dx, count in
-        g.scalars.withUnsafeBufferPointer { gy in
-          taps.withUnsafeBufferPointer { w in shifted.forward(gy.baseAddress!, taps: w.baseAddress!, dx.baseAddress!, batch: batch) }
-        }
-        count = dx.count
-      }
-      let dTaps = [Float](unsafeUninitializedCapacity: filter.count) { dt, count in
-        g.scalars.withUnsafeBufferPointer { gy in
-          input.scalars.withUnsafeBufferPointer { x in
-            shifted.tapGradient(gy.baseAddress!, outputGradient: x.baseAddress!, dTaps: dt.baseAddress!, batch: batch)
           }
         }
         count = dt.count
@@ -256,8 +231,8 @@ extension Tensor {
     }
     let outShape = [batch, outChannels] + spatial
     if ShiftedConvolution.applies(to: geometry) {
-      return try shiftedTransposedConvolved(
-        with: weight, geometry: ShiftedConvolution(geometry: geometry, outChannels: inChannels), outShape: outShape
+      return try shiftedConvolved(
+        with: weight, geometry: ShiftedConvolution(geometry: geometry, outChannels: inChannels), outShape: outShape, transposed: true
       )
       .addingChannelBias(bias)
     }
