@@ -314,18 +314,18 @@ struct WinogradConvolution {
   private func transformOutput(
     _ m: UnsafeMutablePointer<Float>, leadingDimension ld: Int, rows: Range<Int>, into y: UnsafeMutablePointer<Float>
   ) {
-    let stride = outChannels * ld * MemoryLayout<Float>.stride
+    let stride = outChannels * ld
     withUnsafeTemporaryAllocation(of: Float.self, capacity: 32) { pair in
       let pair = pair.baseAddress!
       for o in 0..<outChannels {
         for row in rows {
           let (b, i) = row.quotientAndRemainder(dividingBy: tileRows)
-          let source = UnsafeRawPointer(m + o * ld + (row - rows.lowerBound) * tileColumns)
+          let source = m + o * ld + (row - rows.lowerBound) * tileColumns
           let target = y + ((b * outChannels + o) * outputRows + 2 * i) * outputColumns
           let outputRowsHere = min(2, outputRows - 2 * i)
           for j in Swift.stride(from: 0, to: tileColumns, by: Self.lanes) {
             // Loads run up to 7 tiles past the row's end; those lanes are cropped.
-            let at = source + j * MemoryLayout<Float>.stride
+            let at = source + j
             let (m0, m1, m2, m3) = (
               Self.load(at, position: 0, stride: stride), Self.load(at, position: 4, stride: stride),
               Self.load(at, position: 8, stride: stride), Self.load(at, position: 12, stride: stride)
@@ -426,13 +426,15 @@ struct WinogradConvolution {
     (raw + 3 * step).storeBytes(of: value.3, as: SIMD8<Float>.self)
   }
 
-  /// The four vectors at positions `position…position+3`, `stride` bytes apart.
+  /// The four vectors at positions `position…position+3` of a transformed tile array whose
+  /// positions are `stride` floats apart.
   @inline(__always)
-  private static func load(_ source: UnsafeRawPointer, position: Int, stride: Int) -> Quad {
-    let at = source + position * stride
+  private static func load(_ source: UnsafePointer<Float>, position: Int, stride: Int) -> Quad {
+    let at = UnsafeRawPointer(source + position * stride)
+    let step = stride * MemoryLayout<Float>.stride
     return (
-      at.loadUnaligned(as: SIMD8<Float>.self), (at + stride).loadUnaligned(as: SIMD8<Float>.self),
-      (at + 2 * stride).loadUnaligned(as: SIMD8<Float>.self), (at + 3 * stride).loadUnaligned(as: SIMD8<Float>.self)
+      at.loadUnaligned(as: SIMD8<Float>.self), (at + step).loadUnaligned(as: SIMD8<Float>.self),
+      (at + 2 * step).loadUnaligned(as: SIMD8<Float>.self), (at + 3 * step).loadUnaligned(as: SIMD8<Float>.self)
     )
   }
 
