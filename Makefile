@@ -1,7 +1,16 @@
 # OperatorKit — the three jobs a user runs. Each installs missing Debian packages first.
 SHELL := /bin/bash
 DEBIAN_PACKAGES := libfftw3-dev libsuitesparse-dev libopenblas-dev liblapacke-dev libhdf5-dev zlib1g-dev pkg-config libopenmpi-dev openmpi-bin libpetsc-real-dev libcairo2-dev fonts-dejavu-core
-SWIFT_RELEASE := swift build -c release
+## Code for this machine's vector units, as HPC software is built (-march=native): on an x86-64
+## CPU with AVX2 and FMA (Haswell, Zen and later) Swift and C compile for `haswell`
+## (x86-64-v3: 8-wide vectors in the elementwise, Winograd and smoother kernels), elsewhere for
+## the baseline. The binary then needs such a CPU; `make CPU=baseline …` builds one for any x86-64.
+ifndef CPU
+CPU := $(shell flags=" $$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "; cpu=haswell; \
+  for f in avx2 fma bmi1 bmi2 f16c movbe abm; do [[ "$$flags" == *" $$f "* ]] || cpu=baseline; done; echo $$cpu)
+endif
+CPU_FLAGS := $(if $(filter haswell,$(CPU)),-Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell)
+SWIFT_RELEASE := swift build -c release $(CPU_FLAGS)
 OPKIT := .build/release/opkit
 OUT := out
 
@@ -49,7 +58,7 @@ demo: build
 ## The test suite, in release mode with @testable imports enabled. OpenBLAS on one thread, as
 ## every opkit command configures it (ProcessConfiguration): its idle workers would spin.
 test: deps python-deps
-	OPENBLAS_NUM_THREADS=1 swift test -c release -Xswiftc -enable-testing --disable-swift-testing
+	OPENBLAS_NUM_THREADS=1 swift test -c release $(CPU_FLAGS) -Xswiftc -enable-testing --disable-swift-testing
 
 ## Benchmarks: SpMV vs STREAM triad, every solve method on 2D Poisson 1024x1024, tensor kernels,
 ## then FNO training against the PyTorch reference on the same files (installs PyTorch on demand),
