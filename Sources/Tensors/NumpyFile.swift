@@ -90,13 +90,17 @@ public struct NumpyArray: Sendable, Equatable {
     var header = "{'descr': '\(dtype.rawValue)', 'fortran_order': False, 'shape': \(shapeText), }"
     let unpadded = 10 + header.utf8.count + 1
     header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-    var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
     let length = UInt16(header.utf8.count)
-    data.append(contentsOf: [UInt8(length & 0xff), UInt8(length >> 8)])
-    data.append(contentsOf: Array(header.utf8))
-    data.reserveCapacity(data.count + values.count * dtype.byteCount)
-    for v in values { dtype.append(v, to: &data) }
-    do { try data.write(to: URL(fileURLWithPath: path).resolvingSymlinksInPath(), options: .atomic) } catch {
+    let prefix = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xff), UInt8(length >> 8)] + Array(header.utf8)
+    // Each value stored in place at its offset: one pass, no growing buffer.
+    let step = dtype.byteCount / dtype.components
+    let bytes = [UInt8](unsafeUninitializedCapacity: prefix.count + values.count * step) { buffer, count in
+      let raw = UnsafeMutableRawBufferPointer(buffer)
+      raw.copyBytes(from: prefix)
+      for (k, v) in values.enumerated() { dtype.store(v, into: raw, at: prefix.count + k * step) }
+      count = buffer.count
+    }
+    do { try Data(bytes).write(to: URL(fileURLWithPath: path).resolvingSymlinksInPath(), options: .atomic) } catch {
       throw NumpyError.io(file: path, message: "cannot write: \(error.localizedDescription)")
     }
   }
@@ -147,12 +151,13 @@ public enum NumpyDType: String, Sendable, CaseIterable {
     }
   }
 
-  func append(_ v: Double, to data: inout Data) {
+  /// Stores `v` (one component) little-endian at byte `offset` of `raw`, the inverse of `load`.
+  func store(_ v: Double, into raw: UnsafeMutableRawBufferPointer, at offset: Int) {
     switch self {
-    case .float32, .complex64: withUnsafeBytes(of: Float(v).bitPattern.littleEndian) { data.append(contentsOf: $0) }
-    case .float64: withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) }
-    case .int32: withUnsafeBytes(of: Int32(v).littleEndian) { data.append(contentsOf: $0) }
-    case .int64: withUnsafeBytes(of: Int64(v).littleEndian) { data.append(contentsOf: $0) }
+    case .float32, .complex64: raw.storeBytes(of: Float(v).bitPattern.littleEndian, toByteOffset: offset, as: UInt32.self)
+    case .float64: raw.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: offset, as: UInt64.self)
+    case .int32: raw.storeBytes(of: Int32(v).littleEndian, toByteOffset: offset, as: Int32.self)
+    case .int64: raw.storeBytes(of: Int64(v).littleEndian, toByteOffset: offset, as: Int64.self)
     }
   }
 }
