@@ -280,7 +280,7 @@ final class HostileInputTests: XCTestCase {
     let model = path("rank.safetensors")
     try? FileManager.default.removeItem(atPath: model)
     XCTAssertEqual(try opkit(["train", "fno", "--data", data, "--epochs", "1", "--modes", "2", "--width", "4", "--out", model]).status, 0)
-    try runPython("import numpy as np; np.save('\(path("rank1.npy"))', np.ones((3, 8), dtype=np.float32))")
+    _ = try runPython("import numpy as np; np.save('\(path("rank1.npy"))', np.ones((3, 8), dtype=np.float32))")
     try assertRefused(
       ["predict", "--model", model, "--input", path("rank1.npy"), "--out", path("p.npy")],
       "rank1.npy: fno configuration: takes 1 input channel on a 2D grid, got an input of shape [3, 1, 8]")
@@ -362,7 +362,7 @@ final class HostileInputTests: XCTestCase {
       ],
       "at most 2147483647 are allowed")
     // Below the caps, a model that cannot fit is refused with the bytes it needs.
-    try runPython(
+    _ = try runPython(
       """
       import numpy as np, os
       os.makedirs('\(path("grid8"))', exist_ok=True)
