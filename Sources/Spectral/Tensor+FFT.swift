@@ -32,8 +32,8 @@ extension Tensor {
     let outShape = lead + sizes.dropLast() + [sizes.last! / 2 + 1, 2]
     let spectrum = try Tensor(shape: outShape, scalars: output)
     return GradientTape.recordOperation(spectrum, inputs: [self]) { g in
-      // ∂x = C2R(g / w): halve the interior bins of the halved axis, then invert unnormalized.
-      [try g.scaledHalfSpectrum(lastSize: sizes.last!, interior: 0.5).unnormalizedInverse(sizes: sizes)]
+      // ∂x = C2R(g / w): the interior bins of the halved axis halved (in the copy c2r needs).
+      [try g.unnormalizedInverse(sizes: sizes, interior: 0.5, edge: 1)]
     }
   }
 
@@ -46,19 +46,36 @@ extension Tensor {
     guard (1...3).contains(d), rank >= d + 1, shape.last == 2, Array(shape.dropLast().suffix(d)) == sizes.dropLast() + [sizes.last! / 2 + 1]
     else { throw TensorError.shapeMismatch(operation: "inverseRealFFT(sizes: \(sizes))", shapes: [shape]) }
     let n = Float(sizes.reduce(1, *))
-    let real = try unnormalizedInverse(sizes: sizes) * (1 / n)
+    // The 1/N goes into the copy of the spectrum that c2r overwrites: no pass over the result.
+    let real = try unnormalizedInverse(sizes: sizes, interior: 1 / n, edge: 1 / n)
     return GradientTape.recordOperation(real, inputs: [self]) { g in
-      // ∂Y = w · R2C(g) / N
-      [try g.realFFT(dimensions: d).scaledHalfSpectrum(lastSize: sizes.last!, interior: 2) * (1 / n)]
+      // ∂Y = w · R2C(g) / N, scaled in place in the freshly computed spectrum.
+      var spectrum = try g.realFFT(dimensions: d)
+      let bins = spectrum.shape[spectrum.rank - 2]
+      spectrum.withUnsafeMutableScalars { y in
+        Tensor.scaleHalfSpectrum(
+          UnsafePointer(y.baseAddress!), into: y.baseAddress!, count: y.count, bins: bins, lastSize: sizes.last!, interior: 2 / n,
+          edge: 1 / n)
+      }
+      return [spectrum]
     }
   }
 
-  /// The unnormalized C2R transform (FFTW's backward real transform), not differentiated.
-  func unnormalizedInverse(sizes: [Int]) throws -> Tensor {
+  /// The unnormalized C2R transform (FFTW's backward real transform) of this spectrum with the
+  /// interior bins of its halved axis multiplied by `interior` and the others by `edge`, not
+  /// differentiated. The scaling is applied while copying the spectrum, which c2r overwrites.
+  func unnormalizedInverse(sizes: [Int], interior: Float, edge: Float) throws -> Tensor {
     let d = sizes.count
     let lead = Array(shape.dropLast(d + 1))
     let batch = lead.reduce(1, *)
-    var input = scalars  // FFTW's c2r overwrites its input
+    let bins = shape[rank - 2]
+    var input = scalars.withUnsafeBufferPointer { x in
+      [Float](unsafeUninitializedCapacity: x.count) { y, initialized in
+        Tensor.scaleHalfSpectrum(
+          x.baseAddress!, into: y.baseAddress!, count: x.count, bins: bins, lastSize: sizes.last!, interior: interior, edge: edge)
+        initialized = x.count
+      }
+    }
     let output = input.withUnsafeMutableBufferPointer { y in
       [Float](unsafeUninitializedCapacity: sizes.reduce(1, *) * batch) { x, initialized in
         FFTPlanCache.plan(sizes: sizes, batch: batch, forward: false, input: y.baseAddress!, output: x.baseAddress!)
@@ -69,18 +86,18 @@ extension Tensor {
     return try Tensor(shape: lead + sizes, scalars: output)
   }
 
-  /// Multiplies the interior bins of the halved (second-to-last) axis by `interior`.
-  func scaledHalfSpectrum(lastSize n: Int, interior: Float) throws -> Tensor {
-    let bins = shape[rank - 2]
-    let lastInterior = n % 2 == 0 ? bins - 2 : bins - 1
-    guard lastInterior >= 1 else { return self }
-    var scaled = self.detached
-    scaled.withUnsafeMutableScalars { y in
-      // Rows of `bins` complex values; bins 1 ... lastInterior are scaled.
-      for row in stride(from: 0, to: y.count, by: 2 * bins) {
-        for j in 2..<(2 * lastInterior + 2) { y[row + j] *= interior }
-      }
+  /// `y = x` with, in every row of `bins` complex values (interleaved, `2·bins` floats), the
+  /// interior bins of the halved axis of a length-`n` transform (1 … n/2 − 1 for even `n`,
+  /// 1 … (n − 1)/2 for odd) multiplied by `interior` and the others by `edge`. `y` may be `x`.
+  static func scaleHalfSpectrum(
+    _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int, bins: Int, lastSize n: Int, interior: Float,
+    edge: Float
+  ) {
+    let interiorEnd = 2 * (n % 2 == 0 ? bins - 1 : bins)  // one past the last interior float
+    for row in stride(from: 0, to: count, by: 2 * bins) {
+      for j in 0..<Swift.min(2, interiorEnd) { y[row + j] = x[row + j] * edge }
+      for j in 2..<Swift.max(2, interiorEnd) { y[row + j] = x[row + j] * interior }
+      for j in Swift.max(2, interiorEnd)..<(2 * bins) { y[row + j] = x[row + j] * edge }
     }
-    return scaled
   }
 }
