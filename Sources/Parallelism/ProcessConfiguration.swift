@@ -11,16 +11,16 @@ public enum ProcessConfiguration {
   ///   data-generation run);
   /// - glibc's allocator keeps freed blocks instead of returning every large one to the kernel,
   ///   so the multi-megabyte activations of a training step reuse memory rather than
-  ///   page-faulting fresh zeroed pages on every allocation: blocks up to 32 MiB (glibc's
-  ///   largest threshold) come from the heap, the heap top is never trimmed, and every heap
-  ///   grows and shrinks with 64 MiB of slack. Without the slack the worker threads' arenas
-  ///   released and re-faulted their top on nearly every step (1.3 million page faults in two
-  ///   FNO-1D epochs on Burgers, a quarter of their time; 60,000–92,000 with it).
+  ///   page-faulting fresh zeroed pages on every allocation: blocks up to 32 MiB (the largest
+  ///   threshold glibc documents) come from the heap, the heap top is never trimmed, and every
+  ///   heap grows and shrinks with 64 MiB of slack. The slack is what the worker threads'
+  ///   arenas needed: without it they released and re-faulted their top on nearly every step
+  ///   (1.3 million page faults in two FNO-1D epochs on Burgers, a quarter of their time;
+  ///   60,000–92,000 with it).
   public static func apply(workers: Int? = nil) {
     if let workers { Parallel.setWorkerCount(workers) }
     openblas_set_num_threads(1)
     #if os(Linux)
-      // (mallopt refuses a threshold above 32 MiB and leaves the old one.)
       _ = glibcMallopt(-3, 32 << 20)  // M_MMAP_THRESHOLD: heap, not mmap, up to 32 MiB
       _ = glibcMallopt(-1, Int32.max)  // M_TRIM_THRESHOLD: never trim the main heap's top
       _ = glibcMallopt(-2, 64 << 20)  // M_TOP_PAD: 64 MiB of slack on every heap, threads' too
