@@ -72,6 +72,7 @@ test: deps python-deps
 bench: build
 	$(OPKIT) bench
 	bash bench/compare-fno.sh
+	bash bench/compare-fno-inference.sh
 	bash bench/compare-operators.sh $(EPOCHS)
 	bash bench/compare-mgno.sh
 	bash bench/compare-deeponet.sh
