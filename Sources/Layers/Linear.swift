@@ -47,7 +47,7 @@ public struct Linear: WeightAndBiasLayer, Sendable {
 public enum Initializer {
   /// Uniform in `[−bound, bound)`.
   public static func uniform<G: RandomNumberGenerator>(shape: [Int], bound: Float, using generator: inout G) -> Tensor {
-    let values = (0..<shape.reduce(1, *)).map { _ in Float.random(in: -bound..<bound, using: &generator) }
+    let values = (0..<shape.reduce(1, *)).map { _ in generator.uniformFloat(in: -bound..<bound) }
     // Safe: the count matches the shape by construction.
     return (try? Tensor(shape: shape, scalars: values))!
   }
@@ -64,8 +64,8 @@ public enum Initializer {
     var values = [Float]()
     values.reserveCapacity(count + 1)
     while values.count < count {
-      let radius = (-2 * Foundation.log(Float.random(in: Float.ulpOfOne..<1, using: &generator))).squareRoot()
-      let angle = 2 * Float.pi * Float.random(in: 0..<1, using: &generator)
+      let radius = (-2 * Foundation.log(generator.uniformFloat(in: Float.ulpOfOne..<1))).squareRoot()
+      let angle = 2 * Float.pi * generator.uniformFloat(in: 0..<1)
       values += [radius * Foundation.cos(angle), radius * Foundation.sin(angle)].map { $0 * standardDeviation }
     }
     // Safe: the count matches the shape by construction.

@@ -30,7 +30,7 @@ public struct SpectralConv: Module, Sendable {
     self.modes = modes
     let scale = 1 / Float(inputChannels * outputChannels)
     let shape = [1 << (modes.count - 1)] + modes + [inputChannels, outputChannels, 2]
-    let values = (0..<shape.reduce(1, *)).map { _ in Float.random(in: 0..<scale, using: &generator) }
+    let values = (0..<shape.reduce(1, *)).map { _ in generator.uniformFloat(in: 0..<scale) }
     // Safe: the count matches the shape by construction.
     weight = (try? Tensor(shape: shape, scalars: values))!
   }
