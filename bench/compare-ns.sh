@@ -23,13 +23,7 @@ REFINE=${3:-5}
 OPKIT=.build/release/opkit
 DATA=out/bench/ns32
 source bench/torch-python.sh && torch_python
-
-generate() {
-  $OPKIT generate navier-stokes --viscosity 1e-3 --solver-resolution 64 --resolution 32 --time 20 --record-every 1 \
-    --samples "$1" --seed "$2" --shard-size 20 --out "$3" >/dev/null 2>&1
-}
-generate 200 1 $DATA/test
-generate "$SAMPLES" 0 $DATA/train
+source bench/ns32.sh
 rm -f $DATA/rollout.safetensors $DATA/space-time.safetensors $DATA/space-time-base.safetensors $DATA/afno.safetensors
 common=(--data $DATA/train --test-data $DATA/test --steps-in 10 --steps-out 10 --epochs "$EPOCHS" --json)
 ours2d=$($OPKIT train fno --mode rollout "${common[@]}" --batch 20 --out $DATA/rollout.safetensors 2>/dev/null)
