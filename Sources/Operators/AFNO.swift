@@ -180,7 +180,9 @@ public struct AFNOBlock: Module, Sendable {
   /// Applies the block.
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
     let u = try filter(norm1(x)) + x
-    return try mlp2(mlp1(norm2(u)).gelu()) + u
+    var hidden = try mlp1(norm2(u))
+    hidden.formGELU()
+    return try mlp2(hidden) + u
   }
 
   public func visitParameters(_ visit: (String, Tensor) throws -> Void) rethrows {

@@ -171,10 +171,12 @@ public struct FNO: ConfiguredModel {
     if padded { v = try v.padded(padding.map { (0, $0) }) }
     for i in 0..<configuration.layers {
       v = try spectral[i](v) + skip[i](v)
-      if i < configuration.layers - 1 { v = v.gelu() }
+      if i < configuration.layers - 1 { v.formGELU() }
     }
     if padded { v = try v.sliced(v.shape.enumerated().map { axis, n in 0..<(axis < 2 ? n : n - padding[axis - 2]) }) }
-    return try projection2(projection1(v).gelu())
+    var hidden = try projection1(v)
+    hidden.formGELU()
+    return try projection2(hidden)
   }
 
   /// `x` with one channel per spatial axis holding that axis' coordinate, `linspace(0, 1, n)`.

@@ -141,7 +141,10 @@ public struct MgNO: ConfiguredModel {
   /// Applies the operator to a batch of input functions on a uniform grid.
   public func callAsFunction(_ x: Tensor) throws -> Tensor {
     var v = x
-    for i in 0..<configuration.layers { v = try (vcycles[i](v) + biases[i](v)).gelu() }
+    for i in 0..<configuration.layers {
+      v = try vcycles[i](v) + biases[i](v)
+      v.formGELU()
+    }
     return try projection(v)
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Parallelism
 
 /// Elementwise nonlinearities, each with its exact derivative.
 extension Tensor {
@@ -15,6 +16,11 @@ extension Tensor {
   /// derivative `Φ(x) + x φ(x)`. `Φ` and `φ` are evaluated by vectorizable approximations
   /// (`erf` to 4e-7 absolute, `exp` to 2e-7 relative), not libm's scalar calls.
   public func gelu() -> Tensor { unary(GELU()) }
+
+  /// Replaces the value by ``gelu()`` of it: in place when nothing differentiates it (no tape
+  /// position, as in inference), saving the new buffer and its first-touch writes; recorded
+  /// out of place otherwise, so gradients are those of ``gelu()``.
+  public mutating func formGELU() { formUnary(GELU()) }
 
   /// SiLU (swish) `x σ(x)`; derivative `σ(x)(1 + x(1 − σ(x)))`.
   public func silu() -> Tensor { unary(SiLU()) }
@@ -46,6 +52,26 @@ extension Tensor {
     let output = input.parallelMapped(f)
     return GradientTape.recorded(Tensor(unchecked: shape, output), inputs: [self]) { g in
       [Tensor(unchecked: g.shape, g.scalars.parallelChained(f, inputs: input, outputs: output))]
+    }
+  }
+}
+
+extension Tensor {
+  /// `self = unary(f)`, overwriting the storage when no tape records this value (the storage is
+  /// copied first only if another value shares it).
+  @inline(__always)
+  mutating func formUnary<F: ElementwiseFunction>(_ f: F) {
+    guard trace == nil else {
+      self = unary(f)
+      return
+    }
+    guard count > 0 else { return }
+    withUnsafeMutableScalars { x in
+      let shared = SharedPointer(x.baseAddress!)
+      let parts = Parallel.workers(forWork: x.count, perWorker: 1 << 15)
+      Parallel.forEachRange(count: x.count, parts: parts) { _, range in
+        for k in range { shared.base[k] = f.value(shared.base[k]) }
+      }
     }
   }
 }

@@ -22,6 +22,26 @@ final class ParallelKernelTests: XCTestCase {
     XCTAssertEqual(fastExp(0), 1, accuracy: 1e-7)
   }
 
+  func testInPlaceGELUEqualsGELUAndLeavesSharedStorageAlone() throws {
+    let x = randomTensor([6, 16, 24, 40], seed: 7)  // split among workers
+    var inPlace = x  // shares x's storage until written
+    inPlace.formGELU()
+    XCTAssertEqual(inPlace, x.gelu())
+    XCTAssertEqual(x, randomTensor([6, 16, 24, 40], seed: 7), "formGELU wrote into storage another value shares")
+    // Under a tape it records like gelu(): the gradient is GELU's derivative.
+    let tape = GradientTape()
+    let (viaForm, viaGELU) = try tape.record {
+      let watched = tape.watch(x)
+      var y = watched
+      y.formGELU()
+      return (
+        try tape.gradients(of: y.sum(), withRespectTo: [watched])[0], try tape.gradients(of: watched.gelu().sum(), withRespectTo: [watched])[0]
+      )
+    }
+    XCTAssertEqual(viaForm, viaGELU)
+    XCTAssertNotEqual(viaForm, Tensor(repeating: 1, shape: x.shape))
+  }
+
   func testLargeElementwiseAndBroadcastOpsMatchSerialDefinitions() throws {
     let x = randomTensor([6, 16, 24, 40], seed: 1)  // 92,160 elements: split among workers
     let bias = randomTensor([1, 16, 1, 1], seed: 2)
