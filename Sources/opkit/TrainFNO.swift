@@ -34,12 +34,14 @@ struct TrainFNO: ParsableCommand {
   @Option(
     help: """
       Space-time: after --epochs, fine-tune the last Fourier layer for this many epochs without frequency \
-      truncation on the relative H-1 error, the rest frozen (Spectral-Refiner; the first phase is kept in \
-      <out>-base.safetensors).
+      truncation on the relative H-1 error with SGD, the rest frozen (Spectral-Refiner; the first phase is \
+      kept in <out>-base.safetensors).
       """)
   var refine: Int = 0
   @Option(help: "Space-time: the refining phase's constant learning rate (default: the first phase's last one).")
   var refineLr: Float?
+  @Option(help: "Space-time: the refining phase's optimizer (default: sgd with --momentum; see the README on Adam).")
+  var refineOptimizer: OptimizerKind?
   @Option(help: "Fourier modes kept per axis (default: 12; 8 space-time, as the paper's scripts).") var modes: Int?
   @Option(help: "Channels inside the Fourier layers (default: 32 steady, 20 rollout, as the paper's scripts).") var width: Int?
   @Option(help: "Number of Fourier layers.") var layers: Int = 4
@@ -111,8 +113,9 @@ struct TrainFNO: ParsableCommand {
 
   /// The Spectral-Refiner schedule: `--epochs` of the space-time model (checkpoint
   /// `<out>-base.safetensors`), then `--refine` epochs of its last Fourier layer alone, every
-  /// frequency kept, on the relative H⁻¹ loss at a constant learning rate (`--refine-lr`, by
-  /// default where the first phase ended: a fresh 1e-3 undoes part of what it learned);
+  /// frequency kept, on the relative H⁻¹ loss with SGD (`--refine-optimizer`) at a constant
+  /// learning rate (`--refine-lr`, by default where the first phase ended)
+  /// (``TrainingOptions/spectralRefining(epochs:learningRate:optimizer:loss:trainable:)``);
   /// checkpoint `--out`; both phases resume.
   private func trainAndRefine(_ configuration: FNOSpaceTimeConfiguration, train: OperatorDataset, test: OperatorDataset) throws {
     let training = common.training
@@ -121,13 +124,9 @@ struct TrainFNO: ParsableCommand {
     var first = try training.start(configuration, as: FNOSpaceTime.self, options: options, train: train, checkpoint: base)
     let before = try training.run(&first, train: train, test: test, json: common.global.json, report: false).relativeL2
     let refined = first.trainer.model.refined(grid: train.outputSpatialShape)
-    var refining = options
-    refining.epochs = refine
-    refining.schedule = .constant
-    refining.warmupEpochs = 0
-    refining.learningRate = refineLr ?? options.learningRate(epoch: options.epochs - 1)
-    refining.loss = training.loss ?? .relativeNegativeSobolev
-    refining.trainablePrefixes = [refined.outputLayerPrefix]
+    let refining = options.spectralRefining(
+      epochs: refine, learningRate: refineLr, optimizer: refineOptimizer ?? .sgd, loss: training.loss ?? .relativeNegativeSobolev,
+      trainable: [refined.outputLayerPrefix])
     let resumes = training.resume && FileManager.default.fileExists(atPath: training.out)
     var second = try startRun(
       refined.configuration, as: FNOSpaceTime.self, options: refining, train: train, checkpoint: training.out, resume: resumes,
