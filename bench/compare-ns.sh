@@ -8,7 +8,7 @@
 #   FNO-3D space-time: modes 8, width 20, time padded by 6, Gaussian normalizers, batch 10.
 # Both: Adam 1e-3 with weight decay 1e-4, halved every epochs/5 (the scripts' 100 of 500).
 # Beside them, opkit only: the space-time FNO refined for REFINE more epochs (Spectral-Refiner:
-# last Fourier layer, every frequency, H⁻¹ loss; its first phase is the FNO-3D row) and AFNO
+# last Fourier layer, every frequency, H⁻¹ loss, SGD; its first phase is the FNO-3D row) and AFNO
 # (patches of 2, 128 channels, 4 blocks; 10 snapshots in, 10 out as channels, batch 20).
 #
 #   bash bench/compare-ns.sh [epochs] [train samples] [refine epochs]
