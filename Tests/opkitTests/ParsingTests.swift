@@ -87,6 +87,7 @@ final class ParsingTests: XCTestCase {
       ["train", "fno", "--data", "d", "--out", "m.safetensors", "--refine", "-1", "--mode", "space-time"],
       ["train", "fno", "--data", "d", "--out", "m.safetensors", "--refine", "2"],
       ["train", "fno", "--data", "d", "--out", "m.safetensors", "--refine", "2", "--mode", "space-time", "--refine-lr", "0"],
+      ["train", "fno", "--data", "d", "--out", "m.safetensors", "--refine", "2", "--mode", "space-time", "--refine-optimizer", "lbfgs"],
       ["train", "fno", "--data", "d", "--out", "m.safetensors", "--loss", "h1"],
       ["train", "afno", "--data", "d", "--out", "m.safetensors", "--patch", "0"],
       ["train", "afno", "--data", "d", "--out", "m.safetensors", "--embedding", "12", "--blocks", "5"],
