@@ -69,6 +69,8 @@ let package = Package(
       name: "koopa-co2", dependencies: ["OperatorKit"], path: "examples/koopa-co2", exclude: ["README.md", "co2.csv", "extract_co2.py"]),
     .executableTarget(name: "deeponet", dependencies: ["OperatorKit"], path: "examples/deeponet", exclude: ["README.md"]),
     .executableTarget(name: "dcdm", dependencies: ["OperatorKit"], path: "examples/dcdm", exclude: ["README.md"]),
+    .executableTarget(
+      name: "navier-stokes-operators", dependencies: ["OperatorKit"], path: "examples/navier-stokes-operators", exclude: ["README.md"]),
     .executableTarget(name: "scale-out", dependencies: ["OperatorKit"], path: "examples/scale-out", exclude: ["README.md"]),
     .executableTarget(
       name: "mgno-boundaries", dependencies: ["OperatorKit"], path: "examples/mgno-boundaries", exclude: ["README.md"]),
