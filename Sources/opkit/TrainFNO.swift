@@ -63,6 +63,9 @@ struct TrainFNO: ParsableCommand {
       throw ValidationError("--refine-lr must be positive, got \(refineLr ?? 0)")
     }
     if refine > 0, mode != .spaceTime { throw ValidationError("--refine fine-tunes a space-time model: pass --mode space-time") }
+    if refine == 0, refineLr != nil || refineOptimizer != nil {
+      throw ValidationError("--refine-lr and --refine-optimizer apply to the refining phase: pass --refine EPOCHS")
+    }
   }
 
   func run() throws {

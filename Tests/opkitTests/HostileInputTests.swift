@@ -244,6 +244,12 @@ final class HostileInputTests: XCTestCase {
     try assertRefused(
       ["generate", "darcy", "--resolution", "8", "--samples", "2", "--out", path("overwrite"), "--overwrite=9223372036854775808"],
       "does not take any value")
+    // --refine-optimizer takes a known optimizer and only with --refine.
+    let refining = ["train", "fno", "--data", path("absent"), "--out", path("r.safetensors"), "--mode", "space-time"]
+    try assertRefused(refining + ["--refine", "2", "--refine-optimizer", "lbfgs"], "'lbfgs' is invalid for '--refine-optimizer")
+    try assertRefused(refining + ["--refine", "2", "--refine-optimizer", ""], "--refine-optimizer")
+    try assertRefused(refining + ["--refine-optimizer", "sgd"], "apply to the refining phase: pass --refine EPOCHS")
+    try assertRefused(refining + ["--refine-lr", "1e-4"], "apply to the refining phase: pass --refine EPOCHS")
   }
 
   /// The unclear errors: each now names what the user wrote, in their own indices and
