@@ -3,13 +3,14 @@ SHELL := /bin/bash
 DEBIAN_PACKAGES := libfftw3-dev libsuitesparse-dev libopenblas-dev liblapacke-dev libhdf5-dev zlib1g-dev pkg-config libopenmpi-dev openmpi-bin libpetsc-real-dev libcairo2-dev fonts-dejavu-core
 ## Code for this machine's vector units, as HPC software is built (-march=native): on an x86-64
 ## CPU with AVX2 and FMA (Haswell, Zen and later) Swift and C compile for `haswell`
-## (x86-64-v3: 8-wide vectors in the elementwise, Winograd and smoother kernels), elsewhere for
+## (x86-64-v3: 8-wide vectors in the elementwise, Winograd and smoother kernels; OPERATORKIT_FMA
+## turns on the fused multiply-add GEMM kernel of the Winograd convolutions), elsewhere for
 ## the baseline. The binary then needs such a CPU; `make CPU=baseline …` builds one for any x86-64.
 ifndef CPU
 CPU := $(shell flags=" $$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "; cpu=haswell; \
   for f in avx2 fma bmi1 bmi2 f16c movbe abm; do [[ "$$flags" == *" $$f "* ]] || cpu=baseline; done; echo $$cpu)
 endif
-CPU_FLAGS := $(if $(filter haswell,$(CPU)),-Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell)
+CPU_FLAGS := $(if $(filter haswell,$(CPU)),-Xswiftc -target-cpu -Xswiftc haswell -Xcc -march=haswell -Xswiftc -DOPERATORKIT_FMA)
 SWIFT_RELEASE := swift build -c release $(CPU_FLAGS)
 OPKIT := .build/release/opkit
 OUT := out

@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EPOCHS=${1:-30}
-OPKIT=.build/release/opkit
+OPKIT=${OPKIT:-.build/release/opkit}
 DATA=out/bench
 source bench/darcy32.sh
 source bench/torch-python.sh && torch_python

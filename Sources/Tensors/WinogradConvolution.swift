@@ -11,7 +11,8 @@ import Parallelism
 /// multiply-adds than the direct convolution. The tiles of the batch are processed in blocks of
 /// about ``tilesPerBlock`` (whole tile rows, across samples): transform, 16 GEMMs and inverse
 /// transform of a block run while its transformed tiles are in the L2 cache. Transforms are adds
-/// only, vectorized over 8 tiles of a tile row.
+/// only, vectorized over 8 tiles of a tile row. The forward products run on ``PanelGEMM`` with
+/// the transformed kernels packed once per call, the kernel-gradient products on BLAS.
 ///
 /// The backward pass of the input is the same algorithm on the output gradient with the
 /// kernels flipped and the channels swapped (padding `2 − p`), which reads the forward's
@@ -163,20 +164,35 @@ struct WinogradConvolution {
   /// or, when `adjointOf` is set, the transformed kernels of the convolution whose ``adjoint``
   /// this is (read at ``adjointPositions``, transposed).
   func forward(_ x: UnsafePointer<Float>, kernels u: UnsafePointer<Float>, adjointOf: Bool = false, _ y: UnsafeMutablePointer<Float>) {
-    let block = outChannels * inChannels
-    forEachBlock(zeroingOutputs: true) { rows, scratch in
-      let (v, m, ld) = (scratch.input, scratch.output, scratch.leadingDimension)
-      let n = rows.count * tileColumns
-      transformInput(x, rows: rows, into: v, leadingDimension: ld)
-      // M_e += U_e · V_e, e = 0…15, on an M the last output transform left zero: BLAS's own
-      // zeroing for β = 0 took 13% of the time.
+    // U_e packed once for all blocks (BLAS would repack the tiles on every call).
+    let (block, panels) = (outChannels * inChannels, PanelGEMM.packedCount(rows: outChannels, depth: inChannels))
+    let packed = [Float](unsafeUninitializedCapacity: 16 * panels) { packed, count in
       for e in 0..<16 {
-        let (kernels, transpose) = adjointOf ? (u + Self.adjointPositions[e] * block, CblasTrans) : (u + e * block, CblasNoTrans)
-        cblas_sgemm(
-          CblasRowMajor, transpose, CblasNoTrans, Int32(outChannels), Int32(n), Int32(inChannels), 1, kernels,
-          Int32(adjointOf ? outChannels : inChannels), v + e * inChannels * ld, Int32(ld), 1, m + e * outChannels * ld, Int32(ld))
+        if adjointOf {
+          PanelGEMM.pack(
+            u + Self.adjointPositions[e] * block, rows: outChannels, depth: inChannels, rowStride: 1, columnStride: outChannels,
+            into: packed.baseAddress! + e * panels)
+        } else {
+          PanelGEMM.pack(
+            u + e * block, rows: outChannels, depth: inChannels, rowStride: inChannels, columnStride: 1,
+            into: packed.baseAddress! + e * panels)
+        }
       }
-      transformOutput(m, leadingDimension: ld, rows: rows, into: y)
+      count = 16 * panels
+    }
+    packed.withUnsafeBufferPointer { packed -> Void in
+      forEachBlock { rows, scratch in
+        let (v, m, ld) = (scratch.input, scratch.output, scratch.leadingDimension)
+        let n = rows.count * tileColumns
+        transformInput(x, rows: rows, into: v, leadingDimension: ld)
+        // M_e = U_e · V_e, e = 0…15.
+        for e in 0..<16 {
+          PanelGEMM.multiply(
+            packed: packed.baseAddress! + e * panels, rows: outChannels, depth: inChannels, v + e * inChannels * ld, ldb: ld,
+            columns: n, into: m + e * outChannels * ld, ldc: ld)
+        }
+        transformOutput(m, leadingDimension: ld, rows: rows, into: y)
+      }
     }
   }
 
@@ -213,18 +229,18 @@ struct WinogradConvolution {
     let leadingDimension: Int
   }
 
-  /// Tiles per block: the block's transformed tiles stay in the L2 cache with GEMMs wide
-  /// enough to run near BLAS's speed (measured on the MgNO shapes).
-  static let tilesPerBlock = 256
+  /// Tiles per block: the block's transformed tiles and products (2 × 16 × 32 × 72 floats at 32
+  /// channels, 0.3 MB) stay in the 512 KB L2 cache. On the MgNO training step 64 was as fast
+  /// as 128 and 256 or faster, 32 slower.
+  static let tilesPerBlock = 64
 
   /// Tile rows (over the whole batch: global row `b · tileRows + i`) per block.
   private var rowsPerBlock: Int { max(1, Self.tilesPerBlock / tileColumns) }
 
   /// Runs `body(rows, scratch)` for every block of global tile rows, the blocks split over
-  /// the workers the GEMMs pay for; returns each worker's transformed-kernel gradient. The
-  /// transformed outputs start at zero when `zeroingOutputs`.
+  /// the workers the GEMMs pay for; returns each worker's transformed-kernel gradient.
   @discardableResult
-  private func forEachBlock(zeroingOutputs: Bool = false, _ body: (Range<Int>, Scratch) -> Void) -> [[Float]] {
+  private func forEachBlock(_ body: (Range<Int>, Scratch) -> Void) -> [[Float]] {
     let totalRows = batch * tileRows
     let blocks = (totalRows + rowsPerBlock - 1) / rowsPerBlock
     let work = 16 * outChannels * inChannels * tiles
@@ -232,16 +248,15 @@ struct WinogradConvolution {
     let ld = min(rowsPerBlock, totalRows) * tileColumns + Self.lanes
     let sizes = (input: 16 * inChannels * ld, output: 16 * outChannels * ld, kernel: 16 * outChannels * inChannels)
     return Parallel.map(count: workers) { w -> [Float] in
-      // The forward GEMMs accumulate into zeroed outputs (its output transform zeroes what
-      // it read), the kernel gradient accumulates; the transforms write all the GEMMs read,
-      // and the lanes read past a row's end are cropped.
+      // The kernel gradient accumulates from zero; the forward GEMMs overwrite their
+      // outputs, the transforms write all the GEMMs read, and the lanes read past a row's
+      // end are cropped.
       var buffer = [Float](unsafeUninitializedCapacity: sizes.input + sizes.output + sizes.kernel) { _, count in
         count = sizes.input + sizes.output + sizes.kernel
       }
       buffer.withUnsafeMutableBufferPointer { buffer in
         let base = buffer.baseAddress!
-        (base + sizes.input + (zeroingOutputs ? 0 : sizes.output)).initialize(
-          repeating: 0, count: (zeroingOutputs ? sizes.output : 0) + sizes.kernel)
+        (base + sizes.input + sizes.output).initialize(repeating: 0, count: sizes.kernel)
         let scratch = Scratch(
           input: base, output: base + sizes.input, kernelGradient: base + sizes.input + sizes.output, leadingDimension: ld)
         for block in (blocks * w / workers)..<(blocks * (w + 1) / workers) {
@@ -254,19 +269,41 @@ struct WinogradConvolution {
 
   // MARK: Tile transforms
 
-  /// Floats per staged row: two per tile column and two more, so that 16-float loads at `2j`
-  /// and `2j + 2` stay inside for every tile column `j` of a SIMD group.
-  private var rowPitch: Int { 2 * paddedTileColumns + 2 }
+  /// Floats per half of a staged row: one per tile column, one more for the next tile's
+  /// shared column, and a SIMD group of slack for the unaligned loads at `j + 1`.
+  private var halfPitch: Int { paddedTileColumns + Self.lanes }
+
+  /// Stages one input row as its padded row's even and odd columns (`even[k]` = padded column
+  /// `2k`, `odd[k]` = column `2k + 1`), so that the tile transform reads `d₀…d₃` of 8 tiles as
+  /// four plain loads instead of deinterleaving every patch row of every tile row. Columns
+  /// outside the input are never written, so they keep the zeros they started with.
+  private func stage(_ source: UnsafePointer<Float>, even: UnsafeMutablePointer<Float>, odd: UnsafeMutablePointer<Float>) {
+    // Input column q lands in padded column q + p: pairs (q, q + 1) from an even q go to
+    // (first, second)[q / 2].
+    let p = paddingColumns
+    let (first, second) = p % 2 == 0 ? (even + p / 2, odd + p / 2) : (odd, even + 1)
+    var q = 0
+    while q + 16 <= inputColumns {
+      let pair = UnsafeRawPointer(source + q).loadUnaligned(as: SIMD16<Float>.self)
+      UnsafeMutableRawPointer(first + q / 2).storeBytes(of: pair.evenHalf, as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(second + q / 2).storeBytes(of: pair.oddHalf, as: SIMD8<Float>.self)
+      q += 16
+    }
+    while q < inputColumns {
+      (q % 2 == 0 ? first : second)[q / 2] = source[q]
+      q += 1
+    }
+  }
 
   /// `V = Bᵀ d B` for the tiles of global tile rows `rows`: `[16, in, ld]`, tile `(r, j)` of
   /// the block at `(r − rows.lowerBound) · tileColumns + j`.
   private func transformInput(_ x: UnsafePointer<Float>, rows: Range<Int>, into v: UnsafeMutablePointer<Float>, leadingDimension ld: Int) {
-    let pitch = rowPitch
-    // Four padded input rows; their padding columns are never written, so they stay zero.
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: 5 * pitch) { staged in
+    let half = halfPitch
+    // Four staged patch rows (even half, then odd half) and a zero row.
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 10 * half) { staged in
       let staged = staged.baseAddress!
-      staged.initialize(repeating: 0, count: 5 * pitch)
-      let zeros = UnsafeRawPointer(staged + 4 * pitch)
+      staged.initialize(repeating: 0, count: 10 * half)
+      let zeros = UnsafePointer(staged + 8 * half)
       for c in 0..<inChannels {
         var patch = (zeros, zeros, zeros, zeros)
         // The slots holding patch rows 2 and 3 (0/1 or 2/3); the next tile row's rows 0 and 1.
@@ -275,11 +312,11 @@ struct WinogradConvolution {
           let (b, i) = row.quotientAndRemainder(dividingBy: tileRows)
           let plane = x + (b * inChannels + c) * inputRows * inputColumns
           // Patch row k (padded input row 2i + k) staged in `slot`; zero rows outside the input.
-          func patchRow(_ k: Int, slot: Int) -> UnsafeRawPointer {
+          func patchRow(_ k: Int, slot: Int) -> UnsafePointer<Float> {
             let r = 2 * i + k - paddingRows
             guard r >= 0, r < inputRows else { return zeros }
-            (staged + slot * pitch + paddingColumns).update(from: plane + r * inputColumns, count: inputColumns)
-            return UnsafeRawPointer(staged + slot * pitch)
+            stage(plane + r * inputColumns, even: staged + 2 * slot * half, odd: staged + (2 * slot + 1) * half)
+            return UnsafePointer(staged + 2 * slot * half)
           }
           if i > 0 && row > rows.lowerBound {
             // Tile rows overlap by two patch rows: reuse them, stage the other two.
@@ -292,10 +329,9 @@ struct WinogradConvolution {
           let out = v + c * ld + (row - rows.lowerBound) * tileColumns
           for j in stride(from: 0, to: tileColumns, by: Self.lanes) {
             // Per patch row, d B: columns (d₀ − d₂, d₁ + d₂, d₂ − d₁, d₁ − d₃) for 8 tiles.
-            let offset = 2 * j * MemoryLayout<Float>.stride
             let (h0, h1, h2, h3) = (
-              Self.rowTimesB(patch.0 + offset), Self.rowTimesB(patch.1 + offset), Self.rowTimesB(patch.2 + offset),
-              Self.rowTimesB(patch.3 + offset)
+              Self.rowTimesB(patch.0 + j, odd: half), Self.rowTimesB(patch.1 + j, odd: half),
+              Self.rowTimesB(patch.2 + j, odd: half), Self.rowTimesB(patch.3 + j, odd: half)
             )
             // Bᵀ (d B): the same combination of the rows. Stores run up to 7 tiles past the
             // row's end, into the next row's place (written after) or the slack.
@@ -309,8 +345,7 @@ struct WinogradConvolution {
     }
   }
 
-  /// `y = Aᵀ M A` for the tiles of global tile rows `rows`, cropped to the output; leaves the
-  /// block's part of `M` zero for the next block's GEMMs.
+  /// `y = Aᵀ M A` for the tiles of global tile rows `rows`, cropped to the output.
   private func transformOutput(
     _ m: UnsafeMutablePointer<Float>, leadingDimension ld: Int, rows: Range<Int>, into y: UnsafeMutablePointer<Float>
   ) {
@@ -344,9 +379,6 @@ struct WinogradConvolution {
             }
           }
         }
-        // M's rows of this channel back to zero (n values per position).
-        let n = rows.count * tileColumns
-        for e in 0..<16 { (m + (e * outChannels + o) * ld).update(repeating: 0, count: n) }
       }
     }
   }
@@ -391,13 +423,15 @@ struct WinogradConvolution {
   /// Four columns (or rows) of a tile transform, 8 tiles each.
   private typealias Quad = (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
 
-  /// `d B` for one patch row of 8 tiles starting at `row` (tile `k` reads floats `2k…2k+3`):
-  /// `(d₀ − d₂, d₁ + d₂, d₂ − d₁, d₁ − d₃)`.
+  /// `d B` for one staged patch row of 8 tiles from tile `j` (`even` points at the even
+  /// half's element `j`, the odd half `odd` floats further): `(d₀ − d₂, d₁ + d₂, d₂ − d₁, d₁ − d₃)`
+  /// with `d₀ = even[j]`, `d₁ = odd[j]`, `d₂ = even[j + 1]`, `d₃ = odd[j + 1]`.
   @inline(__always)
-  private static func rowTimesB(_ row: UnsafeRawPointer) -> Quad {
-    let near = row.loadUnaligned(as: SIMD16<Float>.self)
-    let far = (row + 2 * MemoryLayout<Float>.stride).loadUnaligned(as: SIMD16<Float>.self)
-    let (d0, d1, d2, d3) = (near.evenHalf, near.oddHalf, far.evenHalf, far.oddHalf)
+  private static func rowTimesB(_ even: UnsafePointer<Float>, odd: Int) -> Quad {
+    let (e, o) = (UnsafeRawPointer(even), UnsafeRawPointer(even + odd))
+    let step = MemoryLayout<Float>.stride
+    let (d0, d1) = (e.loadUnaligned(as: SIMD8<Float>.self), o.loadUnaligned(as: SIMD8<Float>.self))
+    let (d2, d3) = ((e + step).loadUnaligned(as: SIMD8<Float>.self), (o + step).loadUnaligned(as: SIMD8<Float>.self))
     return (d0 - d2, d1 + d2, d2 - d1, d1 - d3)
   }
 

@@ -4,7 +4,8 @@ import OperatorKit
 
 /// The tensor-core figures of `opkit bench`, each next to a baseline measured in the same run:
 /// our matmul against raw `cblas_sgemm`, conv2d 3×3 forward+backward throughput, and one Adam
-/// step over 2.4M parameters against the STREAM triad. Medians over `repeats` runs.
+/// step over 2.4M parameters against the STREAM triad; one training step of the reference FNO
+/// and of the default MgNO on a Darcy-sized batch. Medians over `repeats` runs.
 struct CoreBenchmarkSuite {
   let repeats: Int
   let json: Bool
@@ -28,9 +29,10 @@ struct CoreBenchmarkSuite {
     let adamStepSeconds: Double
     let adamToTriadRatio: Double
     let fnoStepSeconds: Double
+    let mgnoStepSeconds: Double
     enum CodingKeys: String, CodingKey {
       case matmul
-      case fnoStepSeconds = "fno_training_step_seconds"
+      case fnoStepSeconds = "fno_training_step_seconds", mgnoStepSeconds = "mgno_training_step_seconds"
       case conv2dForwardGflops = "conv2d_forward_gflops", conv2dForwardBackwardGflops = "conv2d_forward_backward_gflops"
       case adamParameters = "adam_parameters", adamStepSeconds = "adam_step_seconds", adamToTriadRatio = "adam_to_triad_ratio"
     }
@@ -102,21 +104,27 @@ struct CoreBenchmarkSuite {
         format: "Adam step over %d parameters: %.1f ms; %.2f GB/s moved, %.2f of the STREAM triad", model.parameterCount, step * 1e3,
         bytes / step / 1e9, bytes / step / triad))
 
-    // One training step of the reference Darcy FNO (2.37M parameters): batch 20 at 32×32.
-    var fno = FNO(FNOConfiguration(), using: &g)
-    var fnoOptimizer = Adam(learningRate: 1e-3, weightDecay: 1e-4)
+    // One Adam training step (relative L2 summed over the batch) of `model` on a Darcy-sized
+    // batch: 20 samples at 32×32.
     let input = Initializer.uniform(shape: [20, 1, 32, 32], bound: 1, using: &g)
     let target = Initializer.uniform(shape: [20, 1, 32, 32], bound: 1, using: &g)
-    let fnoStep = try time {
-      let (_, gradients) = try fno.valueWithGradients { try Loss.relativeL2($0(input), target, reduction: .sum) }
-      try fnoOptimizer.step(&fno, gradients: gradients)
+    func trainingStep<Model: ConfiguredModel>(_ name: String, _ model: Model) throws -> Double {
+      var (model, optimizer) = (model, Adam(learningRate: 1e-3, weightDecay: 1e-4))
+      let seconds = try time {
+        let (_, gradients) = try model.valueWithGradients { try Loss.relativeL2($0(input), target, reduction: .sum) }
+        try optimizer.step(&model, gradients: gradients)
+      }
+      log(
+        String(
+          format: "%@ training step (batch 20, 32x32): %.1f ms, %.2f s per 1000-sample epoch", name, seconds * 1e3, seconds * 50))
+      return seconds
     }
-    log(
-      String(
-        format: "FNO training step (reference Darcy model, batch 20, 32x32): %.1f ms, %.2f s per 1000-sample epoch", fnoStep * 1e3,
-        fnoStep * 50))
+    let fnoStep = try trainingStep("FNO (reference Darcy model, 2.37M parameters)", FNO(FNOConfiguration(), using: &g))
+    // MgNO: 3×3 Winograd smoothers, strided restriction, transposed prolongation.
+    let mgnoStep = try trainingStep("MgNO (default model, 0.70M parameters)", MgNO(MgNOConfiguration(), using: &g))
     return Report(
       matmul: matmul, conv2dForwardGflops: flops / forward / 1e9, conv2dForwardBackwardGflops: 3 * flops / both / 1e9,
-      adamParameters: model.parameterCount, adamStepSeconds: step, adamToTriadRatio: bytes / step / triad, fnoStepSeconds: fnoStep)
+      adamParameters: model.parameterCount, adamStepSeconds: step, adamToTriadRatio: bytes / step / triad, fnoStepSeconds: fnoStep,
+      mgnoStepSeconds: mgnoStep)
   }
 }

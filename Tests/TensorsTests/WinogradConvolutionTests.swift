@@ -9,7 +9,7 @@ final class WinogradConvolutionTests: XCTestCase {
   /// (batch, in, out, rows, columns, padding rows, padding columns)
   let cases: [(Int, Int, Int, Int, Int, Int, Int)] = [
     (1, 1, 1, 3, 3, 0, 0), (2, 3, 4, 7, 6, 1, 1), (1, 2, 3, 5, 9, 2, 2), (3, 5, 2, 18, 17, 1, 1), (2, 4, 4, 4, 4, 1, 1),
-    (1, 3, 2, 33, 40, 0, 1), (2, 2, 3, 1, 35, 1, 0), (1, 6, 5, 16, 34, 2, 1),
+    (1, 3, 2, 33, 40, 0, 1), (2, 2, 3, 1, 35, 1, 0), (1, 6, 5, 16, 34, 2, 1), (2, 9, 13, 20, 21, 1, 1),
   ]
 
   /// `y[b, o, i, j] = Σ w[o, c, r, s] x[b, c, i + r − p, j + s − q]` in Double.
