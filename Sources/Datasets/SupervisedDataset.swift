@@ -33,10 +33,11 @@ extension SupervisedDataset {
 
   /// The mini-batches of epoch `epoch`: a permutation of the samples drawn from
   /// `(seed, epoch)` alone — so a resumed run sees the same batches as an uninterrupted one —
-  /// cut into batches of `size` (the last may be smaller).
+  /// cut into batches of `size` (the last may be smaller). The epochs' permutations are
+  /// independent of each other (each from its own stream, ``SplitMix64/init(seed:stream:)``).
   public func batchIndices(size: Int, epoch: Int, seed: UInt64) -> [[Int]] {
     var order = Array(0..<count)
-    var generator = SplitMix64(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+    var generator = SplitMix64(seed: seed, stream: UInt64(epoch))
     order.shuffle(using: &generator)
     return stride(from: 0, to: count, by: size).map { Array(order[$0..<min($0 + size, count)]) }
   }
