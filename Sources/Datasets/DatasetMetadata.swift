@@ -52,6 +52,10 @@ public struct DatasetMetadata: Codable, Sendable, Equatable {
   public var queryPoints: Int?
   /// Correlation length `ℓ` of the input process (antiderivative).
   public var lengthScale: Double?
+  /// How sample `i`'s random numbers are drawn. Absent: from a generator seeded with
+  /// `seed + m·(i + 1)` for a constant `m` of the family — every family's scheme except
+  /// ``SamplingScheme/indexStreams``, which Darcy and antiderivative datasets record.
+  public var sampling: SamplingScheme?
 
   /// The metadata every family records; the rest is filled in by the family.
   public init(family: DatasetFamily, samples: Int, seed: UInt64) {
@@ -65,8 +69,16 @@ public struct DatasetMetadata: Codable, Sendable, Equatable {
     case solverResolution = "solver_resolution"
     case alpha, tau, coefficient, solution, parameters, points
     case conductingWalls = "conducting_walls", relativeResiduals = "relative_residuals", coefficientValues = "coefficient_values"
-    case queryPoints = "query_points", lengthScale = "length_scale"
+    case queryPoints = "query_points", lengthScale = "length_scale", sampling
   }
+}
+
+/// How a generator draws each sample's random numbers (`meta.json`'s `sampling`).
+public enum SamplingScheme: String, Codable, Sendable, CaseIterable {
+  /// Sample `i` draws from `SplitMix64(seed: seed, stream: i)`: independent streams. (Darcy and
+  /// antiderivative datasets made before it seeded sample `i` with `seed + γ·(i + 1)`, `γ` the
+  /// generator's own increment, so sample `i + 1` drew sample `i`'s numbers shifted by one.)
+  case indexStreams = "index-streams"
 }
 
 /// The PDE families (and function-to-function operators) datasets come from: `darcy`

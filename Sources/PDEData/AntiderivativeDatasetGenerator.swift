@@ -49,7 +49,7 @@ public struct AntiderivativeDatasetGenerator: Sendable {
 
   /// Input function `index` at the sensors, its query points and its antiderivative there.
   public func sample(index: Int) -> (input: [Double], queries: [Double], antiderivative: [Double]) {
-    var generator = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
+    var generator = self.generator(index: index)
     let u = process.sample(using: &generator)
     let queries =
       randomQueries
@@ -67,6 +67,10 @@ public struct AntiderivativeDatasetGenerator: Sendable {
     return (u, queries, s)
   }
 
+  /// The random numbers of sample `index`: its own stream of `seed`
+  /// (``SamplingScheme/indexStreams``), independent of every other sample's.
+  func generator(index: Int) -> SplitMix64 { SplitMix64(seed: seed, stream: UInt64(index)) }
+
   /// Writes the dataset into `directory` (created if needed; files replaced atomically).
   /// - Throws: ``DatasetFileError`` when the directory or a file cannot be written.
   public func generate(in directory: String) throws {
@@ -80,6 +84,7 @@ public struct AntiderivativeDatasetGenerator: Sendable {
     var meta = DatasetMetadata(family: .antiderivative, samples: samples, seed: seed)
     (meta.points, meta.queryPoints, meta.lengthScale) = (process.points, queryPoints, process.lengthScale)
     meta.spacing = randomQueries ? nil : 1 / Double(queryPoints - 1)
+    meta.sampling = .indexStreams
     try DatasetDirectory(directory).write(
       inputs: NumpyArray(shape: [samples, process.points], values: inputs, dtype: .float32),
       outputs: NumpyArray(shape: [samples, queryPoints], values: outputs, dtype: .float32),

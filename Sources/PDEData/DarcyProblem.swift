@@ -39,9 +39,13 @@ public struct DarcyProblem: SampledSystemFamily {
   /// The coefficient of sample `index` under `seed`: `s × s` values in {3, 12}. Samples are
   /// addressed by index, so any subset can be generated in any order or on any machine.
   public func coefficient(index: Int, seed: UInt64) -> [Double] {
-    var generator = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
+    var generator = DarcyProblem.generator(index: index, seed: seed)
     return field.sample(using: &generator).map { $0 >= 0 ? 12 : 3 }
   }
+
+  /// The random numbers of sample `index`: its own stream of `seed`
+  /// (``SamplingScheme/indexStreams``), independent of every other sample's.
+  static func generator(index: Int, seed: UInt64) -> SplitMix64 { SplitMix64(seed: seed, stream: UInt64(index)) }
 
   /// Unknowns of each system: `(s − 2)²` (Dirichlet), `s (s − 2)` (Neumann), `s² − 1` (periodic,
   /// one point pinned).
@@ -117,6 +121,7 @@ public struct DarcyProblem: SampledSystemFamily {
     metadata.alpha = field.alpha
     metadata.tau = field.tau
     metadata.coefficientValues = [3, 12]
+    metadata.sampling = .indexStreams
     if dimension == 3 { metadata.dimension = 3 }
   }
 
