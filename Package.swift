@@ -74,6 +74,7 @@ let package = Package(
     .executableTarget(name: "scale-out", dependencies: ["OperatorKit"], path: "examples/scale-out", exclude: ["README.md"]),
     .executableTarget(
       name: "mgno-boundaries", dependencies: ["OperatorKit"], path: "examples/mgno-boundaries", exclude: ["README.md"]),
+    .executableTarget(name: "burgers-fno", dependencies: ["OperatorKit"], path: "examples/burgers-fno", exclude: ["README.md"]),
     .executableTarget(name: "helmholtz-cube", dependencies: ["OperatorKit"], path: "examples/helmholtz-cube", exclude: ["README.md"]),
 
     // Fuzz targets (`make fuzz`), one per reader; a normal build makes them replay files.
