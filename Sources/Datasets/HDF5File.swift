@@ -125,7 +125,7 @@ public enum HDF5File {
   private static func names(in file: hid_t) -> String {
     var buffer = [CChar](repeating: 0, count: 1024)
     chdf5_list_names(file, &buffer, buffer.count)
-    let text = String(cString: buffer)
+    let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     return text.isEmpty ? "nothing" : text.split(separator: ",").joined(separator: ", ")
   }
 

@@ -224,8 +224,8 @@ private struct DirectionWindow {
     if stored.count < capacity {
       stored.append((p, ap))
     } else {
-      stored[next].p.withUnsafeMutableBufferPointer { $0.update(fromContentsOf: p) }
-      stored[next].ap.withUnsafeMutableBufferPointer { $0.update(fromContentsOf: ap) }
+      stored[next].p.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: p) }
+      stored[next].ap.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: ap) }
     }
     next = (next + 1) % capacity
   }
