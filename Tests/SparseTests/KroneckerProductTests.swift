@@ -34,7 +34,7 @@ final class KroneckerProductTests: XCTestCase {
         var expected = [Double](repeating: 0, count: kron.rowCount)
         x.withUnsafeBufferPointer { x in expected.withUnsafeMutableBufferPointer { matrix.multiply(x, into: $0) } }
         for workers in [1, 2] {
-          try withWorkerCount(workers) {
+          withWorkerCount(workers) {
             let workspace = KroneckerWorkspace()
             var y = [Double](repeating: .nan, count: kron.rowCount)
             x.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { kron.multiply(x, into: $0, workspace: workspace) } }

@@ -61,6 +61,7 @@ private final class LockedData: @unchecked Sendable {
 /// Runs `python3 -c script` (numpy and scipy are the cross-checks' references) and returns its
 /// trimmed standard output.
 /// - Throws: ``ScriptFailure`` with the script's standard error when it exits non-zero.
+@discardableResult
 public func runPython(_ script: String) throws -> String {
   let result = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script])
   guard result.status == 0 else { throw ScriptFailure(status: result.status, message: result.err) }
