@@ -8,12 +8,25 @@
 # final training loss and the time per epoch, then the ratios of the means over the seeds.
 #
 #   bash bench/compare-ns-rollout.sh [epochs] [seeds]   (defaults 15 and "0 1")
+#   DRAWS=opkit bash bench/compare-ns-rollout.sh ...    (paired: PyTorch from opkit's draws)
+#
+# By default each side draws its own initial weights and batch orders from the seed, so the
+# comparison is across independent draws and the seeds' spread is part of it. With
+# DRAWS=opkit the PyTorch transcription starts from the initial weights and takes the batch
+# orders opkit draws for the seed (bench/opkit_draws.py), so each seed compares the two
+# trainings from one draw and what differs is the arithmetic alone.
 #
 # PyTorch comes from PyPI into .venv-bench on first use (bench/torch-python.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EPOCHS=${1:-15}
 SEEDS=${2:-0 1}
+DRAWS=${DRAWS:-pytorch}
+case $DRAWS in
+  pytorch) REFERENCE=pytorch ;;
+  opkit) REFERENCE=pytorch-opkitdraws ;;
+  *) echo "DRAWS must be pytorch or opkit, got $DRAWS" >&2; exit 1 ;;
+esac
 SAMPLES=1000
 OPKIT=${OPKIT:-.build/release/opkit}
 DATA=out/bench/ns32
@@ -25,12 +38,12 @@ for seed in $SEEDS; do
   $OPKIT train fno --mode rollout --data $DATA/train --test-data $DATA/test --steps-in 10 --steps-out 10 --epochs "$EPOCHS" \
     --batch 20 --seed "$seed" --out "$DATA/rollout-seed$seed.safetensors" --json >"$DATA/rollout-opkit-seed$seed.json" 2>/dev/null
   (cd bench && "../$PYTHON" fno2d_time_reference.py --train ../$DATA/train --test ../$DATA/test --epochs "$EPOCHS" --seed "$seed" \
-    --threads "$(nproc)") >"$DATA/rollout-pytorch-seed$seed.json"
+    --threads "$(nproc)" --draws "$DRAWS") >"$DATA/rollout-$REFERENCE-seed$seed.json"
 done
 
-python3 - "$DATA" $SEEDS <<'PY'
+python3 - "$DATA" "$REFERENCE" $SEEDS <<'PY'
 import json, statistics, struct, sys
-directory, seeds = sys.argv[1], sys.argv[2:]
+directory, reference, seeds = sys.argv[1], sys.argv[2], sys.argv[3:]
 
 def opkit_history(seed):
     """opkit's per-epoch history, from the checkpoint's safetensors metadata."""
@@ -43,7 +56,7 @@ print(f"{'seed':>5}{'':10}{'s/epoch':>9}{'last epoch':>12}{'median last 3':>15}{
 columns = {"opkit": [], "PyTorch": []}
 for seed in seeds:
     ours = json.load(open(f"{directory}/rollout-opkit-seed{seed}.json"))
-    theirs = json.load(open(f"{directory}/rollout-pytorch-seed{seed}.json"))
+    theirs = json.load(open(f"{directory}/rollout-{reference}-seed{seed}.json"))
     for name, report, history, loss_key in (("opkit", ours, opkit_history(seed), "train_loss"),
                                             ("PyTorch", theirs, theirs["history"], "train_loss")):
         median = statistics.median(h["test_relative_l2"] for h in history[-3:])
@@ -53,4 +66,7 @@ for seed in seeds:
 ours, theirs = ([statistics.mean(c) for c in zip(*columns[n])] for n in ("opkit", "PyTorch"))
 print(f"mean over seeds, opkit / PyTorch: last epoch {ours[1] / theirs[1]:.3f}, median of the last 3 {ours[2] / theirs[2]:.3f} "
       f"(acceptance: at most 1.1), final training loss {ours[3] / theirs[3]:.3f}; time per epoch {ours[0] / theirs[0]:.2f}")
+if reference != "pytorch":
+    gaps = [abs(o[1] / t[1] - 1) for o, t in zip(columns["opkit"], columns["PyTorch"])]
+    print(f"paired (PyTorch from opkit's draws): largest per-seed difference in the last epoch's test error {max(gaps):.2%}")
 PY

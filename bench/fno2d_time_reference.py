@@ -15,7 +15,13 @@ first `steps_in` snapshots, targets the `steps_out` that follow (the script's `u
 and `u[..., T_in:T_in + T]`).
 
 Usage: python fno2d_time_reference.py --train DIR --test DIR [--epochs 50] [--steps-in 10]
-  [--steps-out 10] [--threads 2] [--seed 0]
+  [--steps-out 10] [--threads 2] [--seed 0] [--draws pytorch|opkit]
+
+`--draws opkit` (same start) takes the initial weights and every epoch's batch order that
+`opkit train fno --mode rollout --seed SEED` draws (bench/opkit_draws.py reproduces them bit
+for bit) instead of PyTorch's own, so this script takes the steps opkit took from the same
+draw, and a difference between the two results is one of arithmetic, not of luck.
+
 Prints one JSON line: parameters, epochs, seconds_per_epoch (median, with the test evaluation),
 train_seconds, test_relative_l2 (the whole rollout, the script's test_l2_full), and
 test_relative_l2_per_step.
@@ -29,6 +35,7 @@ import numpy as np
 import torch
 
 from fno_reference import FNO2d
+from opkit_draws import batch_orders, fno_rollout_initial_weights
 
 
 def windows(directory, steps_in, steps_out):
@@ -40,6 +47,27 @@ def relative_l2(prediction, target):
     """Per-sample relative L2 errors over all axes but the first."""
     b = target.shape[0]
     return torch.linalg.norm((prediction - target).reshape(b, -1), dim=1) / torch.linalg.norm(target.reshape(b, -1), dim=1)
+
+
+def load_opkit_fno(model, tensors, prefix="network."):
+    """Copies the weights of an opkit FNO (numpy arrays by parameter path: `<prefix>lifting.*`,
+    `spectral.{i}.weight`, `skip.{i}.*`, `projection{1,2}.*`) into `model` (fno_reference.FNO2d).
+    opkit's spectral weight is `[2, m, m, in, out, 2]` (block 0 the non-negative first-axis frequencies, block 1 the
+    negative ones, real and imaginary parts last); the reference's `weights1` and `weights2` are
+    complex `[in, out, m, m]`."""
+    state = {}
+    for name, value in tensors.items():
+        if not name.startswith(prefix):
+            raise ValueError(f"unexpected tensor {name}")
+        key = name[len(prefix):]
+        if key.startswith("spectral.") and key.endswith(".weight"):
+            complex_weight = value.transpose(0, 3, 4, 1, 2, 5)
+            complex_weight = torch.from_numpy(np.ascontiguousarray(complex_weight[..., 0] + 1j * complex_weight[..., 1]).astype(np.complex64))
+            layer = key[:-len(".weight")]
+            state[f"{layer}.weights1"], state[f"{layer}.weights2"] = complex_weight[0], complex_weight[1]
+        else:
+            state[key] = torch.from_numpy(value.copy())
+    model.load_state_dict(state, strict=True)
 
 
 def rollout(model, window, steps):
@@ -60,13 +88,18 @@ def fit(model, predict, loss, args, a_train, u_train, a_test, u_test):
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(1, args.epochs // 5), gamma=0.5)
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(a_train, u_train), batch_size=args.batch, shuffle=True)
+    orders = batch_orders(args.seed, args.epochs, len(a_train)) if args.draws == "opkit" else None
     steps = u_test.shape[1]
     seconds, history = [], []
     for epoch in range(args.epochs):
         start = time.perf_counter()
         model.train()
         train_loss = 0.0
-        for a, u in loader:
+        if orders is None:
+            batches = loader
+        else:
+            batches = ((a_train[indices], u_train[indices]) for indices in torch.tensor(orders[epoch]).split(args.batch))
+        for a, u in batches:
             optimizer.zero_grad()
             batch_loss = loss(predict(model, a), u)
             batch_loss.backward()
@@ -86,7 +119,7 @@ def fit(model, predict, loss, args, a_train, u_train, a_test, u_test):
         "parameters": parameters, "epochs": args.epochs, "seconds_per_epoch": statistics.median(seconds),
         "train_seconds": sum(seconds), "test_relative_l2": full / len(a_test),
         "test_relative_l2_per_step": (per_step / len(a_test)).tolist(), "history": history,
-        "torch": torch.__version__, "threads": args.threads, "seed": args.seed,
+        "torch": torch.__version__, "threads": args.threads, "seed": args.seed, "draws": args.draws,
     }
 
 
@@ -102,6 +135,8 @@ def arguments(description, batch):
     parser.add_argument("--normalizer", choices=["pointwise", "channel"], default="pointwise")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--draws", choices=["pytorch", "opkit"], default="pytorch",
+                        help="initial weights and batch orders: PyTorch's for --seed, or those opkit draws for it (same start)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -113,6 +148,8 @@ def main():
     a_train, u_train = windows(args.train, args.steps_in, args.steps_out)
     a_test, u_test = windows(args.test, args.steps_in, args.steps_out)
     model = FNO2d(modes=12, width=20, inputs=args.steps_in)
+    if args.draws == "opkit":
+        load_opkit_fno(model, fno_rollout_initial_weights(args.seed, steps_in=args.steps_in))
     per_step_loss = lambda prediction, u: sum(relative_l2(prediction[:, t:t + 1], u[:, t:t + 1]).sum() for t in range(u.shape[1]))
     report = fit(model, lambda m, a: rollout(m, a, args.steps_out), per_step_loss, args, a_train, u_train, a_test, u_test)
     print(json.dumps(report))

@@ -89,6 +89,8 @@ class Normalizer:
 
 def main():
     args = arguments("PyTorch reference of opkit train fno --mode space-time", batch=10)
+    if args.draws == "opkit":
+        raise SystemExit("--draws opkit: only the rollout reference (fno2d_time_reference.py) takes opkit's draws")
     a_train, u_train = windows(args.train, args.steps_in, args.steps_out)
     a_test, u_test = windows(args.test, args.steps_in, args.steps_out)
     a_norm, u_norm = Normalizer(a_train, args.normalizer), Normalizer(u_train, args.normalizer)
