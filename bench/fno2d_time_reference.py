@@ -50,21 +50,17 @@ def relative_l2(prediction, target):
 
 
 def load_opkit_fno(model, tensors, prefix="network."):
-    """Copies the weights of an opkit FNO (numpy arrays by parameter path: `<prefix>lifting.*`,
-    `spectral.{i}.weight`, `skip.{i}.*`, `projection{1,2}.*`) into `model` (fno_reference.FNO2d).
-    opkit's spectral weight is `[2, m, m, in, out, 2]` (block 0 the non-negative first-axis frequencies, block 1 the
-    negative ones, real and imaginary parts last); the reference's `weights1` and `weights2` are
-    complex `[in, out, m, m]`."""
+    """Copies an opkit FNO's weights (numpy arrays by parameter path, opkit's layout: the spectral
+    weight `[2, m, m, in, out, 2]`, block 1 the negative first-axis frequencies, real and
+    imaginary parts last) into `model` (fno_reference.FNO2d, complex `weights1`/`weights2` of
+    `[in, out, m, m]`): the inverse of bench/fno3d_fixture.py's `rollout_parameters`."""
     state = {}
     for name, value in tensors.items():
-        if not name.startswith(prefix):
-            raise ValueError(f"unexpected tensor {name}")
-        key = name[len(prefix):]
-        if key.startswith("spectral.") and key.endswith(".weight"):
-            complex_weight = value.transpose(0, 3, 4, 1, 2, 5)
-            complex_weight = torch.from_numpy(np.ascontiguousarray(complex_weight[..., 0] + 1j * complex_weight[..., 1]).astype(np.complex64))
-            layer = key[:-len(".weight")]
-            state[f"{layer}.weights1"], state[f"{layer}.weights2"] = complex_weight[0], complex_weight[1]
+        key = name.removeprefix(prefix)
+        if key.startswith("spectral."):
+            blocks = torch.view_as_complex(torch.from_numpy(value).permute(0, 3, 4, 1, 2, 5).contiguous())
+            layer = key.removesuffix(".weight")
+            state[f"{layer}.weights1"], state[f"{layer}.weights2"] = blocks[0], blocks[1]
         else:
             state[key] = torch.from_numpy(value.copy())
     model.load_state_dict(state, strict=True)
